@@ -1,0 +1,3 @@
+module tracetui/traces/programs
+
+go 1.22
