@@ -21,8 +21,8 @@ import (
 //   - child tasks ("cache.refresh") handed to other goroutines;
 //   - a region and a task still open when tracing stops.
 
-var annHold = make(chan struct{})     // releases the pre-trace goroutine
-var annRelease = make(chan struct{})  // released after trace.Stop
+var annHold = make(chan struct{})    // releases the pre-trace goroutine
+var annRelease = make(chan struct{}) // released after trace.Stop
 var annPreDone = make(chan struct{})
 
 func init() {
@@ -38,12 +38,14 @@ func annotationsSetup(*Env) {
 	ready := make(chan struct{})
 	go func() {
 		// Begun before trace.Start: the trace sees only the ends.
+		// (StartRegion returns a no-op region while tracing is off;
+		// WithRegion always emits its end.)
 		ctx, task := trace.NewTask(context.Background(), "session")
-		r := trace.StartRegion(ctx, "warmup")
-		close(ready)
-		<-annHold
-		trace.Log(ctx, "phase", "warmup done")
-		r.End()
+		trace.WithRegion(ctx, "warmup", func() {
+			close(ready)
+			<-annHold
+			trace.Log(ctx, "phase", "warmup done")
+		})
 		task.End()
 		close(annPreDone)
 	}()

@@ -80,15 +80,15 @@ func gcRun(*Env) {
 
 	// Allocation churn on all Ps.
 	var wg sync.WaitGroup
-	for g := 0; g < 6; g++ {
+	for g := 0; g < 4; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			sink = churn(120*time.Millisecond, g)
+			sink = churn(60*time.Millisecond, g)
 		}(g)
 	}
 
-	time.Sleep(40 * time.Millisecond)
+	time.Sleep(25 * time.Millisecond)
 	runtime.GC() // forced, blocking cycle in the middle of the churn
 	wg.Wait()
 
@@ -100,6 +100,6 @@ func gcRun(*Env) {
 	mu.Unlock()
 	runtime.GC()
 	debug.FreeOSMemory()
-	sink = churn(20*time.Millisecond, 0)
+	sink = churn(10*time.Millisecond, 0)
 	sink = len(retained)
 }
