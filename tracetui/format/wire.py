@@ -464,7 +464,9 @@ def encode_trace(version: int, events: Iterable[RawEvent], *, pad_batch_size: bo
         spec = specs[t]
         args = ev.args
         nargs = len(spec.args)
-        want = nargs + (4 * args[1] if spec.is_stack and len(args) >= 2 else 0)
+        want = nargs
+        if spec.is_stack and len(args) >= 2 and args[1] < 1 << 63:  # Go's int(nframes) < 0 means none
+            want += 4 * args[1]
         if len(args) != want:
             raise TraceError(f"event {i} ({spec.name or t}): {len(args)} args, want {want}")
         out.append(t)
