@@ -145,8 +145,8 @@ VERSION_LAST_TYPE = {GO122: EvUserLog, GO123: EvExperimentalBatch, GO125: EvCloc
 
 def version_specs(version: int) -> dict[int, EventSpec]:
     """The event types a trace of `version` may name (Go's version.Specs())."""
-    last = VERSION_LAST_TYPE[version]
-    return {t: s for t, s in SPECS.items() if t <= last or (version >= GO123 and t >= 128)}
+    last = VERSION_LAST_TYPE[version] if version < GO126 else MAX_EXPERIMENTAL_EVENT - 1
+    return {t: s for t, s in SPECS.items() if t <= last}
 
 
 # Wire status codes (tracev2.GoStatus / ProcStatus).

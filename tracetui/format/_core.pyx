@@ -1,0 +1,111 @@
+# distutils: language = c++
+# cython: language_level=3
+"""The compiled core of tracetui/format: bytes in, typed columns out.
+
+It frames batches into generations, reads their string, stack, CPU-sample and
+sync tables, merges the per-M event streams with Go's min-heap and ordering state
+machine (internal/trace reader.go, order.go) and writes every public event into
+numpy columns. No Python object is made per event.
+
+Columns (one row per public event, in Go's order):
+  time   int64  nanoseconds, after Go's strictly-increasing clamp
+  type   uint8  wire event type; 255 = Sync (synthesized events keep their type)
+  m,p,g  int32  dense thread/proc/goroutine index (-1 = none); see *_ids
+  stack  int32  trace-wide stack index (0 = no stack)
+  aux    int32  per type: target goroutine/proc index, or a string index
+  arg    int64  per type: a 64-bit value (see event.py for the table)
+  arg2   int64  per type: a second value
+"""
+from cython.operator cimport dereference as deref, preincrement as inc
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.string cimport memset
+from libcpp cimport bool as cbool
+from libcpp.algorithm cimport stable_sort
+from libcpp.string cimport string
+from libcpp.unordered_map cimport unordered_map
+from libcpp.vector cimport vector
+from cpython.exc cimport PyErr_CheckSignals
+
+import numpy as np
+cimport numpy as cnp
+
+cnp.import_array()
+
+from tracetui.format import spec as _spec
+
+DEF NO_ID = 0xFFFFFFFFFFFFFFFF
+DEF MAX_BATCH_SIZE = 65536
+DEF MAX_FRAMES_PER_STACK = 128
+DEF MAX_STRING_SIZE = 1024
+DEF NUM_SPECS = 137
+
+DEF EvEventBatch = 1
+DEF EvStacks = 2
+DEF EvStack = 3
+DEF EvStrings = 4
+DEF EvString = 5
+DEF EvCPUSamples = 6
+DEF EvCPUSample = 7
+DEF EvFrequency = 8
+DEF EvProcsChange = 9
+DEF EvProcStart = 10
+DEF EvProcStop = 11
+DEF EvProcSteal = 12
+DEF EvProcStatus = 13
+DEF EvGoCreate = 14
+DEF EvGoCreateSyscall = 15
+DEF EvGoStart = 16
+DEF EvGoDestroy = 17
+DEF EvGoDestroySyscall = 18
+DEF EvGoStop = 19
+DEF EvGoBlock = 20
+DEF EvGoUnblock = 21
+DEF EvGoSyscallBegin = 22
+DEF EvGoSyscallEnd = 23
+DEF EvGoSyscallEndBlocked = 24
+DEF EvGoStatus = 25
+DEF EvSTWBegin = 26
+DEF EvSTWEnd = 27
+DEF EvGCActive = 28
+DEF EvGCBegin = 29
+DEF EvGCEnd = 30
+DEF EvGCSweepActive = 31
+DEF EvGCSweepBegin = 32
+DEF EvGCSweepEnd = 33
+DEF EvGCMarkAssistActive = 34
+DEF EvGCMarkAssistBegin = 35
+DEF EvGCMarkAssistEnd = 36
+DEF EvHeapAlloc = 37
+DEF EvHeapGoal = 38
+DEF EvGoLabel = 39
+DEF EvUserTaskBegin = 40
+DEF EvUserTaskEnd = 41
+DEF EvUserRegionBegin = 42
+DEF EvUserRegionEnd = 43
+DEF EvUserLog = 44
+DEF EvGoSwitch = 45
+DEF EvGoSwitchDestroy = 46
+DEF EvGoCreateBlocked = 47
+DEF EvGoStatusStack = 48
+DEF EvExperimentalBatch = 49
+DEF EvSync = 50
+DEF EvClockSnapshot = 51
+DEF EvEndOfGeneration = 52
+DEF EvSpan = 128
+DEF EvSyncPublic = 255
+
+# Per wire type: number of args after dt (-1: not a timed event), from spec.py.
+cdef int[256] NARGS
+cdef list SPEC_NAMES = [""] * 256
+for _t in range(256):
+    NARGS[_t] = -1
+for _t, _s in _spec.SPECS.items():
+    SPEC_NAMES[_t] = _s.name
+    if _s.timed and _s.args:
+        NARGS[_t] = len(_s.args) - 1
+
+include "_wire.pxi"
+include "_tables.pxi"
+include "_order.pxi"
+include "_reader.pxi"
+include "_handlers.pxi"

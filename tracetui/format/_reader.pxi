@@ -1,0 +1,552 @@
+# Included by _core.pyx: the Decoder. It walks generations like Go's Reader
+# (reader.go): batch cursors per M in a hand-written min-heap, CPU samples
+# injected by time, Sync events at generation edges, and the ordering handlers.
+
+cdef struct Ev:
+    uint8_t typ
+    int64_t time
+    uint64_t args[4]
+    Py_ssize_t off
+
+cdef struct Cursor:
+    uint64_t m_raw
+    int32_t m
+    int64_t last_ts
+    size_t idx
+    Py_ssize_t data_off
+    vector[Batch]* batches
+    Ev ev
+
+DEF NCOLS = 9
+
+
+cdef class Decoder:
+    # input
+    cdef object _buf_owner
+    cdef const uint8_t* buf
+    cdef Py_ssize_t n
+    cdef public int version
+    cdef _ByteReader r
+    cdef _Tables tables
+    # columns
+    cdef public list cols
+    cdef Py_ssize_t cap
+    cdef public Py_ssize_t count
+    cdef int64_t* c_time
+    cdef uint8_t* c_type
+    cdef int32_t* c_m
+    cdef int32_t* c_p
+    cdef int32_t* c_g
+    cdef int32_t* c_stack
+    cdef int32_t* c_aux
+    cdef int64_t* c_arg
+    cdef int64_t* c_arg2
+    cdef int64_t last_ts
+    # dense ids
+    cdef unordered_map[uint64_t, int32_t] g_index
+    cdef unordered_map[uint64_t, int32_t] p_index
+    cdef unordered_map[uint64_t, int32_t] m_index
+    cdef vector[int64_t] g_ids
+    cdef vector[int64_t] p_ids
+    cdef vector[int64_t] m_ids
+    # ordering state (order.go)
+    cdef vector[uint8_t] g_status
+    cdef vector[uint64_t] g_seq_gen
+    cdef vector[uint64_t] g_seq
+    cdef vector[vector[RegionEntry]] g_regions
+    cdef vector[vector[RangeEntry]] g_ranges
+    cdef vector[uint8_t] p_status
+    cdef vector[uint64_t] p_seq_gen
+    cdef vector[uint64_t] p_seq
+    cdef vector[vector[RangeEntry]] p_ranges
+    cdef vector[cbool] m_exists
+    cdef vector[int32_t] m_g
+    cdef vector[int32_t] m_p
+    cdef unordered_map[uint64_t, TaskState] tasks
+    cdef uint64_t gc_seq
+    cdef int gc_state
+    cdef uint64_t initial_gen
+    # generation walk
+    cdef _Generation gen
+    cdef vector[Cursor] cursors
+    cdef vector[int] frontier
+    cdef size_t cpu_next
+    cdef int syncs
+    cdef public list generations     # per generation: dict of its facts
+    cdef public list exp_args        # [(a, b, c)] for experimental events
+    cdef public object error         # (message, offset, generation) or None
+    cdef public Py_ssize_t valid_bytes  # end offset of the last complete generation
+    cdef object progress
+
+    def __cinit__(self, buf, int version, Py_ssize_t start, progress=None):
+        cdef const uint8_t[::1] view = buf
+        self._buf_owner = buf
+        self.n = view.shape[0]
+        self.buf = &view[0] if self.n > 0 else NULL
+        self.version = version
+        self.r = _ByteReader.__new__(_ByteReader)
+        self.r.buf = self.buf
+        self.r.n = self.n
+        self.r.pos = start
+        self.tables = _Tables()
+        self.generations = []
+        self.exp_args = []
+        self.error = None
+        self.valid_bytes = start
+        self.progress = progress
+        self.cap = 0
+        self.count = 0
+        self.last_ts = 0
+        self.cols = [np.empty(0, dt) for dt in (np.int64, np.uint8, np.int32, np.int32, np.int32,
+                                                  np.int32, np.int32, np.int64, np.int64)]
+        self._grow(max(1024, (self.n - start) // 5))
+
+    # ---- columns ---------------------------------------------------------
+    cdef int _grow(self, Py_ssize_t want) except -1:
+        cdef Py_ssize_t cap = max(want, self.cap + self.cap // 2 + 1024)
+        for a in self.cols:
+            a.resize(cap, refcheck=False)
+        self.cap = cap
+        self._bind()
+        return 0
+
+    cdef void _bind(self):
+        c = self.cols
+        self.c_time = <int64_t*>cnp.PyArray_DATA(c[0])
+        self.c_type = <uint8_t*>cnp.PyArray_DATA(c[1])
+        self.c_m = <int32_t*>cnp.PyArray_DATA(c[2])
+        self.c_p = <int32_t*>cnp.PyArray_DATA(c[3])
+        self.c_g = <int32_t*>cnp.PyArray_DATA(c[4])
+        self.c_stack = <int32_t*>cnp.PyArray_DATA(c[5])
+        self.c_aux = <int32_t*>cnp.PyArray_DATA(c[6])
+        self.c_arg = <int64_t*>cnp.PyArray_DATA(c[7])
+        self.c_arg2 = <int64_t*>cnp.PyArray_DATA(c[8])
+
+    cdef inline int emit(self, uint8_t typ, int64_t t, Ctx c, int32_t stack, int32_t aux,
+                         int64_t arg, int64_t arg2) except -1:
+        cdef Py_ssize_t i = self.count
+        if i == self.cap:
+            self._grow(0)
+        if t <= self.last_ts:
+            t = self.last_ts + 1
+        self.last_ts = t
+        self.c_time[i] = t
+        self.c_type[i] = typ
+        self.c_m[i] = c.m
+        self.c_p[i] = c.p
+        self.c_g[i] = c.g
+        self.c_stack[i] = stack
+        self.c_aux[i] = aux
+        self.c_arg[i] = arg
+        self.c_arg2[i] = arg2
+        self.count = i + 1
+        return 0
+
+    def finish(self):
+        """Trim the columns to the events read and return them."""
+        for a in self.cols:
+            a.resize(self.count, refcheck=False)
+        self.cap = self.count
+        self._bind()
+        t = self.tables
+        frames = (np.asarray(<uint64_t[:t.frame_pc.size()]>t.frame_pc.data()).copy() if t.frame_pc.size() else np.empty(0, np.uint64),
+                  np.array(t.frame_func, dtype=np.int32), np.array(t.frame_file, dtype=np.int32),
+                  np.array(t.frame_line, dtype=np.uint64))
+        return dict(
+            columns=self.cols,
+            strings=t.strings,
+            frames=frames,
+            stack_offsets=np.array(t.stack_offsets, dtype=np.int64),
+            stack_frames=np.array(t.stack_frames, dtype=np.int32),
+            goroutine_ids=np.array(self.g_ids, dtype=np.int64),
+            proc_ids=np.array(self.p_ids, dtype=np.int64),
+            thread_ids=np.array(self.m_ids, dtype=np.int64),
+        )
+
+    # ---- dense ids -------------------------------------------------------
+    cdef int32_t gidx(self, uint64_t raw) except -2:
+        if raw == NO_ID:
+            return -1
+        it = self.g_index.find(raw)
+        if it != self.g_index.end():
+            return deref(it).second
+        cdef int32_t i = <int32_t>self.g_ids.size()
+        self.g_index[raw] = i
+        self.g_ids.push_back(<int64_t>raw)
+        self.g_status.push_back(0)
+        self.g_seq_gen.push_back(0)
+        self.g_seq.push_back(0)
+        self.g_regions.push_back(vector[RegionEntry]())
+        self.g_ranges.push_back(vector[RangeEntry]())
+        return i
+
+    cdef int32_t pidx(self, uint64_t raw) except -2:
+        if raw == NO_ID:
+            return -1
+        it = self.p_index.find(raw)
+        if it != self.p_index.end():
+            return deref(it).second
+        cdef int32_t i = <int32_t>self.p_ids.size()
+        self.p_index[raw] = i
+        self.p_ids.push_back(<int64_t>raw)
+        self.p_status.push_back(0)
+        self.p_seq_gen.push_back(0)
+        self.p_seq.push_back(0)
+        self.p_ranges.push_back(vector[RangeEntry]())
+        return i
+
+    cdef int32_t midx(self, uint64_t raw) except -2:
+        if raw == NO_ID:
+            return -1
+        it = self.m_index.find(raw)
+        if it != self.m_index.end():
+            return deref(it).second
+        cdef int32_t i = <int32_t>self.m_ids.size()
+        self.m_index[raw] = i
+        self.m_ids.push_back(<int64_t>raw)
+        self.m_exists.push_back(False)
+        self.m_g.push_back(-1)
+        self.m_p.push_back(-1)
+        return i
+
+    # ---- table ids -------------------------------------------------------
+    cdef int32_t stk(self, uint64_t id, uint8_t typ) except -2:
+        if id == 0:
+            return 0
+        it = self.gen.stack_map.find(id)
+        if it == self.gen.stack_map.end():
+            raise _Fail(f"found invalid stack ID {id} for event {SPEC_NAMES[typ]}")
+        return deref(it).second
+
+    cdef int32_t str_(self, uint64_t id, uint8_t typ) except -2:
+        if id == 0:
+            return 0
+        it = self.gen.strings.find(id)
+        if it == self.gen.strings.end():
+            raise _Fail(f"found invalid string ID {id} for event {SPEC_NAMES[typ]}")
+        return deref(it).second
+
+    cdef bint advance(self, Ev* ev, int32_t m, uint64_t gen) except -1:
+        return advance_event(self, ev, m, gen)
+
+    # ---- generations -----------------------------------------------------
+    cdef _Generation new_gen(self):
+        cdef _Generation g = _Generation.__new__(_Generation)
+        g.freq = 0
+        g.start_offset = self.r.pos
+        return g
+
+    def run(self):
+        """Read the whole trace; on an invalid trace set .error and stop."""
+        try:
+            if self.version >= 26:
+                self._run_eog()
+            else:
+                self._run_spill()
+        except _Fail as e:
+            msg = e.args[0]
+            off = e.args[1] if len(e.args) > 1 else None
+            gen = self.gen.gen if self.gen is not None else None
+            self.error = (msg, off, gen)
+
+    cdef int _run_eog(self) except -1:
+        """Go 1.26+: generations end with an EndOfGeneration marker."""
+        cdef Batch b
+        cdef int rc
+        cdef _Generation g
+        while True:
+            g = self.new_gen()
+            self.gen = g
+            got_any = False
+            while True:
+                rc = read_batch(self.r, &b)
+                if rc == 1:
+                    if got_any:
+                        self._sync(None)
+                        raise _Fail("incomplete generation found; trace likely truncated", self.r.pos)
+                    self.gen = None
+                    self._sync(None)
+                    return 0
+                if rc == 2:
+                    self._sync(None)
+                    raise _Fail(self.r.err, b.hdr)
+                got_any = True
+                if g.gen == 0:
+                    g.gen = b.gen
+                if b.exp == -1:
+                    break
+                if b.gen == 0:
+                    self._sync(None)
+                    raise _Fail(f"invalid generation number {b.gen}", b.hdr)
+                if b.gen != g.gen:
+                    self._sync(None)
+                    raise _Fail("broken trace: missing end-of-generation event, or generations are interleaved", b.hdr)
+                if g.min_ts == 0 or b.time < g.min_ts:
+                    g.min_ts = b.time
+                self._process(g, &b)
+            g.end_offset = self.r.pos
+            self._finish_gen(g)
+            self._walk(g)
+            self.valid_bytes = g.end_offset
+
+    cdef int _process(self, _Generation g, Batch* b) except -1:
+        try:
+            process_batch(g, self.tables, self.buf, b, self.version)
+        except _Fail as e:
+            self._sync(None)
+            raise
+        return 0
+
+    cdef int _finish_gen(self, _Generation g) except -1:
+        try:
+            finish_generation(g, self.tables, self.version)
+        except _Fail:
+            self._sync(None)
+            raise
+        return 0
+
+    cdef int _run_spill(self) except -1:
+        """Go 1.22-1.25: a batch of generation N+1 ends generation N (the "spill")."""
+        cdef Batch b, spill
+        cdef bint has_spill = False
+        cdef str spill_err = None
+        cdef Py_ssize_t spill_err_off = 0
+        cdef int rc
+        cdef _Generation g
+        while True:
+            g = self.new_gen()
+            self.gen = g
+            if has_spill:
+                g.gen = spill.gen
+                g.min_ts = spill.time
+                g.start_offset = spill.hdr
+                self._process(g, &spill)
+                has_spill = False
+            while True:
+                rc = read_batch(self.r, &b)
+                if rc == 1:
+                    break
+                if rc == 2:
+                    if g.gen != 0:
+                        spill_err = self.r.err
+                        spill_err_off = b.hdr
+                        break
+                    self._sync(None)
+                    raise _Fail(self.r.err, b.hdr)
+                if b.exp == -1:
+                    b.gen = 0  # EndOfGeneration is not a batch before 1.26
+                if b.gen == 0:
+                    self._sync(None)
+                    raise _Fail(f"invalid generation number {b.gen}", b.hdr)
+                if g.gen == 0:
+                    g.gen = b.gen
+                if b.gen == g.gen + 1:
+                    spill = b
+                    has_spill = True
+                    break
+                if b.gen != g.gen:
+                    self._sync(None)
+                    raise _Fail("generations out of order", b.hdr)
+                if g.min_ts == 0 or b.time < g.min_ts:
+                    g.min_ts = b.time
+                self._process(g, &b)
+            g.end_offset = spill.hdr if has_spill else self.r.pos
+            if spill_err is not None:
+                g.end_offset = spill_err_off
+            self._finish_gen(g)
+            self._walk(g)
+            if spill_err is not None:
+                self._sync(None)
+                raise _Fail(spill_err, spill_err_off)
+            self.valid_bytes = g.end_offset
+            if not has_spill:
+                self.gen = None
+                self._sync(None)
+                return 0
+
+    cdef int _sync(self, _Generation g) except -1:
+        cdef Ctx c
+        c.m = -1
+        c.p = -1
+        c.g = -1
+        self.syncs += 1
+        if g is None:
+            self.emit(EvSyncPublic, self.last_ts, c, 0, -1, self.syncs, 0)
+        else:
+            self.emit(EvSyncPublic, g.mul(g.min_ts), c, 0, len(self.generations) - 1, self.syncs, 0)
+        return 0
+
+    cdef int _walk(self, _Generation g) except -1:
+        """Emit one generation's events in Go's order (Reader.ReadEvent)."""
+        self.generations.append(dict(
+            gen=g.gen, freq=g.freq, min_ts=g.mul(g.min_ts), has_snapshot=bool(g.has_snapshot),
+            snap_trace=g.mul(g.snap_time), snap_mono=g.snap_mono, snap_sec=g.snap_sec,
+            snap_nsec=g.snap_nsec, offset=g.start_offset, end=g.end_offset,
+            experimental_batches=g.exp_batches, cpu_samples=g.cpu.size(),
+        ))
+        if self.initial_gen == 0:
+            self.initial_gen = g.gen
+        cdef Cursor cur
+        self.cursors.clear()
+        self.frontier.clear()
+        for mraw in g.batch_ms:
+            memset(&cur, 0, sizeof(Cursor))
+            cur.m_raw = mraw
+            cur.m = self.midx(mraw)
+            cur.batches = &g.batches[mraw]
+            self.cursors.push_back(cur)
+        cdef int ci
+        for ci in range(<int>self.cursors.size()):
+            if self.next_event(&self.cursors[ci], g):
+                self.frontier.push_back(ci)
+                self.sift_up(<int>self.frontier.size() - 1)
+        self._sync(g)
+        self.cpu_next = 0
+        cdef size_t ncpu = g.cpu.size()
+        cdef Ctx sc
+        cdef CPUSample* s
+        cdef int i
+        cdef bint ok
+        cdef long long steps = 0
+        while self.frontier.size() or self.cpu_next < ncpu:
+            steps += 1
+            if (steps & 0xFFFF) == 0:
+                PyErr_CheckSignals()
+            if self.cpu_next < ncpu:
+                s = &g.cpu[self.cpu_next]
+                if self.frontier.size() == 0 or s.time < self.cursors[self.frontier[0]].ev.time:
+                    sc.m = self.midx(s.m)
+                    sc.p = self.pidx(s.p)
+                    sc.g = self.gidx(s.g) if s.g != 0 else -1
+                    self.emit(EvCPUSample, s.time, sc, self.stk(s.stack, EvCPUSample), 0, 0, 0)
+                    self.cpu_next += 1
+                    continue
+            if self.try_advance(0, g):
+                continue
+            self.sort_frontier()
+            ok = False
+            for i in range(1, <int>self.frontier.size()):
+                if self.try_advance(i, g):
+                    ok = True
+                    break
+            if not ok:
+                raise _Fail(f"broken trace: failed to advance: frontier:\n[gen={g.gen}]\n\n{self.dump_frontier()}",
+                            self.cursors[self.frontier[0]].ev.off)
+        return 0
+
+    cdef str dump_frontier(self):
+        lines = []
+        for ci in self.frontier:
+            c = &self.cursors[ci]
+            lines.append(f"M {<int64_t>c.m_raw} [{SPEC_NAMES[c.ev.typ]} time={c.ev.time}]")
+        return "\n".join(lines)
+
+    cdef bint try_advance(self, int i, _Generation g) except -1:
+        cdef Cursor* c = &self.cursors[self.frontier[i]]
+        try:
+            if not self.advance(&c.ev, c.m, g.gen):
+                return False
+        except _Fail as e:
+            if len(e.args) == 1:
+                raise _Fail(e.args[0], c.ev.off)
+            raise
+        if self.next_event(c, g):
+            self.heap_update(i)
+        else:
+            self.heap_remove(i)
+        return True
+
+    cdef bint next_event(self, Cursor* c, _Generation g) except -1:
+        """batchCursor.nextEvent."""
+        cdef vector[Batch]* bs = c.batches
+        while c.idx < bs.size() and deref(bs)[c.idx].size == c.data_off:
+            c.idx += 1
+            c.data_off = 0
+            c.last_ts = 0
+        if c.idx == bs.size():
+            return False
+        cdef Batch* b = &deref(bs)[c.idx]
+        if c.last_ts == 0:
+            c.last_ts = g.mul(b.time)
+        cdef const uint8_t* p = self.buf + b.off + c.data_off
+        cdef Py_ssize_t left = b.size - c.data_off
+        cdef uint8_t typ = p[0]
+        cdef int k, nb, nargs
+        cdef uint64_t ts
+        c.ev.off = b.off + c.data_off
+        if typ >= NUM_SPECS:
+            raise _Fail(f"found invalid event type: {typ}", c.ev.off)
+        nargs = NARGS[typ]
+        if nargs < 0:
+            raise _Fail(f"found event without a timestamp: type={typ}", c.ev.off)
+        c.ev.typ = typ
+        nb = uvarint(p + 1, left - 1, &ts)
+        if nb <= 0:
+            raise _Fail("found invalid uvarint for timestamp", c.ev.off)
+        cdef Py_ssize_t n = 1 + nb
+        for k in range(nargs):
+            nb = uvarint(p + n, left - n, &c.ev.args[k])
+            if nb <= 0:
+                raise _Fail("found invalid uvarint", c.ev.off)
+            n += nb
+        for k in range(nargs, 4):
+            c.ev.args[k] = 0
+        c.ev.time = <int64_t>(<uint64_t>g.mul(ts) + <uint64_t>c.last_ts)
+        c.last_ts = c.ev.time
+        c.data_off += n
+        return True
+
+    # ---- the frontier heap (batchcursor.go) ------------------------------
+    cdef inline int64_t ht(self, int i) noexcept:
+        return self.cursors[self.frontier[i]].ev.time
+
+    cdef int sift_up(self, int i) noexcept:
+        cdef int par
+        while i > 0 and self.ht((i - 1) // 2) > self.ht(i):
+            par = (i - 1) // 2
+            self.frontier[par], self.frontier[i] = self.frontier[i], self.frontier[par]
+            i = par
+        return i
+
+    cdef int sift_down(self, int i) noexcept:
+        cdef int m, n
+        cdef int64_t mt
+        n = <int>self.frontier.size()
+        while True:
+            m = i
+            mt = self.ht(i) if i < n else 0x7FFFFFFFFFFFFFFF
+            if 2 * i + 1 < n and self.ht(2 * i + 1) < mt:
+                m = 2 * i + 1
+                mt = self.ht(m)
+            if 2 * i + 2 < n and self.ht(2 * i + 2) < mt:
+                m = 2 * i + 2
+            if m == i:
+                return i
+            self.frontier[i], self.frontier[m] = self.frontier[m], self.frontier[i]
+            i = m
+
+    cdef void heap_update(self, int i) noexcept:
+        if self.sift_up(i) != i:
+            return
+        self.sift_down(i)
+
+    cdef void heap_remove(self, int i) noexcept:
+        cdef int par
+        while i > 0:
+            par = (i - 1) // 2
+            self.frontier[par], self.frontier[i] = self.frontier[i], self.frontier[par]
+            i = par
+        cdef int last = <int>self.frontier.size() - 1
+        self.frontier[0], self.frontier[last] = self.frontier[last], self.frontier[0]
+        self.frontier.pop_back()
+        self.sift_down(0)
+
+    cdef void sort_frontier(self) noexcept:
+        """slices.SortFunc by event time: Go's pdqsort (insertion sort up to 12)."""
+        cdef int n = <int>self.frontier.size()
+        cdef int i, j
+        for i in range(1, n):
+            j = i
+            while j > 0 and self.ht(j) < self.ht(j - 1):
+                self.frontier[j], self.frontier[j - 1] = self.frontier[j - 1], self.frontier[j]
+                j -= 1

@@ -1,0 +1,178 @@
+"""Reading a trace file into a `Trace`: the header, then the compiled core.
+
+`read(source)` takes a path, a file object or bytes and returns a `Trace`: the
+ordered events as numpy columns plus the string, frame and stack tables. An invalid
+trace raises `TraceError`; what could be read before the error (every event Go
+would have printed) is on `TraceError.partial`.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from tracetui.format import spec
+from tracetui.format._core import Decoder
+from tracetui.format.errors import TraceError
+
+_HEADER = re.compile(rb"go 1\.(\d+) trace\x00\x00\x00")
+
+COLUMNS = ("time", "type", "m", "p", "g", "stack", "aux", "arg", "arg2")
+
+
+@dataclass(eq=False)
+class Trace:
+    """The ordered events of one trace, as columns, and its tables.
+
+    Event columns (row i is the i-th event Go's parser returns):
+    `time` (ns, int64), `type` (wire type, 255 = Sync), `m`/`p`/`g` (dense
+    indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none), `stack`
+    (index into the stack table, 0 = none), `aux`, `arg`, `arg2` (per-type
+    payload, see `tracetui.format.event`).
+    """
+
+    version: int
+    size: int
+    time: np.ndarray
+    type: np.ndarray
+    m: np.ndarray
+    p: np.ndarray
+    g: np.ndarray
+    stack: np.ndarray
+    aux: np.ndarray
+    arg: np.ndarray
+    arg2: np.ndarray
+    strings: list[str]
+    frame_pc: np.ndarray
+    frame_func: np.ndarray
+    frame_file: np.ndarray
+    frame_line: np.ndarray
+    stack_offsets: np.ndarray
+    stack_frames: np.ndarray
+    goroutine_ids: np.ndarray
+    proc_ids: np.ndarray
+    thread_ids: np.ndarray
+    generations: list[dict]
+    experimental_args: list[tuple[int, int, int]]
+    valid_bytes: int
+    error: TraceError | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def __getitem__(self, i: int):
+        from tracetui.format.event import Event
+
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return Event(self, i)
+
+    def __iter__(self) -> Iterator:
+        for i in range(len(self)):
+            yield self[i]
+
+    @property
+    def kind(self) -> np.ndarray:
+        """The public event kind (spec.KindXxx) of every event."""
+        if "kind" not in self._cache:
+            table = np.zeros(256, np.uint8)
+            for t, k in spec.TYPE_TO_KIND.items():
+                table[t] = k
+            self._cache["kind"] = table[self.type]
+        return self._cache["kind"]
+
+    def stack_frame_ids(self, stack: int) -> np.ndarray:
+        """Frame indices of a stack, innermost first."""
+        return self.stack_frames[self.stack_offsets[stack]:self.stack_offsets[stack + 1]]
+
+    def frames(self, stack: int) -> list[tuple[str, str, int, int]]:
+        """(function, file, line, pc) of each frame of a stack, innermost first."""
+        s = self.strings
+        return [(s[self.frame_func[f]], s[self.frame_file[f]], int(self.frame_line[f]), int(self.frame_pc[f]))
+                for f in self.stack_frame_ids(stack)]
+
+    @property
+    def lost_bytes(self) -> int:
+        """Bytes after the last generation that was read completely."""
+        return self.size - self.valid_bytes
+
+
+def _open(source) -> tuple[object, int]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return source, len(source)
+    if hasattr(source, "read"):
+        data = source.read()
+        return data, len(data)
+    path = Path(os.fspath(source))
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            if size == 0:
+                return b"", 0
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), size
+    except IsADirectoryError:
+        raise TraceError(f"{path} is a directory, not a trace file") from None
+    except FileNotFoundError:
+        raise TraceError(f"{path}: no such file") from None
+    except PermissionError:
+        raise TraceError(f"{path}: permission denied") from None
+    except OSError as e:
+        raise TraceError(f"{path}: {e.strerror or e}") from None
+
+
+def read_header(data) -> int:
+    """The format version named by the header, or TraceError."""
+    head = bytes(data[:32])
+    if not head:
+        raise TraceError("empty file: not a Go execution trace", offset=0)
+    m = _HEADER.match(head)
+    if not m:
+        if head.startswith(b"\x1f\x8b"):
+            raise TraceError("bad file format: gzip-compressed data, not a Go execution trace "
+                             "(a pprof profile? read it with `go tool pprof`)", offset=0)
+        raise TraceError("bad file format: not a Go execution trace?", offset=0)
+    v = int(m.group(1))
+    supported = ", ".join(f"go 1.{x}" for x in spec.SUPPORTED_VERSIONS)
+    if v in spec.OLD_VERSIONS:
+        raise TraceError(f"trace format go 1.{v} (written by Go 1.{v}–1.21) is not supported; "
+                         f"tracetui reads the format of Go 1.22 and later ({supported})", offset=0)
+    if v not in spec.SUPPORTED_VERSIONS:
+        raise TraceError(f"unknown or unsupported trace version go 1.{v} (supported: {supported})", offset=0)
+    return v
+
+
+def read(source, progress=None) -> Trace:
+    """Decode, order and validate a trace; see the module docstring."""
+    data, size = _open(source)
+    version = read_header(data)
+    start = _HEADER.match(bytes(data[:32])).end()
+    dec = Decoder(data, version, start, progress)
+    dec.run()
+    out = dec.finish()
+    cols = dict(zip(COLUMNS, out["columns"]))
+    pc, func, file, line = out["frames"]
+    trace = Trace(
+        version=version, size=size, **cols, strings=out["strings"],
+        frame_pc=pc, frame_func=func, frame_file=file, frame_line=line,
+        stack_offsets=out["stack_offsets"], stack_frames=out["stack_frames"],
+        goroutine_ids=out["goroutine_ids"], proc_ids=out["proc_ids"], thread_ids=out["thread_ids"],
+        generations=dec.generations, experimental_args=dec.exp_args, valid_bytes=dec.valid_bytes,
+    )
+    error = dec.error
+    del dec
+    if isinstance(data, mmap.mmap):
+        data.close()
+    if error is not None:
+        msg, offset, gen = error
+        trace.error = TraceError(msg, offset=offset, generation=gen)
+        trace.error.partial = trace
+        raise trace.error
+    return trace
