@@ -24,4 +24,5 @@ class TraceError(Exception):
             where.append(f"byte {self.offset}")
         if self.generation is not None:
             where.append(f"generation {self.generation}")
-        return f"{self.message} ({', '.join(where)})" if where else self.message
+        first = self.message.splitlines()[0] if self.message else "invalid trace"
+        return f"{first} ({', '.join(where)})" if where else first

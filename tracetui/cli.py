@@ -1,0 +1,178 @@
+"""The `tracetui` command line: `tracetui TRACE` and its sibling commands.
+
+Each command is a class with `prepare_parser(parser)` and `run(args) -> int`; its
+docstring is its help. `main(argv)` turns a TraceError (or a missing file) into one
+line on stderr and exit code 1, a usage error into exit code 2. Never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from tracetui.format import TraceError
+
+DEMO_TRACE = Path(__file__).parent / "data" / "demo.trace"
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+def _load(path: str, args=None):
+    from tracetui.format import read
+
+    source = sys.stdin.buffer if path == "-" else path
+    try:
+        return read(source)
+    except TraceError as e:
+        if e.partial is not None and getattr(args, "partial", False):
+            print(f"tracetui: warning: {e}; showing the events before the error", file=sys.stderr)
+            return e.partial
+        raise
+
+
+def _write_lines(lines) -> None:
+    out = sys.stdout
+    try:
+        for line in lines:
+            out.write(line)
+        out.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class EventsCommand:
+    """Print the ordered event stream.
+
+    The default text is exactly what `go tool trace -d=parsed TRACE` prints
+    (run both with TZ=UTC to compare). `--format jsonl` prints one JSON object
+    per event; `--wire` dumps the raw batches like `go tool trace -d=wire`.
+
+    examples:
+      tracetui events trace.out | less
+      tracetui events trace.out --format jsonl | jq 'select(.kind=="Log")'
+      tracetui events trace.out --wire
+    """
+
+    name = "events"
+
+    def prepare_parser(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("trace", help="trace file ('-' for stdin)")
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
+        g.add_argument("--wire", action="store_true", help="dump raw batches and events (like -d=wire)")
+        p.add_argument("--partial", action="store_true",
+                       help="on an invalid trace, print the events before the error and exit 1")
+
+    def run(self, args) -> int:
+        if args.wire:
+            from tracetui.format.wire import dump_wire
+
+            data = sys.stdin.buffer.read() if args.trace == "-" else Path(args.trace).read_bytes()
+            _write_lines(line + "\n" for line in dump_wire(data))
+            return 0
+        from tracetui.format import read
+        from tracetui.format.jsonl import event_json
+
+        source = sys.stdin.buffer if args.trace == "-" else args.trace
+        error = None
+        try:
+            trace = read(source)
+        except TraceError as e:
+            if e.partial is None:
+                raise
+            trace, error = e.partial, e
+        if args.format == "jsonl":
+            _write_lines(json.dumps(event_json(trace, i), separators=(",", ":")) + "\n" for i in range(len(trace)))
+        else:
+            _write_lines(f"{ev}\n" for ev in trace)
+        if error is not None:
+            raise error
+        return 0
+
+
+class StatsCommand:
+    """Summarize a trace: format version, time span, wall-clock start, size,
+    generations, events by kind, goroutines, procs, threads and CPU samples.
+
+    examples:
+      tracetui stats trace.out
+      tracetui stats trace.out --format json
+    """
+
+    name = "stats"
+
+    def prepare_parser(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("trace", help="trace file ('-' for stdin)")
+        p.add_argument("--format", choices=("table", "json"), default="table")
+
+    def run(self, args) -> int:
+        from tracetui.format.stats import format_stats, trace_stats
+
+        stats = trace_stats(_load(args.trace))
+        if args.format == "json":
+            print(json.dumps(stats, indent=2))
+        else:
+            print(format_stats(stats))
+        return 0
+
+
+COMMANDS = [EventsCommand(), StatsCommand()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tracetui",
+        description="Go execution traces (Go 1.22+) in the terminal.",
+        epilog="Run `tracetui COMMAND --help` for a command's options. `tracetui TRACE` alone summarizes "
+               "the trace (the TUI is not built yet); `tracetui --demo` uses the trace shipped in the package.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--demo", action="store_true", help="open the demo trace shipped in the package")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for cmd in COMMANDS:
+        doc = cmd.__doc__ or ""
+        sp = sub.add_parser(cmd.name, help=doc.splitlines()[0], description=doc,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd.prepare_parser(sp)
+        sp.set_defaults(handler=cmd)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    names = {c.name for c in COMMANDS}
+    # `tracetui TRACE` (no command) and `tracetui --demo`: the default view.
+    if argv and argv[0] not in names and not argv[0].startswith("-"):
+        argv = ["stats", *argv]
+    elif argv[:1] == ["--demo"]:
+        argv = ["stats", str(DEMO_TRACE), *argv[1:]]
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse printed the usage error or help
+        return int(e.code or 0)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.handler.run(args)
+    except TraceError as e:
+        print(f"tracetui: {e}", file=sys.stderr)
+        return 1
+    except UsageError as e:
+        print(f"tracetui: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"tracetui: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
