@@ -41,7 +41,7 @@ from .goquote import go_quote
 __all__ = [
     "UVarint", "PaddedUVarint", "Header", "EventBatchHeader", "ExperimentalBatchHeader", "Batch",
     "StringEntry", "StringsBatch", "Frame", "StackEntry", "StacksBatch", "CPUSample", "CPUSamplesBatch",
-    "Frequency", "ClockSnapshot", "sync_batch", "timed_events", "Batch", "BatchInfo",
+    "Frequency", "ClockSnapshot", "sync_batch", "timed_events", "BatchInfo",
     "GO_VERSIONS", "FRAME_FIELDS", "RawEvent", "raw_specs", "read_header", "encode_header",
     "iter_batches", "parse_batch_data", "iter_raw_events", "dump_wire", "encode_trace", "uvarint",
 ]
@@ -225,6 +225,8 @@ class BatchInfo(NamedTuple):
 def iter_batches(data: bytes) -> Iterator[BatchInfo]:
     """The batches of a trace, with the errors of internal/trace/batch.go's readBatch."""
     version, pos = read_header(data)
+    if version in S.OLD_VERSIONS:
+        raise TraceError(f"trace version go 1.{version} has the pre-1.22 format, which has no such batches", offset=0)
     stream = io.BytesIO(data)
     n = len(data)
     fields = ("gen", "M ID", "timestamp", "size")
