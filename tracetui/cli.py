@@ -35,11 +35,15 @@ def _load(path: str, args=None):
 
 
 def _write_lines(lines) -> None:
-    out = sys.stdout
+    """Write text lines as bytes: trace strings need not be UTF-8 (Go prints them raw)."""
+    out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
     try:
         for line in lines:
-            out.write(line)
-        out.flush()
+            if out is None:
+                sys.stdout.write(line)
+            else:
+                out.write(line.encode("utf-8", "surrogateescape"))
+        sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

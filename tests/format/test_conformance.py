@@ -30,7 +30,7 @@ def our_text(source) -> tuple[bytes, TraceError | None]:
         if e.partial is None:
             return b"", e
         trace, err = e.partial, e
-    return "".join(f"{ev}\n" for ev in trace).encode(), err
+    return "".join(f"{ev}\n" for ev in trace).encode("utf-8", "surrogateescape"), err
 
 
 def first_difference(ours: bytes, go: bytes) -> str:

@@ -443,6 +443,7 @@ cdef class Decoder:
 
     cdef bint try_advance(self, int i, _Generation g) except -1:
         cdef Cursor* c = &self.cursors[self.frontier[i]]
+        cdef Py_ssize_t before = self.count
         try:
             if not self.advance(&c.ev, c.m, g.gen):
                 return False
@@ -450,7 +451,14 @@ cdef class Decoder:
             if len(e.args) == 1:
                 raise _Fail(e.args[0], c.ev.off)
             raise
-        if self.next_event(c, g):
+        # Go queues the advanced events but returns a read error of the cursor's
+        # next event before handing them out: drop them again in that case.
+        try:
+            more = self.next_event(c, g)
+        except _Fail:
+            self.count = before
+            raise
+        if more:
             self.heap_update(i)
         else:
             self.heap_remove(i)

@@ -1,0 +1,89 @@
+"""The command line, through main([...]) and through the installed entry point."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests import goref
+from tracetui.cli import DEMO_TRACE, main
+
+TRACE = next(p for p in goref.committed_traces() if p.parent.name == "go1.25" and p.name == "annotations.trace")
+
+
+def test_events_text_equals_go(capsys):
+    goref.require_go()
+    assert main(["events", str(TRACE)]) == 0
+    go_out, _, rc = goref.go_tool_trace(TRACE, "parsed")
+    assert capsys.readouterr().out.encode() == go_out
+
+
+def test_events_wire_equals_go(capsys):
+    goref.require_go()
+    assert main(["events", "--wire", str(TRACE)]) == 0
+    go_out, _, rc = goref.go_tool_trace(TRACE, "wire")
+    assert capsys.readouterr().out.encode() == go_out
+
+
+def test_events_jsonl(capsys):
+    from tracetui.format import read
+
+    assert main(["events", "--format", "jsonl", str(TRACE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    trace = read(TRACE)
+    assert len(lines) == len(trace)
+    objs = [json.loads(line) for line in lines]
+    assert objs[0]["kind"] == "Sync" and objs[-1]["kind"] == "Sync"
+    logs = [o for o in objs if o["kind"] == "Log"]
+    assert logs and all({"task", "category", "message", "goroutine"} <= o.keys() for o in logs)
+    assert [o["time"] for o in objs] == trace.time.tolist()
+
+
+def test_stats_json(capsys):
+    assert main(["stats", "--format", "json", str(TRACE)]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["version"] == "go 1.25" and s["events"] > 0 and s["wall_clock_start"]
+    assert s["regions"] > 0 and s["tasks"] > 0
+
+
+@pytest.mark.parametrize("argv", [["stats", "/nonexistent.trace"], ["events", "/nonexistent.trace"]])
+def test_missing_file_one_line_exit_1(argv, capsys):
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nonexistent" in err and "Traceback" not in err
+
+
+def test_truncated_trace_one_line_exit_1(tmp_path, capsys):
+    cut = tmp_path / "cut.trace"
+    cut.write_bytes(TRACE.read_bytes()[:5000])
+    assert main(["stats", str(cut)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "byte" in err
+
+
+def test_usage_error_exit_2(capsys):
+    assert main(["events", "--no-such-flag", str(TRACE)]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_demo_trace_ships_in_package():
+    assert DEMO_TRACE.is_file() and DEMO_TRACE.stat().st_size < 2_000_000
+    assert main(["--demo"]) == 0
+
+
+def test_python_dash_m():
+    r = subprocess.run([sys.executable, "-m", "tracetui", "stats", str(TRACE)], capture_output=True, text=True)
+    assert r.returncode == 0 and "go 1.25" in r.stdout
+
+
+def test_installed_entry_point():
+    exe = shutil.which("tracetui")
+    if exe is None:
+        pytest.skip("tracetui is not installed as a command (pip install -e .)")
+    r = subprocess.run([exe, "--demo"], capture_output=True, text=True)
+    assert r.returncode == 0 and "go 1.26" in r.stdout
+    r = subprocess.run([exe, "stats", "/nonexistent"], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
