@@ -18,7 +18,9 @@ Columns (one row per public event, in Go's order):
 """
 from cython.operator cimport dereference as deref, preincrement as inc
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, realloc
 from libc.string cimport memset
+from posix.mman cimport MADV_DONTNEED, madvise
 from libcpp cimport bool as cbool
 from libcpp.algorithm cimport stable_sort
 from libcpp.string cimport string

@@ -18,6 +18,15 @@ cdef struct Cursor:
     Ev ev
 
 DEF NCOLS = 9
+cdef int[9] COL_SIZE = [8, 1, 4, 4, 4, 4, 4, 8, 8]
+
+
+cdef class _Owned:
+    """Frees a malloc'd column buffer when its numpy array goes away."""
+    cdef void* ptr
+
+    def __dealloc__(self):
+        free(self.ptr)
 
 
 cdef class Decoder:
@@ -29,7 +38,7 @@ cdef class Decoder:
     cdef _ByteReader r
     cdef _Tables tables
     # columns
-    cdef public list cols
+    cdef void* bufs[NCOLS]
     cdef Py_ssize_t cap
     cdef public Py_ssize_t count
     cdef int64_t* c_time
@@ -77,8 +86,9 @@ cdef class Decoder:
     cdef public object error         # (message, offset, generation) or None
     cdef public Py_ssize_t valid_bytes  # end offset of the last complete generation
     cdef object progress
+    cdef bint release_pages          # buf is a file mapping: drop pages of finished generations
 
-    def __cinit__(self, buf, int version, Py_ssize_t start, progress=None):
+    def __cinit__(self, buf, int version, Py_ssize_t start, progress=None, bint release_pages=False):
         cdef const uint8_t[::1] view = buf
         self._buf_owner = buf
         self.n = view.shape[0]
@@ -94,33 +104,57 @@ cdef class Decoder:
         self.error = None
         self.valid_bytes = start
         self.progress = progress
+        self.release_pages = release_pages
         self.cap = 0
         self.count = 0
         self.last_ts = 0
-        self.cols = [np.empty(0, dt) for dt in (np.int64, np.uint8, np.int32, np.int32, np.int32,
-                                                  np.int32, np.int32, np.int64, np.int64)]
         self._grow(max(1024, (self.n - start) // 5))
 
-    # ---- columns ---------------------------------------------------------
+    # ---- columns ----------------------------------------------------------
+    # Raw malloc'd buffers grown with realloc: untouched capacity is never
+    # resident and large reallocs move pages (mremap) instead of copying, so
+    # peak memory is the columns themselves. finish() hands them to numpy.
     cdef int _grow(self, Py_ssize_t want) except -1:
         cdef Py_ssize_t cap = max(want, self.cap + self.cap // 2 + 1024)
-        for a in self.cols:
-            a.resize(cap, refcheck=False)
+        cdef void* p
+        cdef int k
+        for k in range(NCOLS):
+            p = realloc(self.bufs[k], cap * COL_SIZE[k])
+            if p == NULL:
+                raise MemoryError()
+            self.bufs[k] = p
         self.cap = cap
         self._bind()
         return 0
 
-    cdef void _bind(self):
-        c = self.cols
-        self.c_time = <int64_t*>cnp.PyArray_DATA(c[0])
-        self.c_type = <uint8_t*>cnp.PyArray_DATA(c[1])
-        self.c_m = <int32_t*>cnp.PyArray_DATA(c[2])
-        self.c_p = <int32_t*>cnp.PyArray_DATA(c[3])
-        self.c_g = <int32_t*>cnp.PyArray_DATA(c[4])
-        self.c_stack = <int32_t*>cnp.PyArray_DATA(c[5])
-        self.c_aux = <int32_t*>cnp.PyArray_DATA(c[6])
-        self.c_arg = <int64_t*>cnp.PyArray_DATA(c[7])
-        self.c_arg2 = <int64_t*>cnp.PyArray_DATA(c[8])
+    cdef void _bind(self) noexcept:
+        self.c_time = <int64_t*>self.bufs[0]
+        self.c_type = <uint8_t*>self.bufs[1]
+        self.c_m = <int32_t*>self.bufs[2]
+        self.c_p = <int32_t*>self.bufs[3]
+        self.c_g = <int32_t*>self.bufs[4]
+        self.c_stack = <int32_t*>self.bufs[5]
+        self.c_aux = <int32_t*>self.bufs[6]
+        self.c_arg = <int64_t*>self.bufs[7]
+        self.c_arg2 = <int64_t*>self.bufs[8]
+
+    def __dealloc__(self):
+        for k in range(NCOLS):
+            free(self.bufs[k])
+            self.bufs[k] = NULL
+
+    cdef object _take_column(self, int k, int typenum):
+        """Give buffer k (trimmed to the events read) to a numpy array."""
+        cdef cnp.npy_intp n = self.count
+        cdef void* p = realloc(self.bufs[k], max(1, self.count) * COL_SIZE[k])
+        if p == NULL:
+            raise MemoryError()
+        self.bufs[k] = NULL
+        owner = _Owned.__new__(_Owned)
+        (<_Owned>owner).ptr = p
+        arr = cnp.PyArray_SimpleNewFromData(1, &n, typenum, p)
+        cnp.set_array_base(arr, owner)
+        return arr
 
     cdef inline int emit(self, uint8_t typ, int64_t t, Ctx c, int32_t stack, int32_t aux,
                          int64_t arg, int64_t arg2) except -1:
@@ -144,16 +178,16 @@ cdef class Decoder:
 
     def finish(self):
         """Trim the columns to the events read and return them."""
-        for a in self.cols:
-            a.resize(self.count, refcheck=False)
-        self.cap = self.count
-        self._bind()
+        types = (cnp.NPY_INT64, cnp.NPY_UINT8, cnp.NPY_INT32, cnp.NPY_INT32, cnp.NPY_INT32,
+                 cnp.NPY_INT32, cnp.NPY_INT32, cnp.NPY_INT64, cnp.NPY_INT64)
+        cols = [self._take_column(k, types[k]) for k in range(NCOLS)]
+        self.cap = 0
         t = self.tables
         frames = (np.asarray(<uint64_t[:t.frame_pc.size()]>t.frame_pc.data()).copy() if t.frame_pc.size() else np.empty(0, np.uint64),
                   np.array(t.frame_func, dtype=np.int32), np.array(t.frame_file, dtype=np.int32),
                   np.array(t.frame_line, dtype=np.uint64))
         return dict(
-            columns=self.cols,
+            columns=cols,
             strings=t.strings,
             frames=frames,
             stack_offsets=np.array(t.stack_offsets, dtype=np.int64),
@@ -288,6 +322,7 @@ cdef class Decoder:
             self._finish_gen(g)
             self._walk(g)
             self.valid_bytes = g.end_offset
+            self._done_with(g)
 
     cdef int _process(self, _Generation g, Batch* b) except -1:
         try:
@@ -359,10 +394,20 @@ cdef class Decoder:
                 self._sync(None)
                 raise _Fail(spill_err, spill_err_off)
             self.valid_bytes = g.end_offset
+            self._done_with(g)
             if not has_spill:
                 self.gen = None
                 self._sync(None)
                 return 0
+
+    cdef int _done_with(self, _Generation g) except -1:
+        """A generation is read: drop its file pages, report progress."""
+        cdef Py_ssize_t upto = (g.end_offset // 4096) * 4096
+        if self.release_pages and upto > 0:
+            madvise(<void*>self.buf, upto, MADV_DONTNEED)
+        if self.progress is not None:
+            self.progress(g.end_offset, self.n, len(self.generations))
+        return 0
 
     cdef int _sync(self, _Generation g) except -1:
         cdef Ctx c

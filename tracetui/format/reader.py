@@ -150,11 +150,14 @@ def read_header(data) -> int:
 
 
 def read(source, progress=None) -> Trace:
-    """Decode, order and validate a trace; see the module docstring."""
+    """Decode, order and validate a trace; see the module docstring.
+
+    `progress(bytes_done, bytes_total, generations_done)` is called after each generation.
+    """
     data, size = _open(source)
     version = read_header(data)
     start = _HEADER.match(bytes(data[:32])).end()
-    dec = Decoder(data, version, start, progress)
+    dec = Decoder(data, version, start, progress, isinstance(data, mmap.mmap))
     dec.run()
     out = dec.finish()
     cols = dict(zip(COLUMNS, out["columns"]))
