@@ -19,6 +19,13 @@ cdef struct Cursor:
 
 DEF NCOLS = 9
 cdef int[9] COL_SIZE = [8, 1, 4, 4, 4, 4, 4, 8, 8]
+# Types whose events carry `arg2`. That column is sparse: one entry per such
+# event, in event order (most events never need it, and it costs 8 bytes each).
+cdef bint[256] HAS_ARG2
+for _t in range(256):
+    HAS_ARG2[_t] = _t in (EvProcSteal, EvProcStatus, EvGoStatus, EvGoStatusStack, EvGCSweepEnd,
+                          EvUserTaskBegin, EvUserTaskEnd, EvUserLog)
+ARG2_TYPES = [t for t in range(256) if HAS_ARG2[t]]
 
 
 cdef class _Owned:
@@ -39,6 +46,8 @@ cdef class Decoder:
     cdef _Tables tables
     # columns
     cdef void* bufs[NCOLS]
+    cdef Py_ssize_t arg2_count
+    cdef Py_ssize_t arg2_cap
     cdef Py_ssize_t cap
     cdef public Py_ssize_t count
     cdef int64_t* c_time
@@ -118,7 +127,7 @@ cdef class Decoder:
         cdef Py_ssize_t cap = max(want, self.cap + self.cap // 2 + 1024)
         cdef void* p
         cdef int k
-        for k in range(NCOLS):
+        for k in range(NCOLS - 1):
             p = realloc(self.bufs[k], cap * COL_SIZE[k])
             if p == NULL:
                 raise MemoryError()
@@ -145,8 +154,8 @@ cdef class Decoder:
 
     cdef object _take_column(self, int k, int typenum):
         """Give buffer k (trimmed to the events read) to a numpy array."""
-        cdef cnp.npy_intp n = self.count
-        cdef void* p = realloc(self.bufs[k], max(1, self.count) * COL_SIZE[k])
+        cdef cnp.npy_intp n = self.count if k != 8 else self.arg2_count
+        cdef void* p = realloc(self.bufs[k], max(1, n) * COL_SIZE[k])
         if p == NULL:
             raise MemoryError()
         self.bufs[k] = NULL
@@ -172,7 +181,15 @@ cdef class Decoder:
         self.c_stack[i] = stack
         self.c_aux[i] = aux
         self.c_arg[i] = arg
-        self.c_arg2[i] = arg2
+        if HAS_ARG2[typ]:
+            if self.arg2_count == self.arg2_cap:
+                self.arg2_cap = self.arg2_cap * 2 + 1024
+                self.bufs[8] = realloc(self.bufs[8], self.arg2_cap * 8)
+                if self.bufs[8] == NULL:
+                    raise MemoryError()
+                self.c_arg2 = <int64_t*>self.bufs[8]
+            self.c_arg2[self.arg2_count] = arg2
+            self.arg2_count += 1
         self.count = i + 1
         return 0
 
@@ -489,6 +506,7 @@ cdef class Decoder:
     cdef bint try_advance(self, int i, _Generation g) except -1:
         cdef Cursor* c = &self.cursors[self.frontier[i]]
         cdef Py_ssize_t before = self.count
+        cdef Py_ssize_t before_arg2 = self.arg2_count
         try:
             if not self.advance(&c.ev, c.m, g.gen):
                 return False
@@ -502,6 +520,7 @@ cdef class Decoder:
             more = self.next_event(c, g)
         except _Fail:
             self.count = before
+            self.arg2_count = before_arg2
             raise
         if more:
             self.heap_update(i)

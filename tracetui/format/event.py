@@ -4,6 +4,9 @@ Only for dumps, tests and debugging: the load path never builds these.
 
 What the per-type payload columns hold (see `_core.pyx`):
 
+`arg2` is sparse: it has one entry per event of a type that uses it (the types
+with an arg2 entry below), in event order; `Trace.arg2_index` maps rows to it.
+
 | type | aux | arg | arg2 |
 |---|---|---|---|
 | Sync | generation index (-1: none) | N | |
@@ -115,7 +118,7 @@ class Event:
 
     @property
     def arg2(self) -> int:
-        return int(self.trace.arg2[self.i]) & _U64
+        return int(self.trace.arg2[self.trace.arg2_index[self.i]]) & _U64
 
     def string(self, idx: int) -> str:
         return self.trace.strings[idx]
@@ -210,7 +213,7 @@ class Event:
         elif kind in ("RegionBegin", "RegionEnd"):
             out.append(f" Task={self.arg} Type={self._q(self.aux)}")
         elif kind == "Log":
-            out.append(f" Task={self.arg} Category={self._q(self.aux)} Message={self._q(int(self.trace.arg2[self.i]))}")
+            out.append(f" Task={self.arg} Category={self._q(self.aux)} Message={self._q(self.arg2)}")
         elif kind == "StateTransition":
             res, rid, frm, to, reason, stk = self.state_transition()
             label = "GoID" if res == "Goroutine" else "ProcID"

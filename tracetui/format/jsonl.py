@@ -35,7 +35,7 @@ def event_json(trace, i: int) -> dict:
     elif kind in ("RegionBegin", "RegionEnd"):
         d.update(task=ev.arg, region_type=ev.string(ev.aux))
     elif kind == "Log":
-        d.update(task=ev.arg, category=ev.string(ev.aux), message=ev.string(int(trace.arg2[i])))
+        d.update(task=ev.arg, category=ev.string(ev.aux), message=ev.string(ev.arg2))
     elif kind == "StateTransition":
         res, rid, frm, to, reason, stk = ev.state_transition()
         d.update(resource=res, id=rid, **{"from": frm, "to": to}, reason=reason)

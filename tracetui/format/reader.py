@@ -33,7 +33,8 @@ class Trace:
     `time` (ns, int64), `type` (wire type, 255 = Sync), `m`/`p`/`g` (dense
     indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none), `stack`
     (index into the stack table, 0 = none), `aux`, `arg`, `arg2` (per-type
-    payload, see `tracetui.format.event`).
+    payload, see `tracetui.format.event`; `arg2` is sparse: one entry per
+    event whose type uses it, see `arg2_index`).
     """
 
     version: int
@@ -88,6 +89,17 @@ class Trace:
                 table[t] = k
             self._cache["kind"] = table[self.type]
         return self._cache["kind"]
+
+    @property
+    def arg2_index(self) -> np.ndarray:
+        """For each event, its position in the sparse `arg2` column (valid where its type has one)."""
+        if "arg2_index" not in self._cache:
+            from tracetui.format._core import ARG2_TYPES
+
+            has = np.zeros(256, np.int64)
+            has[ARG2_TYPES] = 1
+            self._cache["arg2_index"] = np.cumsum(has[self.type]) - 1
+        return self._cache["arg2_index"]
 
     def stack_frame_ids(self, stack: int) -> np.ndarray:
         """Frame indices of a stack, innermost first."""
