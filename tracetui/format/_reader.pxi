@@ -291,55 +291,14 @@ cdef class Decoder:
         """Read the whole trace; on an invalid trace set .error and stop."""
         try:
             if self.version >= 26:
-                self._run_eog()
+                run_eog(self)
             else:
-                self._run_spill()
+                run_spill(self)
         except _Fail as e:
             msg = e.args[0]
             off = e.args[1] if len(e.args) > 1 else None
             gen = self.gen.gen if self.gen is not None else None
             self.error = (msg, off, gen)
-
-    cdef int _run_eog(self) except -1:
-        """Go 1.26+: generations end with an EndOfGeneration marker."""
-        cdef Batch b
-        cdef int rc
-        cdef _Generation g
-        while True:
-            g = self.new_gen()
-            self.gen = g
-            got_any = False
-            while True:
-                rc = read_batch(self.r, &b)
-                if rc == 1:
-                    if got_any:
-                        self._sync(None)
-                        raise _Fail("incomplete generation found; trace likely truncated", self.r.pos)
-                    self.gen = None
-                    self._sync(None)
-                    return 0
-                if rc == 2:
-                    self._sync(None)
-                    raise _Fail(self.r.err, b.hdr)
-                got_any = True
-                if g.gen == 0:
-                    g.gen = b.gen
-                if b.exp == -1:
-                    break
-                if b.gen == 0:
-                    self._sync(None)
-                    raise _Fail(f"invalid generation number {b.gen}", b.hdr)
-                if b.gen != g.gen:
-                    self._sync(None)
-                    raise _Fail("broken trace: missing end-of-generation event, or generations are interleaved", b.hdr)
-                if g.min_ts == 0 or b.time < g.min_ts:
-                    g.min_ts = b.time
-                self._process(g, &b)
-            g.end_offset = self.r.pos
-            self._finish_gen(g)
-            self._walk(g)
-            self.valid_bytes = g.end_offset
-            self._done_with(g)
 
     cdef int _process(self, _Generation g, Batch* b) except -1:
         try:
@@ -356,66 +315,6 @@ cdef class Decoder:
             self._sync(None)
             raise
         return 0
-
-    cdef int _run_spill(self) except -1:
-        """Go 1.22-1.25: a batch of generation N+1 ends generation N (the "spill")."""
-        cdef Batch b, spill
-        cdef bint has_spill = False
-        cdef str spill_err = None
-        cdef Py_ssize_t spill_err_off = 0
-        cdef int rc
-        cdef _Generation g
-        while True:
-            g = self.new_gen()
-            self.gen = g
-            if has_spill:
-                g.gen = spill.gen
-                g.min_ts = spill.time
-                g.start_offset = spill.hdr
-                self._process(g, &spill)
-                has_spill = False
-            while True:
-                rc = read_batch(self.r, &b)
-                if rc == 1:
-                    break
-                if rc == 2:
-                    if g.gen != 0:
-                        spill_err = self.r.err
-                        spill_err_off = b.hdr
-                        break
-                    self._sync(None)
-                    raise _Fail(self.r.err, b.hdr)
-                if b.exp == -1:
-                    b.gen = 0  # EndOfGeneration is not a batch before 1.26
-                if b.gen == 0:
-                    self._sync(None)
-                    raise _Fail(f"invalid generation number {b.gen}", b.hdr)
-                if g.gen == 0:
-                    g.gen = b.gen
-                if b.gen == g.gen + 1:
-                    spill = b
-                    has_spill = True
-                    break
-                if b.gen != g.gen:
-                    self._sync(None)
-                    raise _Fail("generations out of order", b.hdr)
-                if g.min_ts == 0 or b.time < g.min_ts:
-                    g.min_ts = b.time
-                self._process(g, &b)
-            g.end_offset = spill.hdr if has_spill else self.r.pos
-            if spill_err is not None:
-                g.end_offset = spill_err_off
-            self._finish_gen(g)
-            self._walk(g)
-            if spill_err is not None:
-                self._sync(None)
-                raise _Fail(spill_err, spill_err_off)
-            self.valid_bytes = g.end_offset
-            self._done_with(g)
-            if not has_spill:
-                self.gen = None
-                self._sync(None)
-                return 0
 
     cdef int _done_with(self, _Generation g) except -1:
         """A generation is read: drop its file pages, report progress."""
