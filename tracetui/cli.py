@@ -21,17 +21,16 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
-def _load(path: str, args=None):
+def _load(path: str):
     from tracetui.format import read
 
-    source = sys.stdin.buffer if path == "-" else path
-    try:
-        return read(source)
-    except TraceError as e:
-        if e.partial is not None and getattr(args, "partial", False):
-            print(f"tracetui: warning: {e}; showing the events before the error", file=sys.stderr)
-            return e.partial
-        raise
+    return read(sys.stdin.buffer if path == "-" else path)
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`| head`): send the rest of our output nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _write_lines(lines) -> None:
@@ -45,8 +44,7 @@ def _write_lines(lines) -> None:
                 out.write(line.encode("utf-8", "surrogateescape"))
         sys.stdout.flush()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_broken_pipe()
 
 
 class EventsCommand:
@@ -55,6 +53,8 @@ class EventsCommand:
     The default text is exactly what `go tool trace -d=parsed TRACE` prints
     (run both with TZ=UTC to compare). `--format jsonl` prints one JSON object
     per event; `--wire` dumps the raw batches like `go tool trace -d=wire`.
+    On an invalid trace it prints the events before the error, as Go does,
+    then the error, and exits 1.
 
     examples:
       tracetui events trace.out | less
@@ -69,8 +69,6 @@ class EventsCommand:
         g = p.add_mutually_exclusive_group()
         g.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
         g.add_argument("--wire", action="store_true", help="dump raw batches and events (like -d=wire)")
-        p.add_argument("--partial", action="store_true",
-                       help="on an invalid trace, print the events before the error and exit 1")
 
     def run(self, args) -> int:
         if args.wire:
@@ -100,8 +98,10 @@ class EventsCommand:
 
 
 class StatsCommand:
-    """Summarize a trace: format version, time span, wall-clock start, size,
-    generations, events by kind, goroutines, procs, threads and CPU samples.
+    """Summarize a trace.
+
+    Format version, time span, wall-clock start, size, generations, events by
+    kind, goroutines, procs, threads, GC cycles, tasks, regions, logs and CPU samples.
 
     examples:
       tracetui stats trace.out
@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         print(f"tracetui: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return 0
     except OSError as e:
         print(f"tracetui: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
         return 1

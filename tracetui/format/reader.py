@@ -154,7 +154,7 @@ def read_header(data) -> int:
     v = int(m.group(1))
     supported = ", ".join(f"go 1.{x}" for x in spec.SUPPORTED_VERSIONS)
     if v in spec.OLD_VERSIONS:
-        raise TraceError(f"trace format go 1.{v} (written by Go 1.{v}–1.21) is not supported; "
+        raise TraceError(f"trace format go 1.{v} (Go 1.21 and older) is not supported; "
                          f"tracetui reads the format of Go 1.22 and later ({supported})", offset=0)
     if v not in spec.SUPPORTED_VERSIONS:
         raise TraceError(f"unknown or unsupported trace version go 1.{v} (supported: {supported})", offset=0)
