@@ -17,8 +17,8 @@ Columns (one row per public event, in Go's order):
   arg2   int64  per type: a second value
 """
 from cython.operator cimport dereference as deref, preincrement as inc
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
-from libc.stdlib cimport free, realloc
+from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memset
 from posix.mman cimport MADV_DONTNEED, madvise
 from libcpp cimport bool as cbool

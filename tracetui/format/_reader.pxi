@@ -17,15 +17,43 @@ cdef struct Cursor:
     vector[Batch]* batches
     Ev ev
 
-DEF NCOLS = 9
-cdef int[9] COL_SIZE = [8, 1, 4, 4, 4, 4, 4, 8, 8]
-# Types whose events carry `arg2`. That column is sparse: one entry per such
-# event, in event order (most events never need it, and it costs 8 bytes each).
+# Column buffers: 7 dense (one entry per event) and 2 sparse: arg and arg2 hold
+# one entry per event whose type carries one (HAS_ARG/HAS_ARG2), in event order;
+# most events carry neither. Their rows follow from the type column.
+DEF NDENSE = 7
+DEF NARROW_MAX = 32767   # m, p and stack are int16 until a trace has more threads/procs/stacks
+cdef int[7] BUF_TYPENUM = [cnp.NPY_INT64, cnp.NPY_UINT8, cnp.NPY_INT16, cnp.NPY_INT16, cnp.NPY_INT32,
+                           cnp.NPY_INT16, cnp.NPY_INT32]
+cdef bint[256] HAS_ARG
 cdef bint[256] HAS_ARG2
 for _t in range(256):
+    HAS_ARG[_t] = _t in (EvProcsChange, EvHeapAlloc, EvHeapGoal, EvProcSteal, EvProcStatus, EvGoCreate,
+                         EvGoCreateBlocked, EvGoStatus, EvGoStatusStack, EvGCActive, EvGCBegin, EvGCEnd,
+                         EvGCSweepEnd, EvUserTaskBegin, EvUserTaskEnd, EvUserRegionBegin, EvUserRegionEnd,
+                         EvUserLog, EvSyncPublic) or EvSpan <= _t < NUM_SPECS
     HAS_ARG2[_t] = _t in (EvProcSteal, EvProcStatus, EvGoStatus, EvGoStatusStack, EvGCSweepEnd,
                           EvUserTaskBegin, EvUserTaskEnd, EvUserLog)
+ARG_TYPES = [t for t in range(256) if HAS_ARG[t]]
 ARG2_TYPES = [t for t in range(256) if HAS_ARG2[t]]
+
+
+cdef struct Sparse:
+    int64_t* vals
+    Py_ssize_t n
+    Py_ssize_t cap
+
+
+cdef inline int sparse_push(Sparse* s, int64_t val) except -1:
+    cdef void* v
+    if s.n == s.cap:
+        s.cap = s.cap * 2 + 4096
+        v = realloc(s.vals, s.cap * 8)
+        if v == NULL:
+            raise MemoryError()
+        s.vals = <int64_t*>v
+    s.vals[s.n] = val
+    s.n += 1
+    return 0
 
 
 cdef class _Owned:
@@ -45,20 +73,14 @@ cdef class Decoder:
     cdef _ByteReader r
     cdef _Tables tables
     # columns
-    cdef void* bufs[NCOLS]
-    cdef Py_ssize_t arg2_count
-    cdef Py_ssize_t arg2_cap
+    cdef void* bufs[NDENSE]
+    cdef int[NDENSE] size
     cdef Py_ssize_t cap
     cdef public Py_ssize_t count
-    cdef int64_t* c_time
-    cdef uint8_t* c_type
-    cdef int32_t* c_m
-    cdef int32_t* c_p
-    cdef int32_t* c_g
-    cdef int32_t* c_stack
-    cdef int32_t* c_aux
-    cdef int64_t* c_arg
-    cdef int64_t* c_arg2
+    cdef bint wide          # m and p are int32 (more than NARROW_MAX threads or procs)
+    cdef bint wide_stack    # stack is int32 (more than NARROW_MAX stacks)
+    cdef Sparse arg
+    cdef Sparse arg2
     cdef int64_t last_ts
     # dense ids
     cdef unordered_map[uint64_t, int32_t] g_index
@@ -118,6 +140,13 @@ cdef class Decoder:
         self.count = 0
         self.last_ts = 0
         self._grow(max(1024, (self.n - start) // 5))
+        # Large enough to be mapped, not carved from the heap: growing a heap
+        # block leaves freed holes behind that stay resident.
+        self.arg.cap = self.arg2.cap = max(4096, (self.n - start) // 32)
+        self.arg.vals = <int64_t*>malloc(self.arg.cap * 8)
+        self.arg2.vals = <int64_t*>malloc(self.arg2.cap * 8)
+        if self.arg.vals == NULL or self.arg2.vals == NULL:
+            raise MemoryError()
 
     # ---- columns ----------------------------------------------------------
     # Raw malloc'd buffers grown with realloc: untouched capacity is never
@@ -127,41 +156,44 @@ cdef class Decoder:
         cdef Py_ssize_t cap = max(want, self.cap + self.cap // 2 + 1024)
         cdef void* p
         cdef int k
-        for k in range(NCOLS - 1):
-            p = realloc(self.bufs[k], cap * COL_SIZE[k])
+        if self.size[0] == 0:
+            self.size = [8, 1, 2, 2, 4, 2, 4]
+        for k in range(NDENSE):
+            p = realloc(self.bufs[k], cap * self.size[k])
             if p == NULL:
                 raise MemoryError()
             self.bufs[k] = p
         self.cap = cap
-        self._bind()
         return 0
 
-    cdef void _bind(self) noexcept:
-        self.c_time = <int64_t*>self.bufs[0]
-        self.c_type = <uint8_t*>self.bufs[1]
-        self.c_m = <int32_t*>self.bufs[2]
-        self.c_p = <int32_t*>self.bufs[3]
-        self.c_g = <int32_t*>self.bufs[4]
-        self.c_stack = <int32_t*>self.bufs[5]
-        self.c_aux = <int32_t*>self.bufs[6]
-        self.c_arg = <int64_t*>self.bufs[7]
-        self.c_arg2 = <int64_t*>self.bufs[8]
-
-    def __dealloc__(self):
-        for k in range(NCOLS):
-            free(self.bufs[k])
-            self.bufs[k] = NULL
-
-    cdef object _take_column(self, int k, int typenum):
-        """Give buffer k (trimmed to the events read) to a numpy array."""
-        cdef cnp.npy_intp n = self.count if k != 8 else self.arg2_count
-        cdef void* p = realloc(self.bufs[k], max(1, n) * COL_SIZE[k])
+    cdef int _widen(self, int k) except -1:
+        """Switch column k from int16 to int32, in place, from the last row down."""
+        cdef Py_ssize_t i
+        cdef void* p = realloc(self.bufs[k], max(1, self.cap) * 4)
         if p == NULL:
             raise MemoryError()
-        self.bufs[k] = NULL
+        self.bufs[k] = p
+        for i in range(self.count - 1, -1, -1):
+            (<int32_t*>p)[i] = (<int16_t*>p)[i]
+        self.size[k] = 4
+        return 0
+
+    def __dealloc__(self):
+        for k in range(NDENSE):
+            free(self.bufs[k])
+        free(self.arg.vals)
+        free(self.arg2.vals)
+
+    cdef object _take(self, void** slot, Py_ssize_t n, int itemsize, int typenum):
+        """Give a buffer (trimmed to n entries) to a numpy array."""
+        cdef cnp.npy_intp nn = n
+        cdef void* p = realloc(slot[0], max(1, n) * itemsize)
+        if p == NULL:
+            raise MemoryError()
+        slot[0] = NULL
         owner = _Owned.__new__(_Owned)
         (<_Owned>owner).ptr = p
-        arr = cnp.PyArray_SimpleNewFromData(1, &n, typenum, p)
+        arr = cnp.PyArray_SimpleNewFromData(1, &nn, typenum, p)
         cnp.set_array_base(arr, owner)
         return arr
 
@@ -173,31 +205,36 @@ cdef class Decoder:
         if t <= self.last_ts:
             t = self.last_ts + 1
         self.last_ts = t
-        self.c_time[i] = t
-        self.c_type[i] = typ
-        self.c_m[i] = c.m
-        self.c_p[i] = c.p
-        self.c_g[i] = c.g
-        self.c_stack[i] = stack
-        self.c_aux[i] = aux
-        self.c_arg[i] = arg
+        (<int64_t*>self.bufs[0])[i] = t
+        (<uint8_t*>self.bufs[1])[i] = typ
+        if self.wide:
+            (<int32_t*>self.bufs[2])[i] = c.m
+            (<int32_t*>self.bufs[3])[i] = c.p
+        else:
+            (<int16_t*>self.bufs[2])[i] = <int16_t>c.m
+            (<int16_t*>self.bufs[3])[i] = <int16_t>c.p
+        (<int32_t*>self.bufs[4])[i] = c.g
+        if self.wide_stack:
+            (<int32_t*>self.bufs[5])[i] = stack
+        else:
+            (<int16_t*>self.bufs[5])[i] = <int16_t>stack
+        (<int32_t*>self.bufs[6])[i] = aux
+        if HAS_ARG[typ]:
+            sparse_push(&self.arg, arg)
         if HAS_ARG2[typ]:
-            if self.arg2_count == self.arg2_cap:
-                self.arg2_cap = self.arg2_cap * 2 + 1024
-                self.bufs[8] = realloc(self.bufs[8], self.arg2_cap * 8)
-                if self.bufs[8] == NULL:
-                    raise MemoryError()
-                self.c_arg2 = <int64_t*>self.bufs[8]
-            self.c_arg2[self.arg2_count] = arg2
-            self.arg2_count += 1
+            sparse_push(&self.arg2, arg2)
         self.count = i + 1
         return 0
 
     def finish(self):
         """Trim the columns to the events read and return them."""
-        types = (cnp.NPY_INT64, cnp.NPY_UINT8, cnp.NPY_INT32, cnp.NPY_INT32, cnp.NPY_INT32,
-                 cnp.NPY_INT32, cnp.NPY_INT32, cnp.NPY_INT64, cnp.NPY_INT64)
-        cols = [self._take_column(k, types[k]) for k in range(NCOLS)]
+        cdef int k
+        cols = {}
+        for k, name in enumerate(("time", "type", "m", "p", "g", "stack", "aux")):
+            typenum = BUF_TYPENUM[k] if self.size[k] != 4 else cnp.NPY_INT32
+            cols[name] = self._take(&self.bufs[k], self.count, self.size[k], typenum)
+        cols["arg"] = self._take(<void**>&self.arg.vals, self.arg.n, 8, cnp.NPY_INT64)
+        cols["arg2"] = self._take(<void**>&self.arg2.vals, self.arg2.n, 8, cnp.NPY_INT64)
         self.cap = 0
         t = self.tables
         frames = (np.asarray(<uint64_t[:t.frame_pc.size()]>t.frame_pc.data()).copy() if t.frame_pc.size() else np.empty(0, np.uint64),
@@ -238,6 +275,10 @@ cdef class Decoder:
         if it != self.p_index.end():
             return deref(it).second
         cdef int32_t i = <int32_t>self.p_ids.size()
+        if i >= NARROW_MAX and not self.wide:
+            self._widen(2)
+            self._widen(3)
+            self.wide = True
         self.p_index[raw] = i
         self.p_ids.push_back(<int64_t>raw)
         self.p_status.push_back(0)
@@ -253,6 +294,10 @@ cdef class Decoder:
         if it != self.m_index.end():
             return deref(it).second
         cdef int32_t i = <int32_t>self.m_ids.size()
+        if i >= NARROW_MAX and not self.wide:
+            self._widen(2)
+            self._widen(3)
+            self.wide = True
         self.m_index[raw] = i
         self.m_ids.push_back(<int64_t>raw)
         self.m_exists.push_back(False)
@@ -314,7 +359,20 @@ cdef class Decoder:
         except _Fail:
             self._sync(None)
             raise
+        if self.tables.stack_offsets.size() > NARROW_MAX and not self.wide_stack:
+            self._widen(5)
+            self.wide_stack = True
         return 0
+
+    cdef void _release(self, Batch* b) noexcept:
+        """Drop the file pages that lie wholly inside a batch read to its end
+        (a file mapping re-reads them from the page cache if ever touched again)."""
+        if not self.release_pages:
+            return
+        cdef Py_ssize_t lo = ((b.off + 4095) // 4096) * 4096
+        cdef Py_ssize_t hi = ((b.off + b.size) // 4096) * 4096
+        if hi > lo:
+            madvise(<void*>(self.buf + lo), hi - lo, MADV_DONTNEED)
 
     cdef int _done_with(self, _Generation g) except -1:
         """A generation is read: drop its file pages, report progress."""
@@ -405,7 +463,8 @@ cdef class Decoder:
     cdef bint try_advance(self, int i, _Generation g) except -1:
         cdef Cursor* c = &self.cursors[self.frontier[i]]
         cdef Py_ssize_t before = self.count
-        cdef Py_ssize_t before_arg2 = self.arg2_count
+        cdef Py_ssize_t before_arg = self.arg.n
+        cdef Py_ssize_t before_arg2 = self.arg2.n
         try:
             if not self.advance(&c.ev, c.m, g.gen):
                 return False
@@ -419,7 +478,8 @@ cdef class Decoder:
             more = self.next_event(c, g)
         except _Fail:
             self.count = before
-            self.arg2_count = before_arg2
+            self.arg.n = before_arg
+            self.arg2.n = before_arg2
             raise
         if more:
             self.heap_update(i)
@@ -431,6 +491,7 @@ cdef class Decoder:
         """batchCursor.nextEvent."""
         cdef vector[Batch]* bs = c.batches
         while c.idx < bs.size() and deref(bs)[c.idx].size == c.data_off:
+            self._release(&deref(bs)[c.idx])
             c.idx += 1
             c.data_off = 0
             c.last_ts = 0

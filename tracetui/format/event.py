@@ -4,8 +4,8 @@ Only for dumps, tests and debugging: the load path never builds these.
 
 What the per-type payload columns hold (see `_core.pyx`):
 
-`arg2` is sparse: it has one entry per event of a type that uses it (the types
-with an arg2 entry below), in event order; `Trace.arg2_index` maps rows to it.
+`arg` and `arg2` are sparse: only events of the types with an entry below have
+one (`Trace.arg_rows`/`arg2_rows` name their rows; `Trace.arg_of(rows)` looks them up).
 
 | type | aux | arg | arg2 |
 |---|---|---|---|
@@ -114,11 +114,11 @@ class Event:
 
     @property
     def arg(self) -> int:
-        return int(self.trace.arg[self.i]) & _U64
+        return int(self.trace.arg_of(self.i)) & _U64
 
     @property
     def arg2(self) -> int:
-        return int(self.trace.arg2[self.trace.arg2_index[self.i]]) & _U64
+        return int(self.trace.arg2_of(self.i)) & _U64
 
     def string(self, idx: int) -> str:
         return self.trace.strings[idx]

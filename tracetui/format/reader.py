@@ -22,7 +22,6 @@ from tracetui.format.errors import TraceError
 
 _HEADER = re.compile(rb"go 1\.(\d+) trace\x00\x00\x00")
 
-COLUMNS = ("time", "type", "m", "p", "g", "stack", "aux", "arg", "arg2")
 
 
 @dataclass(eq=False)
@@ -31,10 +30,14 @@ class Trace:
 
     Event columns (row i is the i-th event Go's parser returns):
     `time` (ns, int64), `type` (wire type, 255 = Sync), `m`/`p`/`g` (dense
-    indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none), `stack`
-    (index into the stack table, 0 = none), `aux`, `arg`, `arg2` (per-type
-    payload, see `tracetui.format.event`; `arg2` is sparse: one entry per
-    event whose type uses it, see `arg2_index`).
+    indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none; m and p are
+    int16 unless a trace has more than 32767 threads or procs), `stack` (index
+    into the stack table, 0 = none), `aux` (per-type, see `tracetui.format.event`).
+
+    The 64-bit payloads are sparse, since most events carry none: `arg` has one
+    entry per event whose type carries one, in event order; `arg_rows` (computed
+    on first use) names those rows. Likewise `arg2`/`arg2_rows`. `arg_of(rows)` /
+    `arg2_of(rows)` look payloads up by row.
     """
 
     version: int
@@ -90,16 +93,32 @@ class Trace:
             self._cache["kind"] = table[self.type]
         return self._cache["kind"]
 
-    @property
-    def arg2_index(self) -> np.ndarray:
-        """For each event, its position in the sparse `arg2` column (valid where its type has one)."""
-        if "arg2_index" not in self._cache:
-            from tracetui.format._core import ARG2_TYPES
+    def _rows_of(self, name: str, types: list[int]) -> np.ndarray:
+        if name not in self._cache:
+            has = np.zeros(256, bool)
+            has[types] = True
+            self._cache[name] = np.flatnonzero(has[self.type])
+        return self._cache[name]
 
-            has = np.zeros(256, np.int64)
-            has[ARG2_TYPES] = 1
-            self._cache["arg2_index"] = np.cumsum(has[self.type]) - 1
-        return self._cache["arg2_index"]
+    @property
+    def arg_rows(self) -> np.ndarray:
+        from tracetui.format._core import ARG_TYPES
+
+        return self._rows_of("arg_rows", ARG_TYPES)
+
+    @property
+    def arg2_rows(self) -> np.ndarray:
+        from tracetui.format._core import ARG2_TYPES
+
+        return self._rows_of("arg2_rows", ARG2_TYPES)
+
+    def arg_of(self, rows) -> np.ndarray:
+        """The `arg` payload of the given rows (0 where a row has none)."""
+        return _sparse_lookup(self.arg_rows, self.arg, rows)
+
+    def arg2_of(self, rows) -> np.ndarray:
+        """The `arg2` payload of the given rows (0 where a row has none)."""
+        return _sparse_lookup(self.arg2_rows, self.arg2, rows)
 
     def stack_frame_ids(self, stack: int) -> np.ndarray:
         """Frame indices of a stack, innermost first."""
@@ -115,6 +134,14 @@ class Trace:
     def lost_bytes(self) -> int:
         """Bytes after the last generation that was read completely."""
         return self.size - self.valid_bytes
+
+
+def _sparse_lookup(keys: np.ndarray, vals: np.ndarray, rows) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(keys) == 0:
+        return np.zeros(rows.shape, np.int64)
+    pos = np.minimum(np.searchsorted(keys, rows), len(keys) - 1)
+    return np.where(keys[pos] == rows, vals[pos], 0)
 
 
 def _open(source) -> tuple[object, int]:
@@ -172,7 +199,7 @@ def read(source, progress=None) -> Trace:
     dec = Decoder(data, version, start, progress, isinstance(data, mmap.mmap))
     dec.run()
     out = dec.finish()
-    cols = dict(zip(COLUMNS, out["columns"]))
+    cols = out["columns"]
     pc, func, file, line = out["frames"]
     trace = Trace(
         version=version, size=size, **cols, strings=out["strings"],
