@@ -1,0 +1,3 @@
+module multigen
+
+go 1.22
