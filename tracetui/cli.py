@@ -47,6 +47,27 @@ def _write_lines(lines) -> None:
         _quiet_broken_pipe()
 
 
+def _explain(err: TraceError, path: str | None) -> str:
+    """The error line, with a better guess at what a gzip file holds than the reader's."""
+    if err.offset == 0 and "gzip" in err.message and path and path != "-":
+        import gzip
+        import zlib
+
+        name = f"{path}: "
+        try:
+            with gzip.open(path, "rb") as f:
+                head = f.read(64)
+        except (OSError, EOFError, zlib.error):
+            head = b""
+        if head.startswith(b"go 1.") and b" trace\x00\x00\x00" in head:
+            return name + f"a gzip-compressed Go execution trace: decompress it first (`gunzip -k {path}`)"
+        if head[:1] == b"\x0a":  # field 1 (sample_type), length-delimited: a profile.proto Profile
+            return (name + "this looks like a pprof profile (gzip-compressed protobuf), not an execution "
+                    f"trace: read it with `go tool pprof {path}`")
+        return name + "gzip-compressed data, not a Go execution trace"
+    return str(err)
+
+
 class EventsCommand:
     """Print the ordered event stream.
 
@@ -103,9 +124,15 @@ class StatsCommand:
     Format version, time span, wall-clock start, size, generations, events by
     kind, goroutines, procs, threads, GC cycles, tasks, regions, logs and CPU samples.
 
+    A broken or truncated trace is summarized as far as it can be read, as
+    `go tool trace` does: the generations before the error, and a warning on
+    stderr saying how much was lost and why (exit code 0). With --strict a broken
+    trace is an error (exit code 1).
+
     examples:
       tracetui stats trace.out
       tracetui stats trace.out --format json
+      tracetui stats --strict trace.out   # in CI: fail on a damaged trace
     """
 
     name = "stats"
@@ -113,12 +140,23 @@ class StatsCommand:
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("trace", help="trace file ('-' for stdin)")
         p.add_argument("--format", choices=("table", "json"), default="table")
+        p.add_argument("--strict", action="store_true",
+                       help="exit 1 on a broken or truncated trace instead of summarizing what could be read")
 
     def run(self, args) -> int:
+        from tracetui.format.salvage import read_salvaged
         from tracetui.format.stats import format_stats, trace_stats
 
-        stats = trace_stats(_load(args.trace))
+        if args.strict:
+            trace, report = _load(args.trace), None
+        else:
+            trace, report = read_salvaged(sys.stdin.buffer if args.trace == "-" else args.trace)
+        if report is not None:
+            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+        stats = trace_stats(trace)
         if args.format == "json":
+            if report is not None:
+                stats["salvage"] = report.as_dict()
             print(json.dumps(stats, indent=2))
         else:
             print(format_stats(stats))
@@ -166,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler.run(args)
     except TraceError as e:
-        print(f"tracetui: {e}", file=sys.stderr)
+        print(f"tracetui: {_explain(e, getattr(args, 'trace', None))}", file=sys.stderr)
         return 1
     except UsageError as e:
         print(f"tracetui: {e}", file=sys.stderr)

@@ -98,13 +98,14 @@ class SalvageReport:
 
     def warning(self) -> str:
         """One line for people: Go's figure, ours where it differs, and the error."""
-        lost = f"lost {self.lost_percent:.2f}% of the trace data ({byte_count(self.lost_bytes)} of {byte_count(self.size)}"
+        notes = [f"{byte_count(self.lost_bytes)} of {byte_count(self.size)}"]
         if self.incomplete_bytes != self.lost_bytes:
-            lost += f" as go tool trace counts; {byte_count(self.incomplete_bytes)} after the last complete generation"
-        lost += ")"
+            notes[0] += ", as go tool trace counts"
+            notes.append(f"{byte_count(self.incomplete_bytes)} past the last complete generation")
         if self.dropped_events:
-            lost += f", {self.dropped_events} events of a broken generation dropped"
-        return f"{lost} due to error: {self.error}"
+            notes.append(f"{self.dropped_events} events of the broken generation dropped")
+        return (f"lost {self.lost_percent:.2f}% of the trace data ({'; '.join(notes)}) "
+                f"due to error: {self.error}")
 
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -160,16 +161,14 @@ def _head(trace: Trace, n: int) -> Trace:
     if n == len(trace):
         return trace
     fields = {f.name: getattr(trace, f.name) for f in dataclasses.fields(trace) if f.name != "_cache"}
-    for name, value in list(fields.items()):
-        rows = fields.get(name + "_rows")
-        if name in _DENSE:
-            fields[name] = value[:n]
-        elif rows is not None:  # a sparse payload: value[k] belongs to row rows[k] (ascending)
-            k = int(np.searchsorted(rows, n))
-            fields[name], fields[name + "_rows"] = value[:k], rows[:k]
-        elif name in ("arg", "arg2") and isinstance(value, np.ndarray) and len(value) == len(trace):
-            fields[name] = value[:n]
-        # else: a sparse column indexed by a prefix count of the rows: its prefix stays valid.
+    for name in _DENSE:
+        fields[name] = fields[name][:n]
+    for name in ("arg", "arg2"):  # sparse payloads: entries of rows >= n go
+        rows = getattr(trace, name + "_rows", None)
+        if rows is not None:
+            fields[name] = fields[name][: int(np.searchsorted(rows, n))]
+        elif len(fields[name]) == len(trace):
+            fields[name] = fields[name][:n]
     kept_gens = trace.aux[:n][trace.type[:n] == S.EvSyncPublic]
     fields["generations"] = trace.generations[: int(kept_gens.max()) + 1 if len(kept_gens) else 0]
     return Trace(**fields)
