@@ -22,7 +22,6 @@ from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memset
 from posix.mman cimport MADV_DONTNEED, madvise
 from libcpp cimport bool as cbool
-from libcpp.algorithm cimport stable_sort
 from libcpp.string cimport string
 from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
@@ -106,6 +105,7 @@ for _t, _s in _spec.SPECS.items():
     if _s.timed and _s.args:
         NARGS[_t] = len(_s.args) - 1
 
+include "_sort.pxi"
 include "_wire.pxi"
 include "_tables.pxi"
 include "_order.pxi"

@@ -574,11 +574,9 @@ cdef class Decoder:
         self.sift_down(0)
 
     cdef void sort_frontier(self) noexcept:
-        """slices.SortFunc by event time: Go's pdqsort (insertion sort up to 12)."""
-        cdef int n = <int>self.frontier.size()
-        cdef int i, j
-        for i in range(1, n):
-            j = i
-            while j > 0 and self.ht(j) < self.ht(j - 1):
-                self.frontier[j], self.frontier[j - 1] = self.frontier[j - 1], self.frontier[j]
-                j -= 1
+        """slices.SortFunc by event time, with Go's own pdqsort."""
+        cdef vector[int64_t] keys
+        keys.resize(self.cursors.size())
+        for ci in self.frontier:
+            keys[ci] = self.cursors[ci].ev.time
+        go_sort(self.frontier.data(), keys.data(), self.frontier.size())

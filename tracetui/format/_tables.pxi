@@ -287,9 +287,16 @@ cdef int finish_generation(_Generation g, _Tables t, int version) except -1:
     cdef size_t i
     for i in range(g.cpu.size()):
         g.cpu[i].time = g.mul(<uint64_t>g.cpu[i].time)
-    stable_sort(g.cpu.begin(), g.cpu.end(), cpu_less)
+    # slices.SortFunc by time: Go's pdqsort, for Go's order among equal times.
+    cdef size_t n = g.cpu.size()
+    cdef vector[int] perm
+    cdef vector[int64_t] keys
+    cdef vector[CPUSample] sorted_cpu
+    for i in range(n):
+        perm.push_back(<int>i)
+        keys.push_back(g.cpu[i].time)
+    go_sort(perm.data(), keys.data(), n)
+    for i in range(n):
+        sorted_cpu.push_back(g.cpu[perm[i]])
+    g.cpu.swap(sorted_cpu)
     return 0
-
-
-cdef bint cpu_less(const CPUSample& a, const CPUSample& b) noexcept nogil:
-    return a.time < b.time
