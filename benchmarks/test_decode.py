@@ -6,8 +6,7 @@
   internal/trace reader (tracebench, best of 3) on the same file; target:
   our events/s >= Go's.
 - test_decode_big_peak_rss: peak RSS of a fresh process reading the big trace;
-  target: <= TRACETUI_RSS_LIMIT (default 5) times the file size (xfail until
-  the decoder's memory work lands; it is ~11x today).
+  target: <= TRACETUI_RSS_LIMIT (default 5) times the file size.
 
 The big tests need --big or TRACETUI_BIG=1. Rates use MB = 1e6 bytes, as Go's
 tracebench does. Our timings include reading the file; Go's do not.
@@ -112,9 +111,6 @@ print(n, base, kib())
 """
 
 
-@pytest.mark.xfail(
-    strict=False, reason="decoder columns are 37 B/event dense (7.0x measured); compacting them is open work"
-)
 def test_decode_big_peak_rss(benchmark, big_trace):
     # Uses the benchmark fixture (one round, timing the whole subprocess) so the
     # figures land in the benchmark JSON and the test runs under --benchmark-only.
