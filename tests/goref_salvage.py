@@ -97,3 +97,20 @@ def go_salvage(data: bytes) -> GoSalvage:
             os.replace(tmpf, d / name)
         hit = (b"", err, rc)
     return _parse(hit[1], hit[2])
+
+
+def prefetch(datas, modes=("salvage", "parsed"), workers: int = 2) -> None:
+    """Run Go on every input not cached yet, `workers` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = []
+    for d in dict.fromkeys(bytes(x) for x in datas):
+        digest = hashlib.sha256(d).hexdigest()
+        for mode in modes:
+            key = MODE if mode == "salvage" else mode
+            if goref._cached(digest, key) is None:
+                jobs.append((d, mode))
+    if not jobs:
+        return
+    with ThreadPoolExecutor(workers) as ex:
+        list(ex.map(lambda j: go_salvage(j[0]) if j[1] == "salvage" else goref.go_tool_trace_bytes(*j), jobs))
