@@ -47,6 +47,18 @@ def _write_lines(lines) -> None:
         _quiet_broken_pipe()
 
 
+def _read_bytes(path: str) -> bytes:
+    """A file's bytes; a directory or missing file is a TraceError worded like the reader's."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise TraceError(f"{path} is a directory, not a trace file") from None
+    except FileNotFoundError:
+        raise TraceError(f"{path}: no such file") from None
+    except PermissionError:
+        raise TraceError(f"{path}: permission denied") from None
+
+
 def _explain(err: TraceError, path: str | None) -> str:
     """The error line, with a better guess at what a gzip file holds than the reader's."""
     if err.offset == 0 and "gzip" in err.message and path and path != "-":
@@ -95,7 +107,11 @@ class EventsCommand:
         if args.wire:
             from tracetui.format.wire import dump_wire
 
-            data = sys.stdin.buffer.read() if args.trace == "-" else Path(args.trace).read_bytes()
+            data = sys.stdin.buffer.read() if args.trace == "-" else _read_bytes(args.trace)
+            if not data or data[:2] == b"\x1f\x8b":
+                from tracetui.format import read_header
+
+                read_header(data)  # the reader's words for an empty file or gzip data
             _write_lines(line + "\n" for line in dump_wire(data))
             return 0
         from tracetui.format import read

@@ -1,0 +1,205 @@
+"""The command line on bad input: broken traces, files that are not traces, files
+that cannot be read. One line on stderr, the right exit code, never a traceback.
+
+- `stats` (and the default `tracetui TRACE`) summarizes a broken trace as far as it
+  can be read, with a one-line warning like go tool trace's, exit 0; `--strict` makes
+  it exit 1.
+- `events` prints the events before the error and then the error, exit 1 (as
+  `go tool trace -d=parsed` does).
+- Input that is not a trace at all: one line saying what it is, exit 1.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import goref
+from tracetui import cli
+from tracetui.cli import main
+
+MULTIGEN = Path(__file__).parent.parent / "format" / "data" / "multigen"
+COMMANDS = [["stats"], ["events"], ["events", "--wire"], ["events", "--format", "jsonl"], []]
+
+
+@pytest.fixture
+def truncated(tmp_path) -> Path:
+    """A go 1.26-format trace cut in its third generation: two generations salvageable."""
+    data = (MULTIGEN / "go1.27.trace").read_bytes()
+    p = tmp_path / "truncated.trace"
+    p.write_bytes(data[:11000])
+    return p
+
+
+def one_line(err: str) -> str:
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    return err.rstrip("\n")
+
+
+@pytest.mark.parametrize("argv", [["stats"], []], ids=["stats", "default"])
+def test_stats_on_truncated_trace_warns_and_summarizes(argv, truncated, capsys):
+    assert main([*argv, str(truncated)]) == 0
+    out, err = capsys.readouterr()
+    line = one_line(err)
+    assert line.startswith("tracetui: warning: lost 0.00% of the trace data (0 B of 10.7 KiB, as go tool trace counts; ")
+    assert "1.8 KiB past the last complete generation) " in line
+    assert "due to error: failed to read full batch: read 1016 but wanted 2553 (byte 9957, generation 3)" in line
+    assert re.search(r"^generations +2 *$", out, re.M) and "events" in out
+
+
+def test_stats_strict_fails_on_truncated_trace(truncated, capsys):
+    assert main(["stats", "--strict", str(truncated)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert one_line(err) == "tracetui: failed to read full batch: read 1016 but wanted 2553 (byte 9957, generation 3)"
+
+
+def test_stats_strict_passes_a_good_trace(capsys):
+    assert main(["stats", "--strict", str(MULTIGEN / "go1.25.trace")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_stats_json_carries_the_salvage_report(truncated, capsys):
+    assert main(["stats", "--format", "json", str(truncated)]) == 0
+    out, err = capsys.readouterr()
+    s = json.loads(out)
+    r = s["salvage"]
+    assert r["message"] == "failed to read full batch: read 1016 but wanted 2553" and r["generation"] == 3
+    assert r["size"] == 11000 and r["lost_bytes"] == 0 and r["lost_percent"] == 0
+    assert r["events"] == s["events"] and r["dropped_events"] == 0
+    assert s["generations"] == 2
+    one_line(err)
+
+
+def test_stats_salvages_from_stdin(truncated, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(truncated.read_bytes())))
+    assert main(["stats", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert "due to error: failed to read full batch" in one_line(err) and re.search(r"^generations +2 *$", out, re.M)
+
+
+def test_events_on_truncated_trace_prints_events_then_error(truncated, capsys):
+    assert main(["events", str(truncated)]) == 1
+    out, err = capsys.readouterr()
+    assert one_line(err) == "tracetui: failed to read full batch: read 1016 but wanted 2553 (byte 9957, generation 3)"
+    if goref.find_go():
+        go_out, go_err, rc = goref.go_tool_trace(truncated, "parsed")
+        assert rc == 1 and out.encode() == go_out
+        assert go_err.decode().strip() == "failed to read full batch: read 1016 but wanted 2553"
+
+
+def test_nothing_salvageable_is_one_line(tmp_path, capsys):
+    """A broken trace with no complete Sync to keep: stats fails like go tool trace."""
+    data = bytearray((MULTIGEN / "go1.27.trace").read_bytes())
+    from tracetui.format import spec as S
+    from tracetui.format.wire import iter_batches
+    first = next(b for b in iter_batches(bytes(data))
+                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
+    data[bytes(data).find(first.data, first.offset)] = 0xFE
+    p = tmp_path / "bad.trace"
+    p.write_bytes(bytes(data))
+    assert main(["stats", str(p)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "invalid event type" in one_line(err)
+
+
+# --- not a trace ----------------------------------------------------------------------------
+
+def _file(tmp_path, name: str, data: bytes) -> str:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return str(p)
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_empty_file(argv, tmp_path, capsys):
+    assert main([*argv, _file(tmp_path, "empty.trace", b"")]) == 1
+    assert one_line(capsys.readouterr().err) == "tracetui: empty file: not a Go execution trace (byte 0)"
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_not_a_trace(argv, tmp_path, capsys):
+    assert main([*argv, _file(tmp_path, "notes.txt", b"hello, these are my notes\n" * 10)]) == 1
+    assert "not a Go execution trace" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_pprof_profile(argv, tmp_path, capsys):
+    # profile.proto: field 1 (sample_type, a ValueType message) first, gzip-compressed.
+    profile = gzip.compress(b"\x0a\x04\x08\x01\x10\x02\x0a\x04\x08\x03\x10\x04\x12\x04\x08\x01\x10\x02")
+    path = _file(tmp_path, "cpu.pprof", profile)
+    assert main([*argv, path]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line == (f"tracetui: {path}: this looks like a pprof profile (gzip-compressed protobuf), "
+                    f"not an execution trace: read it with `go tool pprof {path}`")
+
+
+def test_gzipped_trace_says_decompress(tmp_path, capsys):
+    path = _file(tmp_path, "trace.out.gz", gzip.compress((MULTIGEN / "go1.22.trace").read_bytes()))
+    assert main(["stats", path]) == 1
+    assert "a gzip-compressed Go execution trace: decompress it first (`gunzip -k " in one_line(capsys.readouterr().err)
+
+
+def test_other_gzip_data(tmp_path, capsys):
+    path = _file(tmp_path, "x.gz", gzip.compress(b"just some text"))
+    assert main(["stats", path]) == 1
+    assert one_line(capsys.readouterr().err) == f"tracetui: {path}: gzip-compressed data, not a Go execution trace"
+
+
+def test_pprof_on_stdin_still_named(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(b"\x0a\x02\x08\x01"))))
+    assert main(["stats", "-"]) == 1
+    assert "pprof" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_directory(argv, tmp_path, capsys):
+    assert main([*argv, str(tmp_path)]) == 1
+    assert one_line(capsys.readouterr().err) == f"tracetui: {tmp_path} is a directory, not a trace file"
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_missing_file(argv, tmp_path, capsys):
+    assert main([*argv, str(tmp_path / "nope.trace")]) == 1
+    assert one_line(capsys.readouterr().err) == f"tracetui: {tmp_path / 'nope.trace'}: no such file"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: chmod 000 does not stop root from reading a file "
+                                              "(test_unreadable_file_simulated covers the message)")
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_unreadable_file(argv, tmp_path, capsys):
+    path = _file(tmp_path, "secret.trace", (MULTIGEN / "go1.22.trace").read_bytes())
+    os.chmod(path, 0)
+    try:
+        assert main([*argv, path]) == 1
+    finally:
+        os.chmod(path, 0o600)
+    assert one_line(capsys.readouterr().err) == f"tracetui: {path}: permission denied"
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
+def test_unreadable_file_simulated(argv, tmp_path, capsys, monkeypatch):
+    """open() refusing the file as it would for a non-root user after chmod 000."""
+    import builtins
+
+    from tracetui.format import reader
+
+    path = _file(tmp_path, "secret.trace", (MULTIGEN / "go1.22.trace").read_bytes())
+    real_open = builtins.open
+
+    def refuse(file, *a, **k):
+        if os.fspath(file) == path:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(reader, "open", refuse, raising=False)
+    monkeypatch.setattr(cli.Path, "read_bytes", lambda self: refuse(self).read())
+    assert main([*argv, path]) == 1
+    assert one_line(capsys.readouterr().err) == f"tracetui: {path}: permission denied"
