@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 from contextlib import contextmanager
 from functools import lru_cache
@@ -132,13 +133,16 @@ def old_format(data: bytes) -> bool:
 
 
 def known_discrepancy(data: bytes) -> str | None:
-    """The known decoder discrepancy with Go this input runs into, if any (see the xfail
-    tests at the end of this module: each has a reproducer)."""
+    """The known decoder discrepancy with Go this input runs into, if any (reproducers:
+    tests/format/test_known_discrepancies.py)."""
     try:
         trace = read(data)
     except TraceError as e:
         if e.message.startswith(("unsupported goroutine ID -1", "unsupported proc ID -1")):
             return "max-ids"
+        m = re.match(r"invalid status for goroutine \d+: (\d+)$", e.message)
+        if m and int(m.group(1)) >= 256:
+            return "8-bit-status"
         trace = e.partial
     if trace is not None and len(trace) > 1 and trace.type[1] == S.EvSyncPublic:
         return "eventless-first-generation"
@@ -481,31 +485,3 @@ def test_hypothesis_mutations(seed_index, ops):
     for i, (op, a, b) in enumerate(ops):
         data = mutate(data, op, a, b, pool[(seed_index + i + 1) % len(pool)])
     check(data)
-
-
-# --- known discrepancies with Go (found by this module) ----------------------------------------
-
-def _eventless_first_generation(v: int) -> bytes:
-    """Generation 1 has only its Sync, stacks and strings batches; generation 2 starts a proc
-    and a goroutine with status events."""
-    return B.trace(v, B.generation(v, 1, []), B.generation(v, 2, [B.batch(
-        v, 2, 1, 2020, f"ProcStatus dt=1 p=0 pstatus=2\nGoStatus dt=1 g=1 m={B.NO_M} gstatus=1\n")]))
-
-
-@pytest.mark.xfail(strict=True, reason="decoder discrepancy: the first generation counts as the initial one even "
-                                       "when it has no events (the core sets initial_gen when it starts walking a "
-                                       "generation; Go's ordering sets initialGen on the first event it advances): "
-                                       "we print NotExist->Idle for Go's Undetermined->Idle, then reject the "
-                                       "GoStatus with 'found goroutine status for new goroutine after the first "
-                                       "generation' where Go reads the trace without error")
-@pytest.mark.parametrize("version", S.SUPPORTED_VERSIONS)
-def test_eventless_first_generation_like_go(version):
-    data = _eventless_first_generation(version)
-    assert known_discrepancy(data) == "eventless-first-generation"
-    want = (b'M=1 P=-1 G=-1 StateTransition Time=2021 ProcID=0 Undetermined->Idle Reason=""\n'
-            b'M=1 P=-1 G=-1 StateTransition Time=2022 GoID=1 Undetermined->Runnable Reason=""\n')
-    if goref.find_go():
-        go_out, go_rc = go_view(data)
-        assert go_rc == 0 and want in go_out
-    ours, rc = ours_view(data)
-    assert rc == 0 and want in ours
