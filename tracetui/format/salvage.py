@@ -33,6 +33,7 @@ the file the salvaged events do not cover.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def byte_count(b: int) -> str:
 class SalvageReport:
     """What was lost to the error in a trace that could be read in part."""
 
-    message: str            # the error, in Go's words
+    message: str            # the error, in Go's words (its first line)
     offset: int | None      # byte offset where it was found
     generation: int | None  # the generation being read
     size: int               # file size in bytes
@@ -146,7 +147,6 @@ def read_salvaged(source) -> tuple[Trace, SalvageReport | None]:
 
 
 def _read_bytes(source) -> bytes:
-    import os
     with open(os.fspath(source), "rb") as f:
         return f.read()
 
