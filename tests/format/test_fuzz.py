@@ -144,10 +144,31 @@ def known_discrepancy(data: bytes) -> str | None:
         m = re.match(r"invalid status for goroutine \d+: (\d+)$", e.message)
         if m and int(m.group(1)) >= 256:
             return "8-bit-status"
+        if e.message == "EOF":
+            return "bare-eof"
+        if e.message.startswith("incomplete generation found") and e.partial is not None:
+            if _structural_only_tail(data, e.partial):
+                return "structural-only-last-generation"
         trace = e.partial
-    if trace is not None and len(trace) > 1 and trace.type[1] == S.EvSyncPublic:
-        return "eventless-first-generation"
+    if trace is not None and len(trace) > 1:
+        syncs = np.flatnonzero(trace.type == S.EvSyncPublic)
+        first = trace.type[1:syncs[1]] if len(syncs) > 1 else trace.type[1:]
+        if (first == S.EvCPUSample).all():
+            return "eventless-first-generation"
     return None
+
+
+def _structural_only_tail(data: bytes, partial) -> bool:
+    """Do the batches after the last complete generation hold no event batch?"""
+    from tracetui.format.wire import iter_batches
+
+    start = partial.generations[-1]["end"] if partial.generations else S.HEADER_LEN
+    structural = {S.EvStrings, S.EvStacks, S.EvCPUSamples, S.EvSync, S.EvFrequency}
+    try:
+        tail = [b for b in iter_batches(data) if b.offset >= start]
+    except TraceError:
+        return False
+    return all(b.exp or b.end_of_generation or (b.data and b.data[0] in structural) for b in tail)
 
 
 def compare_with_go(data: bytes) -> str:

@@ -8,7 +8,12 @@ Accept/reject and event differences:
 - ids of 2^64-1 (Go's NoGoroutine/NoProc) in status events;
 - a first generation without events;
 - goroutine status values of 256 and more (Go keeps the low 8 bits);
-- extra blanks in the header ("go  1.22 trace"), which Go's fmt.Fscanf accepts.
+- extra blanks in the header ("go  1.22 trace"), which Go's fmt.Fscanf accepts;
+- a bare io.EOF from inside a batch (a strings, stacks, CPU samples or sync batch that
+  ends right after an entry's type byte; a file ending after an ExperimentalBatch type
+  byte), which Go's readers take for the end of the trace (no error);
+- a last generation of only strings/stacks/sync/CPU-sample batches cut off before its
+  end (1.26 format), which Go drops without an error.
 Error message differences (same events, same decision, other words):
 - frame read errors do not name the field; status values are not truncated to 8 bits;
 - which stack is named when several have bad string ids; which error wins when an
@@ -100,6 +105,43 @@ def test_goroutine_status_is_8_bits(version):
 @pytest.mark.parametrize("header", [b"go  1.22 trace", b"go 1.22\ttrace", b"go \t1.22   trace"])
 def test_header_blanks(header):
     data = header + b"\0\0\0" + B.simple_trace(S.GO122)[S.HEADER_LEN:]
+    assert go(data)[0] == 0
+    assert ours(data) == go(data)
+
+
+def _sync_text(v: int) -> str:
+    return ("Sync\nFrequency freq=1000000000\nClockSnapshot dt=1 mono=1 sec=1 nsec=0\n" if v >= S.GO125
+            else "Frequency freq=1000000000\n")
+
+
+def strings_batch_cut_after_type(v: int) -> bytes:
+    body = bytes([S.EvStrings, S.EvString])  # an entry's type byte, then the batch ends
+    return B.trace(v, B.batch(v, 1, B.NO_M, 10, _sync_text(v)) + B.batch_header(1, B.NO_M, 11, len(body)) + body
+                   + B.batch(v, 1, 1, 100, "ProcStatus dt=1 p=0 pstatus=2\n") + (B.EOG if v >= S.GO126 else b""))
+
+
+BARE_EOF = {f"v{v}-{name}": build(v) for v in VERSIONS for name, build in [
+    ("strings-batch-ends-after-type-byte", strings_batch_cut_after_type),
+    ("file-ends-after-experimental-batch-byte", lambda v: B.simple_trace(v) + bytes([S.EvExperimentalBatch]))]}
+
+
+@strict_xfail("where Go's reader meets a bare io.EOF (binary.ReadUvarint at the very end of a batch's data, or "
+              "the experiment byte of an ExperimentalBatch at the end of the file) it returns io.EOF, which its "
+              "callers (cmd/trace, -d=parsed) take for the end of the trace: no error, the events so far. We "
+              "report 'EOF' as an error (same events)")
+@pytest.mark.parametrize("name", list(BARE_EOF))
+def test_bare_eof_ends_the_trace(name):
+    data = BARE_EOF[name]
+    assert go(data)[0] == 0
+    assert ours(data) == go(data)
+
+
+@strict_xfail("Go's readGeneration (1.26+) at the end of the file reports 'incomplete generation found' only when "
+              "the generation has an event batch; a generation of only sync/strings/stacks batches is dropped "
+              "without an error. We report the error (same events)")
+@pytest.mark.parametrize("version", (S.GO126,))
+def test_structural_only_last_generation(version):
+    data = B.simple_trace(version) + B.batch(version, 2, B.NO_M, 5000, _sync_text(version))
     assert go(data)[0] == 0
     assert ours(data) == go(data)
 
