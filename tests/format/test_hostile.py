@@ -152,7 +152,8 @@ def _cases() -> dict[str, bytes]:
         for n in (U64, 1 << 31, S.MAX_FRAMES_PER_STACK + 1):
             body = bytes([S.EvStacks, S.EvStack]) + B.uvarint(1) + B.uvarint(n) + b"\x01\x01\x02\x03" * 200
             c[f"v{v}-stack-depth-{n}"] = with_batch_body(v, body)
-        body = bytes([S.EvStacks, S.EvStack]) + B.uvarint(1) + B.uvarint(S.MAX_FRAMES_PER_STACK) + b"\x01\x01\x02\x03" * 3
+        body = (bytes([S.EvStacks, S.EvStack]) + B.uvarint(1) + B.uvarint(S.MAX_FRAMES_PER_STACK)
+                + b"\x01\x01\x02\x03" * 3)
         c[f"v{v}-stack-depth-max-short"] = with_batch_body(v, body)
         c[f"v{v}-deep-stacks"] = deep_stacks(v, 1500)
         # Ids near 2^64 (2^64-1 is Go's "none": see test_known_discrepancies.test_max_ids).

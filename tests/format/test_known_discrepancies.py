@@ -151,8 +151,7 @@ def test_structural_only_last_generation(version):
 def stacks_batch(v: int, body: bytes) -> bytes:
     """A generation whose stacks batch holds `body` (after the EvStacks byte)."""
     stacks = bytes([S.EvStacks]) + body
-    return B.trace(v, B.batch(v, 1, B.NO_M, 10, "Sync\nFrequency freq=1000000000\nClockSnapshot dt=1 mono=1 sec=1 nsec=0\n"
-                             if v >= S.GO125 else "Frequency freq=1000000000\n")
+    return B.trace(v, B.batch(v, 1, B.NO_M, 10, _sync_text(v))
                    + B.batch_header(1, B.NO_M, 11, len(stacks)) + stacks
                    + B.batch(v, 1, B.NO_M, 12, "Strings\n" + "".join(
                        f'String id={i}\n\tdata="{s}"\n' for i, s in B.STRINGS.items()))

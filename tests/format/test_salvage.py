@@ -206,7 +206,8 @@ def test_report_text():
     r = SalvageReport(message="failed to read full batch: read 1 but wanted 9", offset=123, generation=2,
                       size=10_000, valid_bytes=8_000, events=10, dropped_events=3, complete_bytes=7_000)
     assert r.lost_bytes == 2_000 and r.lost_percent == 20.0 and r.incomplete_bytes == 3_000
-    assert r.go_log() == ["Encountered error, but able to proceed. Error: failed to read full batch: read 1 but wanted 9",
+    assert r.go_log() == ["Encountered error, but able to proceed. Error: "
+                          "failed to read full batch: read 1 but wanted 9",
                           "Lost 20.00% of the latest trace data due to error (2.0 KiB of 9.8 KiB)"]
     assert r.warning() == ("lost 20.00% of the trace data (2.0 KiB of 9.8 KiB, as go tool trace counts; "
                            "2.9 KiB past the last complete generation; 3 events of the broken generation dropped) "

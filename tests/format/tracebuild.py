@@ -73,7 +73,8 @@ def batch(version: int, gen: int, m: int, time: int, text: str, size: int | None
 def sync_batches(version: int, gen: int, time: int = 10, freq: int = 1_000_000_000,
                  strings: dict[int, str] | None = None, stacks: str = "") -> bytes:
     if version >= S.GO125:
-        sync = f"Sync\nFrequency freq={freq}\nClockSnapshot dt=1 mono={gen * 100 % 2**64} sec={(1_700_000_000 + gen) % 2**64} nsec=0\n"
+        mono, sec = gen * 100 % 2**64, (1_700_000_000 + gen) % 2**64
+        sync = f"Sync\nFrequency freq={freq}\nClockSnapshot dt=1 mono={mono} sec={sec} nsec=0\n"
     else:
         sync = f"Frequency freq={freq}\n"
     strs = "".join(f'String id={i}\n\tdata="{s}"\n' for i, s in (strings or {}).items())
