@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 from contextlib import contextmanager
 from functools import lru_cache
@@ -134,41 +133,14 @@ def old_format(data: bytes) -> bool:
 
 
 def known_discrepancy(data: bytes) -> str | None:
-    """The known decoder discrepancy with Go this input runs into, if any (reproducers:
+    """The known decoder discrepancy with Go this input runs into, if any (reproducer:
     tests/format/test_known_discrepancies.py)."""
     try:
-        trace = read(data)
+        read(data)
     except TraceError as e:
         if e.message.startswith(("unsupported goroutine ID -1", "unsupported proc ID -1")):
             return "max-ids"
-        m = re.match(r"invalid status for goroutine \d+: (\d+)$", e.message)
-        if m and int(m.group(1)) >= 256:
-            return "8-bit-status"
-        if e.message == "EOF":
-            return "bare-eof"
-        if e.message.startswith("incomplete generation found") and e.partial is not None:
-            if _structural_only_tail(data, e.partial):
-                return "structural-only-last-generation"
-        trace = e.partial
-    if trace is not None and len(trace) > 1:
-        syncs = np.flatnonzero(trace.type == S.EvSyncPublic)
-        first = trace.type[1:syncs[1]] if len(syncs) > 1 else trace.type[1:]
-        if (first == S.EvCPUSample).all():
-            return "eventless-first-generation"
     return None
-
-
-def _structural_only_tail(data: bytes, partial) -> bool:
-    """Do the batches after the last complete generation hold no event batch?"""
-    from tracetui.format.wire import iter_batches
-
-    start = partial.generations[-1]["end"] if partial.generations else S.HEADER_LEN
-    structural = {S.EvStrings, S.EvStacks, S.EvCPUSamples, S.EvSync, S.EvFrequency}
-    try:
-        tail = [b for b in iter_batches(data) if b.offset >= start]
-    except TraceError:
-        return False
-    return all(b.exp or b.end_of_generation or (b.data and b.data[0] in structural) for b in tail)
 
 
 def compare_with_go(data: bytes) -> str:

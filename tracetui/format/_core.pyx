@@ -25,6 +25,7 @@ from libcpp cimport bool as cbool
 from libcpp.string cimport string
 from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
+from libcpp.algorithm cimport sort
 from cpython.exc cimport PyErr_CheckSignals
 
 import numpy as np

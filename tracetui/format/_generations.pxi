@@ -12,11 +12,10 @@ cdef int run_eog(Decoder self) except -1:
     while True:
         g = self.new_gen()
         self.gen = g
-        got_any = False
         while True:
             rc = read_batch(self.r, &b)
             if rc == 1:
-                if got_any:
+                if g.batch_ms.size() > 0:  # Go counts only event batches here
                     self._sync(None)
                     raise _Fail("incomplete generation found; trace likely truncated", self.r.pos)
                 self.gen = None
@@ -25,7 +24,6 @@ cdef int run_eog(Decoder self) except -1:
             if rc == 2:
                 self._sync(None)
                 raise _Fail(self.r.err, b.hdr)
-            got_any = True
             if g.gen == 0:
                 g.gen = b.gen
             if b.exp == -1:

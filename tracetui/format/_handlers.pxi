@@ -107,7 +107,7 @@ cdef void drop_g(Decoder d, int32_t g) noexcept:
 
 cdef bint h_proc_status(Decoder d, Ev* ev, uint64_t gen, Ctx cur, Ctx* new) except -1:
     cdef int32_t p = d.pidx(ev.args[0])
-    cdef uint64_t status = ev.args[1]
+    cdef uint64_t status = ev.args[1] & 0xFF  # tracev2.ProcStatus is a uint8
     if status >= 5:
         raise _Fail(f"invalid status for proc {<int64_t>ev.args[0]}: {status}")
     cdef uint8_t old = PROC_STATUS_TO_STATE[status]
@@ -133,7 +133,7 @@ cdef bint h_proc_status(Decoder d, Ev* ev, uint64_t gen, Ctx cur, Ctx* new) exce
         new.p = p
     cdef bint found
     cdef size_t k
-    if ev.args[1] == PS_ABANDONED and old == ProcRunning:
+    if status == PS_ABANDONED and old == ProcRunning:
         found = False
         for k in range(d.m_ids.size()):
             if d.m_exists[k] and d.m_p[k] == p:
@@ -205,7 +205,7 @@ cdef bint h_proc_steal(Decoder d, Ev* ev, uint64_t gen, Ctx cur, Ctx* new) excep
 cdef bint h_go_status(Decoder d, Ev* ev, uint64_t gen, Ctx cur, Ctx* new) except -1:
     cdef int32_t g = d.gidx(ev.args[0])
     cdef uint64_t mid_raw = ev.args[1]
-    cdef uint64_t status = ev.args[2]
+    cdef uint64_t status = ev.args[2] & 0xFF  # tracev2.GoStatus is a uint8
     if status >= 5:
         raise _Fail(f"invalid status for goroutine {<int64_t>ev.args[0]}: {status}")
     cdef uint64_t old = GO_STATUS_TO_STATE[status]

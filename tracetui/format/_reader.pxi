@@ -117,6 +117,7 @@ cdef class Decoder:
     cdef public object error         # (message, offset, generation) or None
     cdef public Py_ssize_t valid_bytes  # end offset of the last complete generation
     cdef object progress
+    cdef str deferred               # a table-id error waiting for Go's point of report
     cdef bint release_pages          # buf is a file mapping: drop pages of finished generations
 
     def __cinit__(self, buf, int version, Py_ssize_t start, progress=None, bint release_pages=False):
@@ -311,7 +312,8 @@ cdef class Decoder:
             return 0
         it = self.gen.stack_map.find(id)
         if it == self.gen.stack_map.end():
-            raise _Fail(f"found invalid stack ID {id} for event {SPEC_NAMES[typ]}")
+            self._defer(f"found invalid stack ID {id} for event {SPEC_NAMES[typ]}")
+            return 0
         return deref(it).second
 
     cdef int32_t str_(self, uint64_t id, uint8_t typ) except -2:
@@ -319,8 +321,15 @@ cdef class Decoder:
             return 0
         it = self.gen.strings.find(id)
         if it == self.gen.strings.end():
-            raise _Fail(f"found invalid string ID {id} for event {SPEC_NAMES[typ]}")
+            self._defer(f"found invalid string ID {id} for event {SPEC_NAMES[typ]}")
+            return 0
         return deref(it).second
+
+    cdef void _defer(self, str msg):
+        """Go checks an event's table ids when it hands the event out, after it has
+        read the thread's next event: keep the first such error until then."""
+        if self.deferred is None:
+            self.deferred = msg
 
     cdef bint advance(self, Ev* ev, int32_t m, uint64_t gen) except -1:
         return advance_event(self, ev, m, gen)
@@ -339,6 +348,8 @@ cdef class Decoder:
                 run_eog(self)
             else:
                 run_spill(self)
+        except _End:
+            pass
         except _Fail as e:
             msg = e.args[0]
             off = e.args[1] if len(e.args) > 1 else None
@@ -350,6 +361,8 @@ cdef class Decoder:
             process_batch(g, self.tables, self.buf, b, self.version)
         except _Fail as e:
             self._sync(None)
+            if e.args[0] == "EOF":
+                raise _End()
             raise
         return 0
 
@@ -403,8 +416,6 @@ cdef class Decoder:
             snap_nsec=g.snap_nsec, offset=g.start_offset, end=g.end_offset,
             experimental_batches=g.exp_batches, cpu_samples=g.cpu.size(),
         ))
-        if self.initial_gen == 0:
-            self.initial_gen = g.gen
         cdef Cursor cur
         self.cursors.clear()
         self.frontier.clear()
@@ -438,6 +449,8 @@ cdef class Decoder:
                     sc.p = self.pidx(s.p)
                     sc.g = self.gidx(s.g) if s.g != 0 else -1
                     self.emit(EvCPUSample, s.time, sc, self.stk(s.stack, EvCPUSample), 0, 0, 0)
+                    if self.deferred is not None:
+                        raise _Fail(self.deferred)
                     self.cpu_next += 1
                     continue
             if self.try_advance(0, g):
@@ -462,6 +475,7 @@ cdef class Decoder:
 
     cdef bint try_advance(self, int i, _Generation g) except -1:
         cdef Cursor* c = &self.cursors[self.frontier[i]]
+        cdef Py_ssize_t event_off = c.ev.off
         cdef Py_ssize_t before = self.count
         cdef Py_ssize_t before_arg = self.arg.n
         cdef Py_ssize_t before_arg2 = self.arg2.n
@@ -476,6 +490,8 @@ cdef class Decoder:
         # next event before handing them out: drop them again in that case.
         try:
             more = self.next_event(c, g)
+            if self.deferred is not None:
+                raise _Fail(self.deferred, event_off)
         except _Fail:
             self.count = before
             self.arg.n = before_arg

@@ -121,7 +121,9 @@ cdef int add_strings(_Generation g, _Tables t, const uint8_t* buf, Batch* b) exc
         s = (<const char*>(buf + r.pos))[:ln]
         r.pos += ln
         if id == 0 or g.strings.count(id):
-            _fail(f"multiple strings with the same ID: id={id}", at)
+            old = t.strings[g.strings[id]] if id != 0 else ""
+            _fail(f"multiple strings with the same ID: id={id}, new={s.decode('utf-8', 'surrogateescape')}, "
+                  f"existing={old}", at)
         g.strings[id] = t.intern_string(s)
     return 0
 
@@ -152,14 +154,17 @@ cdef int add_stacks(_Generation g, const uint8_t* buf, Batch* b) except -1:
         pcs.clear()
         for i in range(nframes):
             rc = r.read_uvarint(&pc)
-            if rc == 0:
-                rc = r.read_uvarint(&func)
-            if rc == 0:
-                rc = r.read_uvarint(&file)
-            if rc == 0:
-                rc = r.read_uvarint(&line)
             if rc:
-                _fail(f"reading frame {i + 1} for stack {id}: {_UVARINT_ERRS[rc]}", r.pos)
+                _fail(f"reading frame {i + 1}'s PC for stack {id}: {_UVARINT_ERRS[rc]}", r.pos)
+            rc = r.read_uvarint(&func)
+            if rc:
+                _fail(f"reading frame {i + 1}'s funcID for stack {id}: {_UVARINT_ERRS[rc]}", r.pos)
+            rc = r.read_uvarint(&file)
+            if rc:
+                _fail(f"reading frame {i + 1}'s fileID for stack {id}: {_UVARINT_ERRS[rc]}", r.pos)
+            rc = r.read_uvarint(&line)
+            if rc:
+                _fail(f"reading frame {i + 1}'s line for stack {id}: {_UVARINT_ERRS[rc]}", r.pos)
             pcs.push_back(pc)
             if not g.pcs.count(pc):
                 fi.func = func
@@ -272,6 +277,8 @@ cdef int finish_generation(_Generation g, _Tables t, int version) except -1:
     cdef vector[int32_t] frames
     cdef FrameInfo fi
     cdef int32_t fs, ls
+    # Go validates its (dense) stack table in id order.
+    sort(g.stack_order.begin(), g.stack_order.end())
     for sid in g.stack_order:
         frames.clear()
         for pc in g.stacks[sid]:

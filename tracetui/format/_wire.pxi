@@ -5,6 +5,10 @@ class _Fail(Exception):
     """An invalid trace: (message[, byte offset])."""
 
 
+class _End(Exception):
+    """A bare io.EOF from a table read: Go's reader ends the trace there, cleanly."""
+
+
 cdef inline int uvarint(const uint8_t* b, Py_ssize_t n, uint64_t* out) noexcept nogil:
     """binary.Uvarint: bytes used, 0 if the buffer ends, <0 on overflow."""
     cdef uint64_t x = 0
@@ -104,8 +108,7 @@ cdef int read_batch(_ByteReader r, Batch* b) except -1:
     b.exp = 0
     if typ == EvExperimentalBatch:
         if r.pos >= r.n:
-            r.err = "EOF"
-            return 2
+            return 1  # Go's readBatch returns the bare io.EOF, which its callers take as the end
         b.exp = r.buf[r.pos]
         r.pos += 1
     for what in ("gen", "M ID", "timestamp", "size"):

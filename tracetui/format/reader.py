@@ -20,7 +20,9 @@ from tracetui.format import spec
 from tracetui.format._core import Decoder
 from tracetui.format.errors import TraceError
 
-_HEADER = re.compile(rb"go 1\.(\d+) trace\x00\x00\x00")
+# Go reads the header with fmt.Fscanf("go 1.%d trace\x00\x00\x00"): a blank in the
+# format matches any run of blanks (spaces, tabs, carriage returns) in the input.
+_HEADER = re.compile(rb"go[ \t\r]+1\.(\d+)[ \t\r]+trace\x00\x00\x00")
 
 
 
