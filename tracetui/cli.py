@@ -49,14 +49,12 @@ def _write_lines(lines) -> None:
 
 def _read_bytes(path: str) -> bytes:
     """A file's bytes; a directory or missing file is a TraceError worded like the reader's."""
+    from tracetui.format.reader import file_error
+
     try:
         return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise TraceError(f"{path} is a directory, not a trace file") from None
-    except FileNotFoundError:
-        raise TraceError(f"{path}: no such file") from None
-    except PermissionError:
-        raise TraceError(f"{path}: permission denied") from None
+    except OSError as e:
+        raise file_error(path, e) from None
 
 
 def _explain(err: TraceError, path: str | None) -> str:

@@ -159,14 +159,19 @@ def _open(source) -> tuple[object, int]:
             if size == 0:
                 return b"", 0
             return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), size
-    except IsADirectoryError:
-        raise TraceError(f"{path} is a directory, not a trace file") from None
-    except FileNotFoundError:
-        raise TraceError(f"{path}: no such file") from None
-    except PermissionError:
-        raise TraceError(f"{path}: permission denied") from None
     except OSError as e:
-        raise TraceError(f"{path}: {e.strerror or e}") from None
+        raise file_error(path, e) from None
+
+
+def file_error(path, e: OSError) -> TraceError:
+    """The TraceError for a trace file that cannot be read."""
+    if isinstance(e, IsADirectoryError):
+        return TraceError(f"{path} is a directory, not a trace file")
+    if isinstance(e, FileNotFoundError):
+        return TraceError(f"{path}: no such file")
+    if isinstance(e, PermissionError):
+        return TraceError(f"{path}: permission denied")
+    return TraceError(f"{path}: {e.strerror or e}")
 
 
 def read_header(data) -> int:
