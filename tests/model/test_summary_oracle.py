@@ -58,7 +58,8 @@ def ours(path):
     tasks = [dict(id=int(T["id"][ti]), name=tr.strings[T["name"][ti]],
                   parent=int(T["id"][T["parent"][ti]]) if T["parent"][ti] >= 0 else 0,
                   complete=bool(T["start_row"][ti] >= 0 and T["end_row"][ti] >= 0), logs=int(T["logs"][ti]),
-                  regions=len(T["regions"][ti]), goroutines=len(T["goroutines"][ti])) for ti in range(len(T["id"]))]
+                  regions=int(np.diff(T["region_offsets"])[ti]), goroutines=int(np.diff(T["goroutine_offsets"])[ti]))
+             for ti in range(len(T["id"]))]
     return gs, regions, tasks
 
 

@@ -20,6 +20,8 @@ cnp.import_array()
 
 from tracetui.format import spec as S
 
+include "../format/_evtypes.pxi"
+
 # Public states (internal/trace GoState / ProcState).
 DEF GoUndetermined = 0
 DEF GoNotExist = 1
@@ -59,14 +61,41 @@ for _t in range(256):
     HAS_ARG2[_t] = False
 
 
+cdef struct KV:
+    int32_t key
+    int64_t val
+
+
+cdef inline void kv_add(vector[KV]& v, int32_t key, int64_t d) noexcept:
+    cdef size_t i
+    for i in range(v.size()):
+        if v[i].key == key:
+            v[i].val += d
+            return
+    cdef KV e
+    e.key = key
+    e.val = d
+    v.push_back(e)
+
+
+cdef inline void kv_sub(vector[KV]& r, vector[KV]& v) noexcept:
+    """r[k] -= v[k] for r's keys (Go's map subtraction over the later snapshot's keys)."""
+    cdef size_t i, j
+    for i in range(r.size()):
+        for j in range(v.size()):
+            if v[j].key == r[i].key:
+                r[i].val -= v[j].val
+                break
+
+
 cdef struct Stats:
     int64_t exec_
     int64_t sched
     int64_t syscall
     int64_t sysblock
     int64_t total
-    unordered_map[int32_t, int64_t] block      # reason string -> ns
-    unordered_map[int32_t, int64_t] ranges     # range name id -> ns
+    vector[KV] block      # reason string -> ns (a few entries: a flat map copies cheaply)
+    vector[KV] ranges     # range name id -> ns
 
 
 cdef struct GState:
@@ -146,13 +175,13 @@ cdef inline Stats snapshot(GState* g, int64_t t):
     if g.last_runnable != 0:
         r.sched += t - g.last_runnable
     if g.last_block != 0:
-        r.block[g.last_block_reason] += t - g.last_block
+        kv_add(r.block, g.last_block_reason, t - g.last_block)
     if g.last_syscall != 0:
         r.syscall += t - g.last_syscall
     if g.last_syscall_block != 0:
         r.sched += t - g.last_syscall_block
     for kv in g.last_range:
-        r.ranges[kv.first] += t - kv.second
+        kv_add(r.ranges, kv.first, t - kv.second)
     return r
 
 
@@ -163,14 +192,8 @@ cdef inline void stats_sub(Stats* r, Stats* v) noexcept:
     r.syscall -= v.syscall
     r.sysblock -= v.sysblock
     r.total -= v.total
-    for kv in r.block:
-        it = v.block.find(kv.first)
-        if it != v.block.end():
-            r.block[kv.first] = kv.second - deref(it).second
-    for kv in r.ranges:
-        it = v.ranges.find(kv.first)
-        if it != v.ranges.end():
-            r.ranges[kv.first] = kv.second - deref(it).second
+    kv_sub(r.block, v.block)
+    kv_sub(r.ranges, v.ranges)
 
 
 cdef class Summarizer:
@@ -186,6 +209,11 @@ cdef class Summarizer:
     cdef int32_t forever
     cdef unordered_map[int32_t, int32_t] stw_names    # STW kind string -> range name id
     cdef public list range_names
+    # the trace's stack and frame tables, for naming goroutines
+    cdef const int64_t* soff
+    cdef const int32_t* sframes
+    cdef const int32_t* ffunc
+    cdef const uint64_t* fpc
     cdef vector[int32_t] g_regions_order
 
     def __cinit__(self):
@@ -263,6 +291,10 @@ cdef class Summarizer:
         cdef const int32_t[::1] sframes = trace.stack_frames
         cdef const int32_t[::1] ffunc = trace.frame_func
         cdef const uint64_t[::1] fpc = trace.frame_pc
+        self.soff = &soff[0]
+        self.sframes = &sframes[0] if len(trace.stack_frames) else NULL
+        self.ffunc = &ffunc[0] if len(trace.frame_func) else NULL
+        self.fpc = &fpc[0] if len(trace.frame_pc) else NULL
         cdef Py_ssize_t n = len(trace), i
         cdef Py_ssize_t ai = 0, bi = 0
         cdef int64_t a, a2, t
@@ -286,7 +318,7 @@ cdef class Summarizer:
             if role == T_SYNC:
                 self.sync_ts = t
             elif role == T_GO:
-                self.go_transition(i, typ, t, gcol[i], pcol[i], aux[i], scol[i], a, strings, soff, sframes, ffunc, fpc)
+                self.go_transition(i, typ, t, gcol[i], pcol[i], aux[i], scol[i], a, strings)
             elif role == T_PROC:
                 self.proc_transition(typ, t, pcol[i], aux[i], a, a2)
             elif role == T_RANGE_BEGIN or role == T_RANGE_ACTIVE or role == T_RANGE_END:
@@ -305,34 +337,32 @@ cdef class Summarizer:
         return self.finish(strings)
 
     cdef void go_transition(self, Py_ssize_t row, uint8_t typ, int64_t t, int32_t ctx_g, int32_t ctx_p,
-                            int32_t aux, int32_t stack, int64_t a, list strings,
-                            const int64_t[::1] soff, const int32_t[::1] sframes,
-                            const int32_t[::1] ffunc, const uint64_t[::1] fpc):
+                            int32_t aux, int32_t stack, int64_t a, list strings):
         cdef int32_t id
         cdef uint8_t old, new
         cdef int32_t reason = 0
         cdef int32_t tstack = -1
         # The transition Go's Event.StateTransition() reports.
-        if typ == S.EvGoCreate or typ == S.EvGoCreateBlocked:
-            id, old, new, tstack = aux, GoNotExist, (GoWaiting if typ == S.EvGoCreateBlocked else GoRunnable), <int32_t>a
-        elif typ == S.EvGoCreateSyscall:
+        if typ == EvGoCreate or typ == EvGoCreateBlocked:
+            id, old, new, tstack = aux, GoNotExist, (GoWaiting if typ == EvGoCreateBlocked else GoRunnable), <int32_t>a
+        elif typ == EvGoCreateSyscall:
             id, old, new = aux, GoNotExist, GoSyscall
-        elif typ == S.EvGoStart:
+        elif typ == EvGoStart:
             id, old, new = aux, GoRunnable, GoRunning
-        elif typ == S.EvGoDestroy:
+        elif typ == EvGoDestroy:
             id, old, new = ctx_g, GoRunning, GoNotExist
-        elif typ == S.EvGoDestroySyscall:
+        elif typ == EvGoDestroySyscall:
             id, old, new = ctx_g, GoSyscall, GoNotExist
-        elif typ == S.EvGoStop or typ == S.EvGoBlock:
-            id, old, new, reason = ctx_g, GoRunning, (GoRunnable if typ == S.EvGoStop else GoWaiting), aux
+        elif typ == EvGoStop or typ == EvGoBlock:
+            id, old, new, reason = ctx_g, GoRunning, (GoRunnable if typ == EvGoStop else GoWaiting), aux
             tstack = stack
-        elif typ == S.EvGoUnblock or typ == S.EvGoSwitch or typ == S.EvGoSwitchDestroy:
+        elif typ == EvGoUnblock or typ == EvGoSwitch or typ == EvGoSwitchDestroy:
             id, old, new = aux, GoWaiting, GoRunnable
-        elif typ == S.EvGoSyscallBegin:
+        elif typ == EvGoSyscallBegin:
             id, old, new, tstack = ctx_g, GoRunning, GoSyscall, stack
-        elif typ == S.EvGoSyscallEnd:
+        elif typ == EvGoSyscallEnd:
             id, old, new = ctx_g, GoSyscall, GoRunning
-        elif typ == S.EvGoSyscallEndBlocked:
+        elif typ == EvGoSyscallEndBlocked:
             id, old, new = ctx_g, GoSyscall, GoRunnable
         else:  # GoStatus, GoStatusStack
             id, old = aux, <uint8_t>(<uint64_t>a >> 32)
@@ -368,7 +398,7 @@ cdef class Summarizer:
                 if new == GoRunning:
                     g.st.exec_ += dt
                 elif new == GoWaiting:
-                    g.st.block[reason] += dt
+                    kv_add(g.st.block, reason, dt)
                 elif new == GoRunnable:
                     g.st.sched += dt
                 elif new == GoSyscall:
@@ -385,7 +415,7 @@ cdef class Summarizer:
             g.last_start = 0
         elif old == GoWaiting:
             if g.last_block != 0:
-                g.st.block[g.last_block_reason] += t - g.last_block
+                kv_add(g.st.block, g.last_block_reason, t - g.last_block)
                 g.last_block = 0
         elif old == GoRunnable:
             if g.last_runnable != 0:
@@ -402,10 +432,10 @@ cdef class Summarizer:
                 g.last_syscall_block = 0
                 self.syscalling_p.erase(self.syscalling_g[id])
                 self.syscalling_g.erase(id)
-        if not g.named and tstack >= 0 and soff[tstack + 1] > soff[tstack]:
+        if not g.named and tstack >= 0 and self.soff[tstack + 1] > self.soff[tstack]:
             # Go names a goroutine after the outermost frame of its first transition stack.
-            g.pc = fpc[sframes[soff[tstack + 1] - 1]]
-            g.name = ffunc[sframes[soff[tstack + 1] - 1]]
+            g.pc = self.fpc[self.sframes[self.soff[tstack + 1] - 1]]
+            g.name = self.ffunc[self.sframes[self.soff[tstack + 1] - 1]]
             g.named = g.name != 0
         if new == GoRunning:
             g.last_start = t
@@ -426,11 +456,11 @@ cdef class Summarizer:
     cdef void proc_transition(self, uint8_t typ, int64_t t, int32_t ctx_p, int32_t aux, int64_t a, int64_t a2):
         cdef int32_t id
         cdef uint8_t old, new
-        if typ == S.EvProcStart:
+        if typ == EvProcStart:
             id, old, new = aux, 3, 2
-        elif typ == S.EvProcStop:
+        elif typ == EvProcStop:
             id, old, new = ctx_p, 2, 3
-        elif typ == S.EvProcSteal:
+        elif typ == EvProcSteal:
             id, old, new = aux, (3 if a == 4 else 2), 3
         else:
             id, old, new = aux, <uint8_t>a, PROC_STATUS_TO_STATE[a2 % 5]
@@ -441,16 +471,16 @@ cdef class Summarizer:
                 self.syscalling_p.erase(it)
 
     cdef int32_t range_name(self, uint8_t typ, int32_t aux, list strings):
-        if typ == S.EvSTWBegin or typ == S.EvSTWEnd:
+        if typ == EvSTWBegin or typ == EvSTWEnd:
             it = self.stw_names.find(aux)
             if it != self.stw_names.end():
                 return deref(it).second
             self.range_names.append(f"stop-the-world ({strings[aux]})")
             self.stw_names[aux] = len(self.range_names) - 1
             return len(self.range_names) - 1
-        if typ == S.EvGCBegin or typ == S.EvGCActive or typ == S.EvGCEnd:
+        if typ == EvGCBegin or typ == EvGCActive or typ == EvGCEnd:
             return 0
-        if typ == S.EvGCSweepBegin or typ == S.EvGCSweepActive or typ == S.EvGCSweepEnd:
+        if typ == EvGCSweepBegin or typ == EvGCSweepActive or typ == EvGCSweepEnd:
             return 1
         return 2
 
@@ -462,7 +492,7 @@ cdef class Summarizer:
         if name == 0:
             return  # GC mark phase: global scope, no goroutine
         if name == 1:   # sweep: proc scope
-            scope_p = aux if typ == S.EvGCSweepActive else ctx_p
+            scope_p = aux if typ == EvGCSweepActive else ctx_p
             key = (<int64_t>scope_p << 32) | name
             if role != T_RANGE_END:
                 if ctx_g >= 0 and self.gs[ctx_g].live:
@@ -475,14 +505,14 @@ cdef class Summarizer:
                         gi = ctx_g
                     self.ranges_p.erase(it)
         else:           # goroutine scope
-            gi = aux if typ == S.EvGCMarkAssistActive else ctx_g
+            gi = aux if typ == EvGCMarkAssistActive else ctx_g
         if gi < 0 or not self.gs[gi].live:
             return
         cdef GState* g = &self.gs[gi]
         if role == T_RANGE_ACTIVE:
             it2 = g.last_range.find(name)
             if it2 != g.last_range.end() and deref(it2).second != 0:
-                g.st.ranges[name] += self.sync_ts - deref(it2).second
+                kv_add(g.st.ranges, name, self.sync_ts - deref(it2).second)
             g.last_range[name] = self.sync_ts
         elif role == T_RANGE_BEGIN:
             g.last_range[name] = t
@@ -490,7 +520,7 @@ cdef class Summarizer:
             it3 = g.last_range.find(name)
             if it3 == g.last_range.end() or deref(it3).second == 0:
                 return
-            g.st.ranges[name] += t - deref(it3).second
+            kv_add(g.st.ranges, name, t - deref(it3).second)
             g.last_range.erase(it3)
 
     cdef void region_begin(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
@@ -539,7 +569,7 @@ cdef class Summarizer:
         cdef int32_t ti = self.task_of(id)
         self.tasks[ti].name = name
         self.task_add_g(ti, gi)
-        if typ == S.EvUserTaskBegin:
+        if typ == EvUserTaskBegin:
             self.tasks[ti].start_row = row
         else:
             self.tasks[ti].end_row = row
@@ -572,43 +602,77 @@ cdef class Summarizer:
             G["creation"][gi], G["start"][gi], G["end"][gi] = g.creation, g.start, g.end
             G["exec"][gi], G["sched_wait"][gi], G["syscall"][gi] = g.st.exec_, g.st.sched, g.st.syscall
             G["syscall_block"][gi], G["total"][gi] = g.st.sysblock, g.st.total
-            for kv in g.st.block:
-                block.append((gi, kv.first, kv.second))
-            for kv in g.st.ranges:
-                ranges.append((gi, kv.first, kv.second))
+            for e in g.st.block:
+                block.append((gi, e.key, e.val))
+            for e in g.st.ranges:
+                ranges.append((gi, e.key, e.val))
         R = {k: np.zeros(nr, np.int64) for k in ("start_row", "end_row", "exec", "sched_wait", "syscall",
                                                 "syscall_block", "total")}
         R["goroutine"] = np.zeros(nr, np.int32)
         R["task"] = np.zeros(nr, np.uint64)
         R["name"] = np.zeros(nr, np.int32)
-        R["done"] = np.zeros(nr, bool)
+        R["done"] = np.zeros(nr, np.uint8)
+        cdef int64_t[::1] r_start = R["start_row"], r_end = R["end_row"], r_exec = R["exec"]
+        cdef int64_t[::1] r_sched = R["sched_wait"], r_sys = R["syscall"], r_sysb = R["syscall_block"]
+        cdef int64_t[::1] r_total = R["total"]
+        cdef int32_t[::1] r_g = R["goroutine"], r_name = R["name"]
+        cdef uint64_t[::1] r_task = R["task"]
+        cdef uint8_t[::1] r_done = R["done"]
         rblock = []
         cdef Region* r
         cdef size_t ri
         for ri in range(nr):
             r = &self.regions[ri]
-            R["goroutine"][ri], R["task"][ri], R["name"][ri] = r.g, r.task, r.name
-            R["start_row"][ri], R["end_row"][ri], R["done"][ri] = r.start_row, r.end_row, r.done
-            R["exec"][ri], R["sched_wait"][ri], R["syscall"][ri] = r.st.exec_, r.st.sched, r.st.syscall
-            R["syscall_block"][ri], R["total"][ri] = r.st.sysblock, r.st.total
-            for kv in r.st.block:
-                if kv.second:
-                    rblock.append((ri, kv.first, kv.second))
+            r_g[ri] = r.g
+            r_task[ri] = r.task
+            r_name[ri] = r.name
+            r_start[ri] = r.start_row
+            r_end[ri] = r.end_row
+            r_done[ri] = r.done
+            r_exec[ri] = r.st.exec_
+            r_sched[ri] = r.st.sched
+            r_sys[ri] = r.st.syscall
+            r_sysb[ri] = r.st.sysblock
+            r_total[ri] = r.st.total
+            for e in r.st.block:
+                if e.val:
+                    rblock.append((ri, e.key, e.val))
+        R["done"] = R["done"].astype(bool)
         T = {k: np.zeros(nt, np.int64) for k in ("parent", "start_row", "end_row", "logs")}
         T["id"] = np.zeros(nt, np.uint64)
         T["name"] = np.zeros(nt, np.int32)
-        T["goroutines"] = []
-        T["regions"] = []
-        T["log_rows"] = []
+        cdef int64_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
+        cdef uint64_t[::1] t_id = T["id"]
+        cdef int32_t[::1] t_name = T["name"]
+        # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
+        cdef vector[int64_t] go_off, reg_off, log_off
+        cdef vector[int32_t] go_flat, reg_flat
+        cdef vector[int64_t] log_flat
+        go_off.push_back(0)
+        reg_off.push_back(0)
+        log_off.push_back(0)
         cdef Task* tk
         cdef size_t ti
         for ti in range(nt):
             tk = &self.tasks[ti]
-            T["id"][ti], T["name"][ti], T["parent"][ti] = tk.id, tk.name, tk.parent
-            T["start_row"][ti], T["end_row"][ti], T["logs"][ti] = tk.start_row, tk.end_row, tk.nlogs
-            T["goroutines"].append(list(tk.goroutines))
-            T["regions"].append(list(tk.regions))
-            T["log_rows"].append(list(tk.logs))
+            t_id[ti] = tk.id
+            t_name[ti] = tk.name
+            t_parent[ti] = tk.parent
+            t_start[ti] = tk.start_row
+            t_end[ti] = tk.end_row
+            t_logs[ti] = tk.nlogs
+            go_flat.insert(go_flat.end(), tk.goroutines.begin(), tk.goroutines.end())
+            reg_flat.insert(reg_flat.end(), tk.regions.begin(), tk.regions.end())
+            log_flat.insert(log_flat.end(), tk.logs.begin(), tk.logs.end())
+            go_off.push_back(go_flat.size())
+            reg_off.push_back(reg_flat.size())
+            log_off.push_back(log_flat.size())
+        T["goroutine_offsets"] = np.array(go_off, np.int64)
+        T["goroutines"] = np.array(go_flat, np.int32)
+        T["region_offsets"] = np.array(reg_off, np.int64)
+        T["regions"] = np.array(reg_flat, np.int32)
+        T["log_offsets"] = np.array(log_off, np.int64)
+        T["log_rows"] = np.array(log_flat, np.int64)
         return dict(goroutines=G, block=block, ranges=ranges, regions=R, region_block=rblock, tasks=T,
                     range_names=self.range_names, region_order=list(self.g_regions_order))
 

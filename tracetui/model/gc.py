@@ -1,0 +1,118 @@
+"""GC facts from the event columns: mark phases (cycles), stop-the-world pauses,
+sweeps, mark assists, and the heap and GOMAXPROCS metrics over time.
+
+Ranges are paired per resource (goroutine for STW and assists, proc for sweeps)
+with numpy; a range that began before the trace starts at the first event, one
+still open at the end ends at the last event (as `go tool trace` shows them).
+Every table is a dict of equal-length numpy arrays; times are ns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tracetui.format import spec as S
+
+
+def pair_ranges(trace, begin_types, end_types, key: np.ndarray) -> dict[str, np.ndarray]:
+    """Pair begin and end events that share `key` (a per-row resource column).
+
+    Returns begin_row/end_row (-1 where outside the trace), start/end times and the key.
+    Ranges of one kind on one resource do not nest (Go's ordering rejects that), so
+    within a resource begins and ends alternate, once re-stated Actives are dropped.
+    """
+    is_begin = np.isin(trace.type, begin_types)
+    rows = np.flatnonzero(is_begin | np.isin(trace.type, end_types))
+    k = key[rows]
+    order = np.lexsort((rows, k))
+    rows, k, b = rows[order], k[order], is_begin[rows[order]]
+    # An Active event after a begin on the same resource re-states an open range
+    # (at a generation's start): only the first begin-kind event of a run counts.
+    restate = np.zeros(len(rows), bool)
+    restate[1:] = b[1:] & b[:-1] & (k[1:] == k[:-1])
+    rows, k, b = rows[~restate], k[~restate], b[~restate]
+    same_next = np.zeros(len(rows), bool)
+    same_next[:-1] = k[:-1] == k[1:]
+    paired = b & same_next & np.append(~b[1:], False)
+    begin_rows = rows[paired]
+    end_rows = rows[np.flatnonzero(paired) + 1]
+    keys = k[paired]
+    taken = np.zeros(len(rows), bool)
+    taken[paired] = True
+    taken[np.flatnonzero(paired) + 1] = True
+    open_begin = rows[b & ~taken]
+    orphan_end = rows[~b & ~taken]
+    begin_rows = np.concatenate([begin_rows, open_begin, np.full(len(orphan_end), -1)])
+    end_rows = np.concatenate([end_rows, np.full(len(open_begin), -1), orphan_end])
+    keys = np.concatenate([keys, k[b & ~taken], k[~b & ~taken]])
+    first = trace.time[0] if len(trace) else 0
+    last = trace.time[-1] if len(trace) else 0
+    start = np.where(begin_rows >= 0, trace.time[np.maximum(begin_rows, 0)], first)
+    end = np.where(end_rows >= 0, trace.time[np.maximum(end_rows, 0)], last)
+    order = np.argsort(start, kind="stable")
+    return dict(begin_row=begin_rows[order], end_row=end_rows[order], start=start[order], end=end[order],
+                key=keys[order])
+
+
+def metric(trace, typ: int) -> tuple[np.ndarray, np.ndarray]:
+    """(times, values) of a metric event type (HeapAlloc, HeapGoal, ProcsChange)."""
+    rows = np.flatnonzero(trace.type == typ)
+    return trace.time[rows], trace.arg_of(rows)
+
+
+@dataclass(eq=False)
+class GC:
+    cycles: dict[str, np.ndarray]     # mark phases: start, end, begin_row, end_row, seq
+    stw: dict[str, np.ndarray]        # pauses: start, end, kind (string index), goroutine
+    sweeps: dict[str, np.ndarray]     # start, end, proc, swept, reclaimed
+    assists: dict[str, np.ndarray]    # start, end, goroutine
+    heap_alloc: tuple[np.ndarray, np.ndarray]
+    heap_goal: tuple[np.ndarray, np.ndarray]
+    gomaxprocs: tuple[np.ndarray, np.ndarray]
+
+
+def mark_phases(trace) -> dict[str, np.ndarray]:
+    """GC cycles. GCActive re-states a cycle already running at a generation's start:
+    it begins a cycle only when none is open (the trace's first generation)."""
+    rows = np.flatnonzero(np.isin(trace.type, (S.EvGCBegin, S.EvGCActive, S.EvGCEnd)))
+    begins, ends = [], []
+    open_row = None
+    for r in rows.tolist():  # a few per second of trace: a plain loop is clearer
+        t = int(trace.type[r])
+        if t == S.EvGCEnd:
+            begins.append(-1 if open_row is None else open_row)
+            ends.append(r)
+            open_row = None
+        elif open_row is None:
+            open_row = r
+    if open_row is not None:
+        begins.append(open_row)
+        ends.append(-1)
+    b, e = np.array(begins, np.int64), np.array(ends, np.int64)
+    first = trace.time[0] if len(trace) else 0
+    last = trace.time[-1] if len(trace) else 0
+    seq_rows = np.where(b >= 0, b, e)
+    return dict(begin_row=b, end_row=e,
+                start=np.where(b >= 0, trace.time[np.maximum(b, 0)], first),
+                end=np.where(e >= 0, trace.time[np.maximum(e, 0)], last),
+                seq=trace.arg_of(seq_rows))
+
+
+def gc_facts(trace) -> GC:
+    g = trace.g.astype(np.int64)
+    p = trace.p.astype(np.int64)
+    stw = pair_ranges(trace, [S.EvSTWBegin], [S.EvSTWEnd], g)
+    stw["kind"] = trace.aux[np.where(stw["begin_row"] >= 0, stw["begin_row"], stw["end_row"])]
+    stw["goroutine"] = stw.pop("key")
+    sweeps = pair_ranges(trace, [S.EvGCSweepBegin, S.EvGCSweepActive], [S.EvGCSweepEnd],
+                         np.where(trace.type == S.EvGCSweepActive, trace.aux, p))
+    sweeps["proc"] = sweeps.pop("key")
+    sweeps["swept"] = trace.arg_of(sweeps["end_row"])
+    sweeps["reclaimed"] = trace.arg2_of(sweeps["end_row"])
+    assists = pair_ranges(trace, [S.EvGCMarkAssistBegin, S.EvGCMarkAssistActive], [S.EvGCMarkAssistEnd],
+                          np.where(trace.type == S.EvGCMarkAssistActive, trace.aux, g))
+    assists["goroutine"] = assists.pop("key")
+    return GC(cycles=mark_phases(trace), stw=stw, sweeps=sweeps, assists=assists,
+              heap_alloc=metric(trace, S.EvHeapAlloc), heap_goal=metric(trace, S.EvHeapGoal),
+              gomaxprocs=metric(trace, S.EvProcsChange))
