@@ -20,6 +20,14 @@ extensions = [
         extra_compile_args=["-O2"],
         language="c++",
     ),
+    Extension(
+        "tracetui.model._lanes",
+        ["tracetui/model/_lanes.pyx"],
+        include_dirs=[numpy.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=["-O2"],
+        language="c++",
+    ),
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3, compiler_directives={

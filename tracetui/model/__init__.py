@@ -5,13 +5,17 @@
     model.summary.goroutines["exec"]   # Go's summarizer numbers, per goroutine index
     model.gc.stw["end"] - model.gc.stw["start"]
 
-Built so far: Go's summarizer numbers (goroutines, regions, tasks) and GC facts.
+    model.lanes.dominant(g, t0, t1, ncols)   # what goroutine g did in each screen column
+
+Built so far: Go's summarizer numbers (goroutines, regions, tasks), GC facts and
+per-goroutine state lanes.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tracetui.model.gc import GC, gc_facts
+from tracetui.model.lanes import GoroutineLanes, goroutine_lanes_of
 from tracetui.model.summary import Summary, summarize
 
 
@@ -20,10 +24,11 @@ class Model:
     trace: object
     summary: Summary
     gc: GC
+    lanes: GoroutineLanes
 
 
 def build(trace) -> Model:
-    return Model(trace=trace, summary=summarize(trace), gc=gc_facts(trace))
+    return Model(trace=trace, summary=summarize(trace), gc=gc_facts(trace), lanes=goroutine_lanes_of(trace))
 
 
-__all__ = ["GC", "Model", "Summary", "build"]
+__all__ = ["GC", "GoroutineLanes", "Model", "Summary", "build"]

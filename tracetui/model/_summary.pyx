@@ -21,18 +21,11 @@ cnp.import_array()
 from tracetui.format import spec as S
 
 include "../format/_evtypes.pxi"
+include "_transition.pxi"
 
-# Public states (internal/trace GoState / ProcState).
-DEF GoUndetermined = 0
-DEF GoNotExist = 1
-DEF GoRunnable = 2
-DEF GoRunning = 3
-DEF GoWaiting = 4
-DEF GoSyscall = 5
 DEF ProcIdle = 3
 DEF NO_ID = 0xFFFFFFFFFFFFFFFF
 
-cdef uint8_t[5] GO_STATUS_TO_STATE = [0, 2, 3, 5, 4]
 cdef uint8_t[5] PROC_STATUS_TO_STATE = [0, 2, 3, 2, 3]
 
 # What a wire type means for the summarizer.
@@ -342,32 +335,9 @@ cdef class Summarizer:
         cdef uint8_t old, new
         cdef int32_t reason = 0
         cdef int32_t tstack = -1
-        # The transition Go's Event.StateTransition() reports.
-        if typ == EvGoCreate or typ == EvGoCreateBlocked:
-            id, old, new, tstack = aux, GoNotExist, (GoWaiting if typ == EvGoCreateBlocked else GoRunnable), <int32_t>a
-        elif typ == EvGoCreateSyscall:
-            id, old, new = aux, GoNotExist, GoSyscall
-        elif typ == EvGoStart:
-            id, old, new = aux, GoRunnable, GoRunning
-        elif typ == EvGoDestroy:
-            id, old, new = ctx_g, GoRunning, GoNotExist
-        elif typ == EvGoDestroySyscall:
-            id, old, new = ctx_g, GoSyscall, GoNotExist
-        elif typ == EvGoStop or typ == EvGoBlock:
-            id, old, new, reason = ctx_g, GoRunning, (GoRunnable if typ == EvGoStop else GoWaiting), aux
-            tstack = stack
-        elif typ == EvGoUnblock or typ == EvGoSwitch or typ == EvGoSwitchDestroy:
-            id, old, new = aux, GoWaiting, GoRunnable
-        elif typ == EvGoSyscallBegin:
-            id, old, new, tstack = ctx_g, GoRunning, GoSyscall, stack
-        elif typ == EvGoSyscallEnd:
-            id, old, new = ctx_g, GoSyscall, GoRunning
-        elif typ == EvGoSyscallEndBlocked:
-            id, old, new = ctx_g, GoSyscall, GoRunnable
-        else:  # GoStatus, GoStatusStack
-            id, old = aux, <uint8_t>(<uint64_t>a >> 32)
-            new = GO_STATUS_TO_STATE[(<uint64_t>a & 0xFFFFFFFF) % 5]
-            tstack = stack if stack != 0 else -1
+        cdef Transition tr
+        go_transition_of(typ, ctx_g, aux, stack, a, &tr)
+        id, old, new, reason, tstack = tr.id, tr.old, tr.new, tr.reason, tr.tstack
         if old == new or id < 0:
             return
         cdef GState* g = &self.gs[id]

@@ -1,0 +1,92 @@
+"""Per-goroutine state lanes: the spans of `_lanes.pyx` and the queries the
+timeline and reports ask of them.
+
+`lanes.spans(g)` gives one goroutine's spans with their times; `state_time(g,
+boundaries)` how long it spent in each state between consecutive boundaries
+(a screen row: a few searchsorted calls and a cumulative sum cached per lane,
+never a scan of the trace); `dominant(g, t0, t1, ncols)` the state that filled
+most of each column and whether the column mixes states.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tracetui.format import spec as S
+from tracetui.model._lanes import goroutine_lanes
+
+# Span states (Go's GoState numbers).
+RUNNABLE, RUNNING, WAITING, SYSCALL = 2, 3, 4, 5
+STATES = (RUNNABLE, RUNNING, WAITING, SYSCALL)
+STATE_NAMES = {RUNNABLE: "runnable", RUNNING: "running", WAITING: "waiting", SYSCALL: "syscall"}
+NONE = 0  # no span in a column
+
+
+@dataclass(eq=False)
+class GoroutineLanes:
+    trace: object
+    offsets: np.ndarray
+    begin_row: np.ndarray
+    end_row: np.ndarray
+    state: np.ndarray
+    _cum: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def count(self, g: int) -> int:
+        return int(self.offsets[g + 1] - self.offsets[g])
+
+    def spans(self, g: int) -> dict[str, np.ndarray]:
+        """begin_row, end_row, state, start, end (ns; an open span ends at the last event)."""
+        lo, hi = self.offsets[g], self.offsets[g + 1]
+        tr = self.trace
+        b, e = self.begin_row[lo:hi], self.end_row[lo:hi]
+        last = tr.time[-1] if len(tr) else 0
+        return dict(begin_row=b, end_row=e, state=self.state[lo:hi], start=tr.time[b],
+                    end=np.where(e >= 0, tr.time[np.maximum(e, 0)], last))
+
+    def reasons(self, g: int) -> np.ndarray:
+        """Block reason (string index) of each span; 0 where it is not a blocking event."""
+        b = self.spans(g)["begin_row"]
+        tr = self.trace
+        return np.where(tr.type[b] == S.EvGoBlock, tr.aux[b], 0)
+
+    def _lane(self, g: int):
+        lane = self._cum.get(g)
+        if lane is None:
+            sp = self.spans(g)
+            dur = sp["end"] - sp["start"]
+            cum = {s: np.concatenate([[0], np.cumsum(np.where(sp["state"] == s, dur, 0))]) for s in STATES}
+            lane = self._cum[g] = (sp["start"], sp["end"], sp["state"], dur, cum)
+        return lane
+
+    def state_time(self, g: int, boundaries: np.ndarray) -> dict[int, np.ndarray]:
+        """Time in each state between consecutive `boundaries` (ns, ascending)."""
+        start, end, state, dur, cum = self._lane(g)
+        bounds = np.asarray(boundaries, dtype=np.int64)
+        if len(start) == 0:
+            return {s: np.zeros(len(bounds) - 1, np.int64) for s in STATES}
+        j = np.searchsorted(start, bounds, side="right") - 1
+        jj = np.clip(j, 0, len(start) - 1)
+        inside = np.clip(bounds - start[jj], 0, dur[jj])
+        out = {}
+        for s in STATES:
+            f = np.where(j >= 0, cum[s][jj] + np.where(state[jj] == s, inside, 0), 0)
+            out[s] = np.diff(f)
+        return out
+
+    def dominant(self, g: int, t0: int, t1: int, ncols: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per column of [t0, t1): the state with most time (NONE if none) and whether it mixes states."""
+        bounds = np.linspace(t0, t1, ncols + 1).astype(np.int64)
+        times = self.state_time(g, bounds)
+        stack = np.stack([times[s] for s in STATES])
+        best = np.array(STATES, np.uint8)[np.argmax(stack, axis=0)]
+        busy = (stack > 0).sum(axis=0)
+        return np.where(busy > 0, best, NONE).astype(np.uint8), busy > 1
+
+
+def goroutine_lanes_of(trace) -> GoroutineLanes:
+    offsets, begin, end, state = goroutine_lanes(trace)
+    return GoroutineLanes(trace, offsets, begin, end, state)
