@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests import goref
-from tracetui import cli
+from tracetui.commands import common
 from tracetui.cli import main
 
 MULTIGEN = Path(__file__).parent.parent / "format" / "data" / "multigen"
@@ -201,6 +201,6 @@ def test_unreadable_file_simulated(argv, tmp_path, capsys, monkeypatch):
         return real_open(file, *a, **k)
 
     monkeypatch.setattr(reader, "open", refuse, raising=False)
-    monkeypatch.setattr(cli.Path, "read_bytes", lambda self: refuse(self).read())
+    monkeypatch.setattr(common.Path, "read_bytes", lambda self: refuse(self).read())
     assert main([*argv, path]) == 1
     assert one_line(capsys.readouterr().err) == f"tracetui: {path}: permission denied"

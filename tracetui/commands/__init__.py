@@ -1,0 +1,7 @@
+"""The `tracetui` commands, one module each; COMMANDS is the order `--help` lists them."""
+from __future__ import annotations
+
+from tracetui.commands.events import EventsCommand
+from tracetui.commands.stats import StatsCommand
+
+COMMANDS = [StatsCommand(), EventsCommand()]

@@ -1,0 +1,63 @@
+"""`tracetui events`: the ordered event stream as Go's -d=parsed text, JSONL or raw batches."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tracetui.commands.common import read_bytes, write_lines
+from tracetui.format import TraceError
+
+
+class EventsCommand:
+    """Print the ordered event stream.
+
+    The default text is exactly what `go tool trace -d=parsed TRACE` prints
+    (run both with TZ=UTC to compare). `--format jsonl` prints one JSON object
+    per event; `--wire` dumps the raw batches like `go tool trace -d=wire`.
+    On an invalid trace it prints the events before the error, as Go does,
+    then the error, and exits 1.
+
+    examples:
+      tracetui events trace.out | less
+      tracetui events trace.out --format jsonl | jq 'select(.kind=="Log")'
+      tracetui events trace.out --wire
+    """
+
+    name = "events"
+
+    def prepare_parser(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("trace", help="trace file ('-' for stdin)")
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
+        g.add_argument("--wire", action="store_true", help="dump raw batches and events (like -d=wire)")
+
+    def run(self, args) -> int:
+        if args.wire:
+            from tracetui.format.wire import dump_wire
+
+            data = sys.stdin.buffer.read() if args.trace == "-" else read_bytes(args.trace)
+            if not data or data[:2] == b"\x1f\x8b":
+                from tracetui.format import read_header
+
+                read_header(data)  # the reader's words for an empty file or gzip data
+            write_lines(line + "\n" for line in dump_wire(data))
+            return 0
+        from tracetui.format import read
+        from tracetui.format.jsonl import event_json
+
+        source = sys.stdin.buffer if args.trace == "-" else args.trace
+        error = None
+        try:
+            trace = read(source)
+        except TraceError as e:
+            if e.partial is None:
+                raise
+            trace, error = e.partial, e
+        if args.format == "jsonl":
+            write_lines(json.dumps(event_json(trace, i), separators=(",", ":")) + "\n" for i in range(len(trace)))
+        else:
+            write_lines(f"{ev}\n" for ev in trace)
+        if error is not None:
+            raise error
+        return 0

@@ -1,0 +1,53 @@
+"""`tracetui stats`: what a trace holds, in one table or JSON object."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tracetui.commands.common import load
+
+
+class StatsCommand:
+    """Summarize a trace.
+
+    Format version, time span, wall-clock start, size, generations, events by
+    kind, goroutines, procs, threads, GC cycles, tasks, regions, logs and CPU samples.
+
+    A broken or truncated trace is summarized as far as it can be read, as
+    `go tool trace` does: the generations before the error, and a warning on
+    stderr saying how much was lost and why (exit code 0). With --strict a broken
+    trace is an error (exit code 1).
+
+    examples:
+      tracetui stats trace.out
+      tracetui stats trace.out --format json
+      tracetui stats --strict trace.out   # in CI: fail on a damaged trace
+    """
+
+    name = "stats"
+
+    def prepare_parser(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("trace", help="trace file ('-' for stdin)")
+        p.add_argument("--format", choices=("table", "json"), default="table")
+        p.add_argument("--strict", action="store_true",
+                       help="exit 1 on a broken or truncated trace instead of summarizing what could be read")
+
+    def run(self, args) -> int:
+        from tracetui.format.salvage import read_salvaged
+        from tracetui.format.stats import format_stats, trace_stats
+
+        if args.strict:
+            trace, report = load(args.trace), None
+        else:
+            trace, report = read_salvaged(sys.stdin.buffer if args.trace == "-" else args.trace)
+        if report is not None:
+            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+        stats = trace_stats(trace)
+        if args.format == "json":
+            if report is not None:
+                stats["salvage"] = report.as_dict()
+            print(json.dumps(stats, indent=2))
+        else:
+            print(format_stats(stats))
+        return 0
