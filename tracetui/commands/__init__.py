@@ -3,5 +3,6 @@ from __future__ import annotations
 
 from tracetui.commands.events import EventsCommand
 from tracetui.commands.stats import StatsCommand
+from tracetui.commands.tui import TuiCommand
 
-COMMANDS = [StatsCommand(), EventsCommand()]
+COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand()]
