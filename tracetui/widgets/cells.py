@@ -30,33 +30,40 @@ MIXED = "░"
 
 
 class Intervals:
-    """Sorted non-overlapping intervals [start, end) with a category (uint8, never GAP)."""
+    """Sorted non-overlapping intervals [start, end) with a category (uint8, never GAP).
+
+    Each category present keeps its own intervals and the cumulative sum of their
+    durations, so the time a category covers up to any instant is one searchsorted away.
+    """
 
     def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int):
-        order = np.argsort(start, kind="stable")
-        self.start = np.asarray(start, np.int64)[order]
-        self.end = np.maximum(np.asarray(end, np.int64)[order], self.start)
-        self.cat = np.asarray(cat, np.uint8)[order]
+        start = np.asarray(start, np.int64)
+        if len(start) > 1 and not (start[1:] >= start[:-1]).all():
+            order = np.argsort(start, kind="stable")
+            start, end, cat = start[order], np.asarray(end)[order], np.asarray(cat)[order]
+        self.start = start
+        self.end = np.maximum(np.asarray(end, np.int64), start)
+        self.cat = np.asarray(cat, np.uint8)
         self.ncat = ncat
         dur = self.end - self.start
-        onehot = np.zeros((ncat, len(dur)), np.int64)
-        onehot[self.cat, np.arange(len(dur))] = dur
-        self.cum = np.concatenate([np.zeros((ncat, 1), np.int64), np.cumsum(onehot, axis=1)], axis=1)
+        self.parts = []
+        for k in np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist():
+            mine = self.cat == k
+            d = dur[mine]
+            self.parts.append((k, self.start[mine], d, np.concatenate([[0], np.cumsum(d)])))
 
     def __len__(self) -> int:
         return len(self.start)
 
     def times(self, bounds: np.ndarray) -> np.ndarray:
         """(ncat, len(bounds)-1): time of each category between consecutive bounds."""
-        j = np.searchsorted(self.start, bounds, side="right") - 1
-        if len(self.start) == 0:
-            return np.zeros((self.ncat, len(bounds) - 1), np.int64)
-        jj = np.maximum(j, 0)
-        inside = np.clip(bounds - self.start[jj], 0, self.end[jj] - self.start[jj])
-        f = self.cum[:, jj].copy()
-        f[self.cat[jj], np.arange(len(bounds))] += inside
-        f[:, j < 0] = 0
-        return np.diff(f, axis=1)
+        out = np.zeros((self.ncat, len(bounds) - 1), np.int64)
+        for k, start, dur, cum in self.parts:
+            j = np.searchsorted(start, bounds, side="right") - 1
+            jj = np.maximum(j, 0)
+            f = np.where(j >= 0, cum[jj] + np.clip(bounds - start[jj], 0, dur[jj]), 0)
+            out[k] = np.diff(f)
+        return out
 
     def at(self, t: np.ndarray) -> np.ndarray:
         """Category present at each instant (GAP where none)."""
@@ -152,6 +159,8 @@ def spark_cells(times: np.ndarray, values: np.ndarray, bounds: np.ndarray, top: 
 def column_max(times: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Per column, the largest value of a step series (sample i holds from times[i] on)."""
     values = np.asarray(values, np.float64)
+    if len(times) == 0:
+        return np.zeros(len(bounds) - 1)
     first = np.searchsorted(times, bounds[:-1], side="right") - 1
     v = np.where(first >= 0, values[np.maximum(first, 0)], 0.0)
     lo, hi = np.searchsorted(times, [bounds[0], bounds[-1]], side="left")

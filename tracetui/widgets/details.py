@@ -3,8 +3,8 @@
 `span_details(rows, g, t)` and `region_details(rows, g, depth, t)` return a `Details`:
 markup text for the panel (goroutine, state, reason, start, end, duration, the
 stacks at the span's begin and end rows) and its links (key -> where it leads):
-the goroutine that unblocked the span (the GoUnblock event's goroutine at the span's
-end row), the proc it ran on, its region and its task.
+the goroutine that unblocked the span (the goroutine of the GoUnblock, or GoSwitch
+for iter.Pull coroutines, at the span's end row), the proc it ran on, its region and its task.
 """
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ from textual.markup import escape
 from tracetui.format import spec as S
 from tracetui.model.lanes import RUNNING, STATE_NAMES, WAITING
 from tracetui.widgets.timescale import fmt_dur, fmt_time
+
+
+# Events that end a wait, made by the goroutine that woke the waiter (event.py: g at the end row).
+_WAKERS = (S.EvGoUnblock, S.EvGoSwitch, S.EvGoSwitchDestroy)
 
 
 @dataclass(frozen=True)
@@ -44,16 +48,13 @@ class Details:
         return "\n".join(out)
 
 
-def _stack_lines(trace, stack: int, title: str, limit: int = 8) -> list[str]:
+def _stack_lines(trace, stack: int, title: str) -> list[str]:
     if stack <= 0:
         return []
-    frames = trace.frames(stack)
     out = ["", f"[b]{title}[/b]"]
-    for fn, file, line, _pc in frames[:limit]:
+    for fn, file, line, _pc in trace.frames(stack):
         out.append(f"  {escape(fn)}")
         out.append(f"    [dim]{escape(file)}:{line}[/dim]")
-    if len(frames) > limit:
-        out.append(f"  [dim]… {len(frames) - limit} more frames[/dim]")
     return out
 
 
@@ -114,9 +115,10 @@ def span_details(rows, g: int, t: int) -> Details | None:
         p = int(tr.p[b])
         lines.append(f"proc      P{int(tr.proc_ids[p])}")
         links["p"] = Link(f"P{int(tr.proc_ids[p])}", proc=p, cursor=start)
-    if state == WAITING and e >= 0 and tr.type[e] == S.EvGoUnblock and tr.g[e] >= 0:
+    if state == WAITING and e >= 0 and tr.type[e] in _WAKERS and tr.g[e] >= 0:
         u = int(tr.g[e])
-        lines.append(f"unblocked by {escape(rows.label_of(u))}")
+        how = "unblocked by" if tr.type[e] == S.EvGoUnblock else "switched to by (iter.Pull)"
+        lines.append(f"{how} {escape(rows.label_of(u))}")
         links["u"] = Link(f"unblocker {rows.label_of(u)}", goroutine=u, cursor=end)
     ri = _region_at(rows, g, start)
     if ri is not None:

@@ -54,9 +54,12 @@ def reason_family(reason: str) -> int:
     return WAIT_OTHER
 
 
-def reason_categories(strings: list[str]) -> np.ndarray:
-    """Category of a waiting span, indexed by its reason's string index."""
-    return np.array([reason_family(s) for s in strings] or [WAIT_OTHER], np.uint8)
+def reason_categories(strings: list[str], used: np.ndarray) -> np.ndarray:
+    """Category of a waiting span, indexed by its reason's string index (`used`: the reasons in the trace)."""
+    table = np.full(max(len(strings), 1), WAIT_OTHER, np.uint8)
+    for i in used.tolist():
+        table[i] = reason_family(strings[i])
+    return table
 
 
 def span_categories(state: np.ndarray, reason: np.ndarray, by_reason: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from tracetui.format import spec as S
 from tracetui.model.lanes import WAITING
 from tracetui.widgets import palette as P
 from tracetui.widgets.cells import Intervals, column_max, lane_cells, spark_cells
@@ -66,7 +67,8 @@ class Rows:
         self.ids = tr.goroutine_ids
         counts = np.diff(model.lanes.offsets)
         self.active = np.flatnonzero(counts > 0)
-        self._by_reason = P.reason_categories(tr.strings)
+        blocks = np.flatnonzero(np.isin(tr.type, (S.EvGoBlock, S.EvGoStop)))
+        self._by_reason = P.reason_categories(tr.strings, np.unique(tr.aux[blocks]))
         self._lane_cache: dict = {}
         self._regions()
         self._stats()
@@ -79,8 +81,13 @@ class Rows:
     def _regions(self) -> None:
         r = self.model.summary.regions
         tr = self.trace
-        named = np.array([bool(tr.strings[int(x)]) for x in r["name"]], bool) if len(r["name"]) else np.zeros(0, bool)
-        keep = (named | (r["start_row"] >= 0)) & (r["goroutine"] >= 0)
+        # Regions with a RegionBegin or RegionEnd event; not the unnamed region a goroutine
+        # inherits from its creator (Go's summary keeps it, the trace has no event for it).
+        is_region = np.zeros(256, bool)
+        is_region[[S.EvUserRegionBegin, S.EvUserRegionEnd]] = True
+        b, e = r["start_row"], r["end_row"]
+        keep = ((b >= 0) & is_region[tr.type[np.maximum(b, 0)]]) | ((e >= 0) & is_region[tr.type[np.maximum(e, 0)]])
+        keep &= r["goroutine"] >= 0
         self.region_idx = np.flatnonzero(keep)
         depth = region_depths(r, keep)
         g = r["goroutine"][self.region_idx].astype(np.int64)
