@@ -84,12 +84,13 @@ class TraceApp(App):
         self.loaded = threading.Event()
 
     # -- loading -------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         try:
             size = self.path.stat().st_size
         except OSError:
             size = 0
-        self.push_screen(LoadingScreen(self.sub_title, size))
+        self._loading = LoadingScreen(self.sub_title, size)
+        await self.push_screen(self._loading)
         threading.Thread(target=self._load, name="tracetui-load", daemon=True).start()
 
     def _call(self, fn, *args) -> None:
@@ -106,10 +107,10 @@ class TraceApp(App):
             now = time.monotonic()
             if now - last[0] >= 0.05:
                 last[0] = now
-                self._call(self.screen.progress, done, total, gens)
+                self._call(self._loading.progress, done, total, gens)
 
         def stage(text):
-            self._call(self.screen.stage, text)
+            self._call(self._loading.stage, text)
 
         try:
             model, rows, report = load_model(self.path, progress, stage)
