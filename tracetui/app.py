@@ -152,8 +152,8 @@ class TraceApp(App):
                      id="filter")
         filt.display = False
         legend = "  ".join(f"[on {c}]  [/] {escape(n)}" for c, n in legend_items())
-        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt,
-                Static(id="status"), Static(legend + "  ░ mixed", id="legend"), Footer()]
+        self.status = Static(id="status")
+        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status, Static(legend + "  ░ mixed", id="legend"), Footer()]
 
     def compose(self) -> ComposeResult:
         return []
@@ -162,7 +162,7 @@ class TraceApp(App):
     def on_timeline_changed(self, _msg: Timeline.Changed | None) -> None:
         if self.rows is None:
             return
-        self.query_one("#status", Static).update(self.status_text())
+        self.status.update(self.status_text())
 
     def status_text(self) -> str:
         tl, rows = self.timeline, self.rows
