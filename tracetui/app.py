@@ -95,6 +95,8 @@ class TraceApp(App):
 
     def _call(self, fn, *args) -> None:
         """Run fn on the UI thread; the app may already be gone (quit while loading)."""
+        if not self.is_running:
+            return
         try:
             self.call_from_thread(fn, *args)
         except Exception:  # noqa: BLE001 - no app, no one to tell

@@ -23,6 +23,8 @@ async def _loaded(pilot):
         if pilot.app.loaded.is_set():
             break
         await asyncio.sleep(0.01)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
     await pilot.pause()
 
 
