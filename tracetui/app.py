@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Static
 from tracetui.format import TraceError
 from tracetui.widgets.details import Details, region_details, span_details
 from tracetui.widgets.jump import JumpProvider
-from tracetui.widgets.palette import legend_items
+from tracetui.widgets.palette import NAMES, legend_items
 from tracetui.widgets.rows import GOROUTINE, SORTS, Rows
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
 from tracetui.widgets.timeline import Timeline
@@ -178,6 +178,8 @@ class TraceApp(App):
         if sel is not None and sel[0] == GOROUTINE:
             parts.append(escape(self._state_at(sel[1], tl.cursor)))
         extra = [f"sort: {rows.sort_key}"] if rows.sort_key != "id" else []
+        if tl.highlight is not None:
+            extra.append(f"highlight: {NAMES[tl.highlight]}")
         if rows.pattern is not None:
             extra.append(f"filter: {escape(rows.pattern.pattern)}")
         if self.hide_idle:
@@ -350,6 +352,7 @@ class TraceApp(App):
                                                              self.action_sort),
             ("Hide idle goroutines", "a: goroutines that only wait in the view", self.action_toggle_idle),
             ("Details of the span at the cursor", "enter", self.action_details),
+            ("Highlight a goroutine state", "x: cycles through the legend", tl.action_highlight),
             ("Keys and legend", "?", self.action_help),
         ):
             yield SystemCommand(title, help_, cb)
