@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from tracetui.commands.events import EventsCommand
+from tracetui.commands.goroutines import GoroutinesCommand
 from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
 
-COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand()]
+COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), GoroutinesCommand()]
