@@ -5,5 +5,6 @@ from tracetui.commands.events import EventsCommand
 from tracetui.commands.goroutines import GoroutinesCommand
 from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
+from tracetui.commands.tasks import TasksCommand
 
-COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), GoroutinesCommand()]
+COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand()]
