@@ -11,6 +11,8 @@ by the columns' `key`s. Column kinds decide how a value prints:
 - "int", "float", "text": as they are;
 - "json": structured data (lists, objects) that only JSON output carries.
 
+A column with `in_json=False` shows in tables, text and CSV but not in JSON.
+
 JSON: one table prints as a list of row objects; several as an object of lists keyed
 by table name; a `record=True` table (one row of facts) as that object. CSV: one table
 prints as a header line and rows; several as blocks, each headed by a `# name` line
@@ -35,6 +37,7 @@ class Column:
     title: str
     kind: str = "text"   # text, int, float, ns, pct, bytes, json
     drop: int = 0        # on a narrow terminal, columns with the highest `drop` go first (0: never)
+    in_json: bool = True  # False: a human-readable rendering of fields JSON carries otherwise
 
 
 def _shown(columns: list[Column]) -> list[Column]:
@@ -106,7 +109,7 @@ def _jsonable(v):
 
 def to_json(tables: list[Table]) -> str:
     def one(t: Table):
-        rows = [{c.key: _jsonable(r.get(c.key)) for c in t.columns} for r in t.rows]
+        rows = [{c.key: _jsonable(r.get(c.key)) for c in t.columns if c.in_json} for r in t.rows]
         return rows[0] if t.record and rows else rows
     if len(tables) == 1:
         return json.dumps(one(tables[0]), indent=2, ensure_ascii=False, default=_jsonable)
