@@ -140,23 +140,28 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
         after[status] = np.isin(word & 0xFFFFFFFF, (2, 3))   # wire status running, syscall
     scale = n + 1
     # In an assist: the goroutine's last assist event before the transition is a begin.
-    hit = _last_of_same(a_scope, assist, t_g, trans, scale)
-    in_gc = (hit >= 0) & (a_begin[np.maximum(hit, 0)] if len(assist) else False)
+    # (Lookups only for the transitions that can matter: the searches are the cost.)
+    changes = np.flatnonzero((before != after) & np.isin(t_g, _unique(a_scope)))
+    hit = _last_of_same(a_scope, assist, t_g[changes], trans[changes], scale)
+    in_gc = np.zeros(len(trans), bool)
+    in_gc[changes] = (hit >= 0) & (a_begin[np.maximum(hit, 0)] if len(assist) else False)
     l_g = g(labels)
+    workers = _unique(l_g)
     if as_go:   # a GC worker from its first GC label on: every start and stop counts
         lg_keys, first_at = np.unique(l_g, return_index=True)
         j = np.clip(np.searchsorted(lg_keys, t_g), 0, max(len(lg_keys) - 1, 0))
         worker = (lg_keys[j] == t_g) & (labels[first_at][j] < trans) if len(lg_keys) else np.zeros(len(trans), bool)
         t_delta = np.where(in_gc | worker, after - before, 0)
     else:       # a worker's run counts from its label (the label's +1) to its stop
-        starts = (after == 1) & (before == 0)
+        mine = np.isin(t_g, workers)
+        starts = mine & (after == 1) & (before == 0)
+        stops = np.flatnonzero(mine & (before == 1) & (after == 0) & ~in_gc)
         owner = np.concatenate([t_g[starts], l_g])
         at = np.concatenate([trans[starts], labels])
         is_label = np.concatenate([np.zeros(int(starts.sum()), bool), np.ones(len(labels), bool)])
-        last = _last_of_same(owner, at, t_g, trans, scale)
-        labelled = (last >= 0) & is_label[np.maximum(last, 0)] if len(at) else np.zeros(len(trans), bool)
-        stop = (before == 1) & (after == 0)
-        t_delta = np.where(in_gc, after - before, 0) - (stop & labelled & ~in_gc)
+        last = _last_of_same(owner, at, t_g[stops], trans[stops], scale)
+        t_delta = np.where(in_gc, after - before, 0)
+        t_delta[stops[(last >= 0) & is_label[np.maximum(last, 0)]]] -= 1 if len(at) else 0
     moving = t_delta != 0
 
     # Per-proc GC counts: +1/-1 at assists, labels and those transitions.
@@ -173,8 +178,9 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     stw_delta = np.where(typ[stw] == S.EvSTWBegin, 1, -1)
     # Assists found running at the trace's start take 1/GOMAXPROCS off the utilization so far.
     fix = assist[a_type == S.EvGCMarkAssistActive]
-    prev = _last_of_same(t_g, trans, g(fix), fix, scale)
-    fix = fix[(prev >= 0) & (after[np.maximum(prev, 0)] == 1)] if len(trans) else fix[:0]
+    theirs = np.flatnonzero(np.isin(t_g, g(fix)))
+    prev = _last_of_same(t_g[theirs], trans[theirs], g(fix), fix, scale)
+    fix = fix[(prev >= 0) & (after[theirs][np.maximum(prev, 0)] == 1)] if len(theirs) else fix[:0]
 
     rows = _unique(np.concatenate([[first], pc_rows, busy_rows, stw, fix]))
     busy = _ffill(*_cumulative(busy_rows, busy_delta), rows, 0)
