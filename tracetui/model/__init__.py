@@ -6,9 +6,12 @@
     model.gc.stw["end"] - model.gc.stw["start"]
 
     model.lanes.dominant(g, t0, t1, ncols)   # what goroutine g did in each screen column
+    model.procs.dominant(p, t0, t1, ncols)   # which goroutine span ran on P p per column
+    model.threads.spans(m)                   # what thread m did
+    model.counts.peaks(t0, t1, ncols)        # goroutines running/runnable/waiting/syscall
 
-Built so far: Go's summarizer numbers (goroutines, regions, tasks), GC facts and
-per-goroutine state lanes.
+Go's summarizer numbers (goroutines, regions, tasks), GC facts, per-goroutine
+state lanes, and the proc and thread lanes and goroutine counts of the same pass.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from tracetui.model.gc import GC, gc_facts
 from tracetui.model.lanes import GoroutineLanes, goroutine_lanes_of
+from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
 from tracetui.model.summary import Summary, summarize
 
 
@@ -25,10 +29,15 @@ class Model:
     summary: Summary
     gc: GC
     lanes: GoroutineLanes
+    procs: ProcLanes
+    threads: ThreadLanes
+    counts: GoroutineCounts
 
 
 def build(trace) -> Model:
-    return Model(trace=trace, summary=summarize(trace), gc=gc_facts(trace), lanes=goroutine_lanes_of(trace))
+    lanes, procs, threads, counts = goroutine_lanes_of(trace)
+    return Model(trace=trace, summary=summarize(trace), gc=gc_facts(trace), lanes=lanes, procs=procs,
+                 threads=threads, counts=counts)
 
 
-__all__ = ["GC", "GoroutineLanes", "Model", "Summary", "build"]
+__all__ = ["GC", "GoroutineCounts", "GoroutineLanes", "Model", "ProcLanes", "Summary", "ThreadLanes", "build"]
