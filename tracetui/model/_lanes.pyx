@@ -29,6 +29,7 @@ from tracetui.format import spec as S
 
 include "../format/_evtypes.pxi"
 include "_transition.pxi"
+include "_columns.pxi"
 
 cdef bint[256] IS_GO_TRANSITION
 cdef bint[256] HAS_ARG
@@ -36,25 +37,6 @@ for _t in range(256):
     IS_GO_TRANSITION[_t] = S.TYPE_TO_KIND.get(_t) == S.KindStateTransition and _t not in (
         S.EvProcStart, S.EvProcStop, S.EvProcSteal, S.EvProcStatus)
     HAS_ARG[_t] = False
-
-
-cdef class _Narrow:
-    """An m/p/stack column read in place, int16 or int32 (no widened copy)."""
-    cdef const int16_t[::1] n16
-    cdef const int32_t[::1] n32
-    cdef bint wide
-
-    def __init__(self, col):
-        self.wide = col.dtype == np.int32
-        if self.wide:
-            self.n32 = col
-            self.n16 = np.zeros(0, np.int16)
-        else:
-            self.n16 = col
-            self.n32 = np.zeros(0, np.int32)
-
-    cdef inline int32_t at(self, Py_ssize_t i) noexcept:
-        return self.n32[i] if self.wide else self.n16[i]
 
 
 COUNT_BLOCK = 64
