@@ -95,11 +95,15 @@ class Trace:
             self._cache["kind"] = table[self.type]
         return self._cache["kind"]
 
+    def rows_where(self, types) -> np.ndarray:
+        """Rows whose event type is one of `types` (a table lookup: no wide temporaries)."""
+        has = np.zeros(256, bool)
+        has[list(types)] = True
+        return np.flatnonzero(has[self.type])
+
     def _rows_of(self, name: str, types: list[int]) -> np.ndarray:
         if name not in self._cache:
-            has = np.zeros(256, bool)
-            has[types] = True
-            self._cache[name] = np.flatnonzero(has[self.type])
+            self._cache[name] = self.rows_where(types)
         return self._cache[name]
 
     @property

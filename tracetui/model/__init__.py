@@ -35,8 +35,10 @@ class Model:
 
 
 def build(trace) -> Model:
+    # The summarizer first: its working state is the largest, and is freed before the lanes exist.
+    summary = summarize(trace)
     lanes, procs, threads, counts = goroutine_lanes_of(trace)
-    return Model(trace=trace, summary=summarize(trace), gc=gc_facts(trace), lanes=lanes, procs=procs,
+    return Model(trace=trace, summary=summary, gc=gc_facts(trace), lanes=lanes, procs=procs,
                  threads=threads, counts=counts)
 
 

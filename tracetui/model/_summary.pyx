@@ -302,8 +302,8 @@ cdef class Summarizer:
         cdef uint8_t typ, role
         self.gs.resize(len(trace.goroutine_ids))
         # Regions: one per begin, per end without a begin, per goroutine created inside one (at most).
-        self.regions.reserve(np.count_nonzero(np.isin(trace.type, (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate,
-                                                                   EvGoCreateBlocked, EvGoCreateSyscall))))
+        self.regions.reserve(len(trace.rows_where((EvUserRegionBegin, EvUserRegionEnd, EvGoCreate,
+                                                   EvGoCreateBlocked, EvGoCreateSyscall))))
         for i in range(n):
             typ = type_[i]
             t = time_[i]

@@ -22,7 +22,7 @@ def pair_ranges(trace, begin_types, end_types, key_of) -> dict[str, np.ndarray]:
     Ranges of one kind on one resource do not nest (Go's ordering rejects that), so
     within a resource begins and ends alternate, once re-stated Actives are dropped.
     """
-    rows = np.flatnonzero(np.isin(trace.type, (*begin_types, *end_types)))
+    rows = trace.rows_where((*begin_types, *end_types))
     k = np.asarray(key_of(rows), np.int64)
     order = np.lexsort((rows, k))
     rows, k = rows[order], k[order]
@@ -57,7 +57,7 @@ def pair_ranges(trace, begin_types, end_types, key_of) -> dict[str, np.ndarray]:
 
 def metric(trace, typ: int) -> tuple[np.ndarray, np.ndarray]:
     """(times, values) of a metric event type (HeapAlloc, HeapGoal, ProcsChange)."""
-    rows = np.flatnonzero(trace.type == typ)
+    rows = trace.rows_where([typ])
     return trace.time[rows], trace.arg_of(rows)
 
 
@@ -75,7 +75,7 @@ class GC:
 def mark_phases(trace) -> dict[str, np.ndarray]:
     """GC cycles. GCActive re-states a cycle already running at a generation's start:
     it begins a cycle only when none is open (the trace's first generation)."""
-    rows = np.flatnonzero(np.isin(trace.type, (S.EvGCBegin, S.EvGCActive, S.EvGCEnd)))
+    rows = trace.rows_where((S.EvGCBegin, S.EvGCActive, S.EvGCEnd))
     begins, ends = [], []
     open_row = None
     for r in rows.tolist():  # a few per second of trace: a plain loop is clearer

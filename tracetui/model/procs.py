@@ -93,7 +93,7 @@ class ProcLanes(_ResourceLanes):
         """Per span of `span_index`: the GoLabel string index given to it (0 = none)."""
         L, tr = self.lanes, self.lanes.trace
         labels = np.zeros(len(L.state), np.int32)
-        rows = np.flatnonzero(tr.type == S.EvGoLabel)
+        rows = tr.rows_where([S.EvGoLabel])
         gs = tr.g[rows]
         for g in np.unique(gs[gs >= 0]):
             lo, hi = L.offsets[g], L.offsets[g + 1]
