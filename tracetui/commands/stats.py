@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from tracetui.commands.common import load
+from tracetui.commands.common import TRACE_HELP, load, source
 
 
 class StatsCommand:
@@ -28,7 +28,7 @@ class StatsCommand:
     name = "stats"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help="trace file ('-' for stdin)")
+        p.add_argument("trace", help=TRACE_HELP)
         p.add_argument("--format", choices=("table", "json"), default="table")
         p.add_argument("--strict", action="store_true",
                        help="exit 1 on a broken or truncated trace instead of summarizing what could be read")
@@ -40,7 +40,7 @@ class StatsCommand:
         if args.strict:
             trace, report = load(args.trace), None
         else:
-            trace, report = read_salvaged(sys.stdin.buffer if args.trace == "-" else args.trace)
+            trace, report = read_salvaged(source(args.trace))
         if report is not None:
             print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
         stats = trace_stats(trace)
