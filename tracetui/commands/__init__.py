@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tracetui.commands.events import EventsCommand
+from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.stats import StatsCommand
 
-COMMANDS = [StatsCommand(), EventsCommand()]
+COMMANDS = [StatsCommand(), EventsCommand(), PprofCommand()]
