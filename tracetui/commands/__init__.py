@@ -5,9 +5,10 @@ from tracetui.commands.check import CheckCommand
 from tracetui.commands.events import EventsCommand
 from tracetui.commands.gc import GCCommand
 from tracetui.commands.goroutines import GoroutinesCommand
+from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 
 COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(), GCCommand(),
-            CheckCommand()]
+            CheckCommand(), PprofCommand()]

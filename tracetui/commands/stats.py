@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import add_report_options, load
+from tracetui.commands.common import add_report_options, load, source
 
 
 class StatsCommand:
@@ -39,7 +39,7 @@ class StatsCommand:
         if args.strict:
             trace, report = load(args.trace), None
         else:
-            trace, report = read_salvaged(sys.stdin.buffer if args.trace == "-" else args.trace)
+            trace, report = read_salvaged(source(args.trace))
         if report is not None:
             print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
         stats = trace_stats(trace)

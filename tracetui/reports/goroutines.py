@@ -30,7 +30,7 @@ def _columns(model) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.nda
     times = {k: G[k].astype(np.int64) for k in ("exec", "sched_wait", "syscall", "syscall_block", "total")}
     by_reason: dict[str, np.ndarray] = {}
     block = np.zeros(n, np.int64)
-    if S.goroutine_block:
+    if len(S.goroutine_block):
         gb = np.array(S.goroutine_block, np.int64)
         np.add.at(block, gb[:, 0], gb[:, 2])
         for r in np.unique(gb[:, 1]).tolist():
@@ -39,7 +39,7 @@ def _columns(model) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.nda
             np.add.at(col, sel[:, 0], sel[:, 2])
     times["block"] = block
     assist = np.zeros(n, np.int64)
-    if "GC mark assist" in S.range_names and S.goroutine_ranges:
+    if "GC mark assist" in S.range_names and len(S.goroutine_ranges):
         gr = np.array(S.goroutine_ranges, np.int64)
         sel = gr[gr[:, 1] == S.range_names.index("GC mark assist")]
         np.add.at(assist, sel[:, 0], sel[:, 2])

@@ -33,7 +33,7 @@ def region_instances(model, name: str | None = None) -> dict[str, np.ndarray]:
     if name is not None:
         idx = idx[name_matches(tr, R["name"][idx], name)]
     blocked = np.zeros(len(R["name"]), np.int64)
-    if model.summary.region_block:
+    if len(model.summary.region_block):
         rb = np.array(model.summary.region_block, np.int64)
         np.add.at(blocked, rb[:, 0], rb[:, 2])
     start, end = R["start"][idx], R["end"][idx]
