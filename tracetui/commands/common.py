@@ -77,3 +77,15 @@ def add_report_options(p) -> None:
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
+
+
+def name_filter(pattern: str | None):
+    """--name REGEX compiled (None when not given); a bad expression is a usage error."""
+    import re
+
+    if pattern is None:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None

@@ -48,20 +48,24 @@ def percentile(durations, q: float) -> int:
     return int(d[rank - 1])
 
 
+# Half-decade bucket edges in ns: 1, 4, 10, 32, 100, 317, 1000, ... (ceil of 10**(k/2)).
+_EDGES = np.array([int(np.ceil(10 ** (k / 2))) for k in range(38)], np.int64)  # up to 1e18.5 ns
+
+
 def log_histogram(durations) -> list[dict]:
-    """Counts of `durations` in decade-halved buckets: [1µs, 3.16µs), [3.16µs, 10µs), ...
+    """Counts of `durations` in half-decade buckets [lo_ns, hi_ns): ..., [1µs, 3.17µs),
+    [3.17µs, 10µs), ... (durations under 1 ns count in the first bucket).
 
     Returns [{"lo_ns", "hi_ns", "count"}] from the smallest non-empty bucket to the
     largest, empty buckets in between included (so bars line up on a log scale)."""
     d = np.asarray(durations, np.int64)
     if len(d) == 0:
         return []
-    # Bucket b holds [10**(b/2), 10**((b+1)/2)) ns; durations of 0 go in bucket 0.
-    b = np.floor(2 * np.log10(np.maximum(d, 1))).astype(np.int64)
+    b = np.clip(np.searchsorted(_EDGES, d, side="right") - 1, 0, len(_EDGES) - 2)
     lo, hi = int(b.min()), int(b.max())
     counts = np.bincount(b - lo, minlength=hi - lo + 1)
-    edges = [int(round(10 ** (i / 2))) for i in range(lo, hi + 2)]
-    return [{"lo_ns": edges[i], "hi_ns": edges[i + 1], "count": int(c)} for i, c in enumerate(counts)]
+    return [{"lo_ns": int(_EDGES[lo + i]), "hi_ns": int(_EDGES[lo + i + 1]), "count": int(c)}
+            for i, c in enumerate(counts)]
 
 
 def sort_rows(rows: list[dict], key: str, top: int | None = None) -> list[dict]:

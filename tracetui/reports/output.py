@@ -101,6 +101,25 @@ def bar(fraction: float, width: int = 30) -> str:
     return "█" * full + ("" if rest == 0 else " ▏▎▍▌▋▊▉"[rest])
 
 
+def stat_columns(incomplete: bool = True) -> list[Column]:
+    """count (and incomplete) and the duration statistics of tracetui.reports.durations."""
+    drop = {"min": 4, "mean": 5, "p90": 3}
+    cols = [Column("count", "count", "int")]
+    if incomplete:
+        cols.append(Column("incomplete", "incompl.", "int", 6))
+    return cols + [Column(f"{s}_ns", s, "ns", drop.get(s, 0))
+                   for s in ("total", "min", "mean", "p50", "p90", "p99", "max")]
+
+
+def histogram_lines(label: str, buckets: list[dict]) -> list[str]:
+    """A log_histogram as text bars under a `label:` line."""
+    if not buckets:
+        return []
+    most = max(b["count"] for b in buckets)
+    return [f"{label}:"] + [f"  {human_ns(b['lo_ns']):>7} .. {human_ns(b['hi_ns']):<7} "
+                            f"{b['count']:>7,} {bar(b['count'] / most)}" for b in buckets]
+
+
 def _jsonable(v):
     if hasattr(v, "item"):  # numpy scalar
         return v.item()
