@@ -6,6 +6,15 @@ import argparse
 from tracetui.commands.common import add_report_options, load_model, name_filter
 
 
+EMPTY = "no user regions in this trace (trace.WithRegion, trace.StartRegion)"
+
+
+def _table(columns, rows):
+    from tracetui.reports.output import Table
+
+    return Table("regions", columns, rows, empty=EMPTY)
+
+
 class RegionsCommand:
     """Regions (trace.WithRegion, trace.StartRegion) by type: count, duration statistics and where the time went.
 
@@ -42,7 +51,7 @@ class RegionsCommand:
 
     def run(self, args) -> int:
         from tracetui.reports.durations import sort_rows
-        from tracetui.reports.output import Column, Table, emit, histogram_lines, stat_columns
+        from tracetui.reports.output import Column, emit, histogram_lines, stat_columns
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
         name_filter(args.name)
@@ -52,14 +61,14 @@ class RegionsCommand:
             cols = [Column("name", "region"), Column("goroutine", "goroutine", "int"), Column("task", "task", "int"),
                     Column("start_ns", "start", "ns"), Column("duration_ns", "duration", "ns"),
                     *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN), Column("incomplete", "incomplete", drop=3)]
-            emit(Table("regions", cols, rows), args.format)
+            emit(_table(cols, rows), args.format)
             return 0
         rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), args.sort, args.top)
         cols = [Column("name", "region")]
         if args.by != "name":
             cols.append(Column(args.by, args.by, "text" if args.by == "frame" else "int"))
         cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
-        table = Table("regions", cols, rows)
+        table = _table(cols, rows)
         if args.histogram:
             table.columns.append(Column("histogram", "histogram", "json"))
             for r in rows:

@@ -6,6 +6,15 @@ import argparse
 from tracetui.commands.common import add_report_options, load_model, name_filter
 
 
+EMPTY = "no user tasks in this trace (trace.NewTask)"
+
+
+def _table(columns, rows):
+    from tracetui.reports.output import Table
+
+    return Table("tasks", columns, rows, empty=EMPTY)
+
+
 class TasksCommand:
     """Tasks (trace.NewTask) by type: count, complete count, duration statistics and logs.
 
@@ -37,7 +46,7 @@ class TasksCommand:
 
     def run(self, args) -> int:
         from tracetui.reports.durations import sort_rows
-        from tracetui.reports.output import Column, Table, cell, emit, stat_columns
+        from tracetui.reports.output import Column, cell, emit, stat_columns
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
         pat = name_filter(args.name)
@@ -50,11 +59,11 @@ class TasksCommand:
         if args.tree:
             rows = [r | {"tree": "  " * r["depth"] + f"{r['name']} ({r['id']})"} for r in task_tree(model) if keep(r)]
             cols = [Column("tree", "task"), Column("depth", "depth", "json"), *instance_cols]
-            emit(Table("tasks", cols, rows[:args.top] if args.top is not None else rows), args.format)
+            emit(_table(cols, rows[:args.top] if args.top is not None else rows), args.format)
             return 0
         if args.instances:
             rows = sort_rows([r for r in task_rows(model) if keep(r)], args.sort, args.top)
-            table = Table("tasks", [*instance_cols, Column("log_list", "log list", "json")], rows)
+            table = _table([*instance_cols, Column("log_list", "log list", "json")], rows)
             for r in rows:
                 if r["log_list"]:
                     table.text.append(f"task {r['id']} {r['name']}:")
@@ -65,5 +74,5 @@ class TasksCommand:
         rows = sort_rows([r for r in task_groups(model) if keep(r)], args.sort, args.top)
         cols = [Column("name", "type"), Column("count", "count", "int"), Column("complete", "complete", "int"),
                 *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
-        emit(Table("tasks", cols, rows), args.format)
+        emit(_table(cols, rows), args.format)
         return 0
