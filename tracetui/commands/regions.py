@@ -65,8 +65,10 @@ class RegionsCommand:
             return 0
         rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), args.sort, args.top)
         cols = [Column("name", "region")]
-        if args.by != "name":
-            cols.append(Column(args.by, args.by, "text" if args.by == "frame" else "int"))
+        if args.by == "frame":
+            cols += [Column("frame", "frame"), Column("pc", "pc", "json")]
+        elif args.by != "name":
+            cols.append(Column(args.by, args.by, "int"))
         cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
         table = _table(cols, rows)
         if args.histogram:
