@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from tracetui.commands.events import EventsCommand
+from tracetui.commands.export import ExportCommand
 from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.stats import StatsCommand
 
-COMMANDS = [StatsCommand(), EventsCommand(), PprofCommand()]
+COMMANDS = [StatsCommand(), EventsCommand(), PprofCommand(), ExportCommand()]

@@ -6,6 +6,7 @@ description). `tracetui.commands.COMMANDS` lists them in the order `--help` show
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -52,3 +53,24 @@ def write_lines(lines) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_broken_pipe()
+
+
+@contextlib.contextmanager
+def output_file(path: str):
+    """A binary stream for a command's output file ('-': stdout). A file is written as
+    PATH.partial and renamed when complete, so an error leaves no half-written output."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        os.replace(partial, path)
+    except OSError as e:
+        e.filename = path
+        raise
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
