@@ -2,8 +2,9 @@
 chrome://tracing open), streamed from the model's numpy columns.
 
 `write_chrome(model, out)` writes `{"traceEvents": [...], "displayTimeUnit": "ns", ...}`
-to a binary stream, in chunks of events formatted with numpy string operations
-(no Python object per event kept around). What it holds:
+to a binary stream in chunks of events, each chunk formatted straight into a
+byte buffer from the numpy columns (`_format`: no Python object per event).
+What it holds:
 
 - process 1, "Goroutines": one track per goroutine (tid = goroutine id, named
   "G123 main.worker") with its states as complete ("X") slices: running,
@@ -26,89 +27,142 @@ import numpy as np
 from tracetui.format import spec as S
 from tracetui.model.lanes import RUNNABLE, RUNNING, STATE_NAMES, SYSCALL, WAITING
 
+_REASON = 16  # slice-name keys: states are below, waits are _REASON + reason string index
+
 GOROUTINES_PID, GC_PID = 1, 2
 REGION_TID = 1_000_000_000   # region track of goroutine N: tid REGION_TID + N
 CYCLES_TID, STW_TID = 1, 2
 CHUNK = 1 << 18
-_REASON = 16  # slice-name keys: states are below, waits are _REASON + reason string index
+_POW10 = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
-def _us(ns: np.ndarray) -> np.ndarray:
-    """Nanoseconds as microsecond strings with three decimals ("1234.005")."""
-    ns = np.asarray(ns, np.int64)
-    whole = (ns // 1000).astype(str)
-    frac = np.strings.zfill((ns % 1000).astype(str), 3)
-    return np.strings.add(np.strings.add(whole, "."), frac)
+class _Int:
+    """A decimal integer field."""
+    def __init__(self, values):
+        self.v = np.asarray(values, np.int64)
+        self.len = 1 + np.searchsorted(_POW10, np.abs(self.v), side="right") + (self.v < 0)
+
+    def write(self, buf, pos, length=None):
+        length = self.len if length is None else length
+        neg = self.v < 0
+        buf[pos[neg]] = ord("-")
+        digits, v, end = length - neg, np.abs(self.v), pos + length - 1
+        for j in range(int(digits.max(initial=1))):
+            m = j < digits
+            buf[end[m] - j] = 48 + v[m] % 10
+            v //= 10
 
 
-def _concat(parts) -> np.ndarray:
-    """Element-wise concatenation of string arrays and constants (the first part must be an array)."""
-    out = parts[0]
-    for p in parts[1:]:
-        out = np.strings.add(out, p)
-    return out
+class _Micros(_Int):
+    """Nanoseconds (not negative) as microseconds with three decimals: 1234567 -> 1234.567."""
+    def __init__(self, ns):
+        ns = np.asarray(ns, np.int64)
+        super().__init__(ns // 1000)
+        self.frac = ns % 1000
+        self.len = self.len + 4
+
+    def write(self, buf, pos):
+        _Int.write(self, buf, pos, self.len - 4)
+        end = pos + self.len
+        buf[end - 4] = ord(".")
+        for j, div in enumerate((100, 10, 1)):
+            buf[end - 3 + j] = 48 + self.frac // div % 10
 
 
-def _js(s: str) -> str:
-    return json.dumps(s)
+class _Text:
+    """A field chosen per record from a table of byte strings (JSON strings or fragments)."""
+    def __init__(self, table: list[bytes], index):
+        self.table, self.index = table, np.asarray(index, np.int64)
+        self.len = np.array([len(b) for b in table], np.int64)[self.index] if len(table) else self.index
+
+    def write(self, buf, pos):
+        order = np.argsort(self.index, kind="stable")
+        idx = self.index[order]
+        cuts = np.flatnonzero(np.diff(idx)) + 1
+        for group in np.split(order, cuts):
+            if len(group):
+                b = np.frombuffer(self.table[self.index[group[0]]], np.uint8)
+                buf[pos[group, None] + np.arange(len(b))] = b
+
+
+def _format(n: int, pieces: list) -> bytes:
+    """n records, each the concatenation of `pieces`: bytes constants and _Int/_Micros/_Text fields."""
+    length = np.zeros(n, np.int64)
+    for p in pieces:
+        length += len(p) if isinstance(p, bytes) else p.len
+    pos = np.cumsum(length) - length
+    buf = np.empty(int(length.sum()), np.uint8)
+    for p in pieces:
+        if isinstance(p, bytes):
+            buf[pos[:, None] + np.arange(len(p))] = np.frombuffer(p, np.uint8)
+            pos += len(p)
+        else:
+            p.write(buf, pos)
+            pos += p.len
+    return buf.tobytes()
+
+
+def _js(s: str) -> bytes:
+    return json.dumps(s).encode()
 
 
 class _Writer:
-    def __init__(self, out):
-        self.out = out
+    def __init__(self, out, t0: int):
+        self.out, self.t0 = out, t0
         self.events = 0
 
-    def lines(self, n: int, build) -> None:
-        """Write n events, `build(lo, hi)` returning the string array of events lo:hi (each ending ",\\n")."""
+    def records(self, n: int, pieces_of) -> None:
+        """Write n events in chunks; `pieces_of(lo, hi)` gives the pieces of events lo:hi (each ends in ",\n")."""
         for lo in range(0, n, CHUNK):
             hi = min(n, lo + CHUNK)
-            self.out.write("".join(build(lo, hi).tolist()).encode("ascii"))
+            self.out.write(_format(hi - lo, pieces_of(lo, hi)))
             self.events += hi - lo
 
     def one(self, event: dict) -> None:
         self.out.write((json.dumps(event, separators=(",", ":")) + ",\n").encode("ascii"))
         self.events += 1
 
-    def slices(self, pid: int, tid: np.ndarray, start: np.ndarray, end: np.ndarray, names: np.ndarray,
-               t0: int, args: np.ndarray | None = None) -> None:
-        """Complete ("X") events; `names` are JSON strings; `args` optional JSON objects."""
-        tid_s = np.asarray(tid).astype(str)
+    def slices(self, pid: int, n: int, columns) -> None:
+        """Complete ("X") events; `columns(lo, hi)` gives (tid, start ns, end ns, name _Text, extra pieces)."""
+        def pieces(lo, hi):
+            tid, start, end, name, extra = columns(lo, hi)
+            return [b'{"ph":"X","pid":%d,"tid":' % pid, _Int(tid), b',"ts":', _Micros(start - self.t0),
+                    b',"dur":', _Micros(end - start), b',"name":', name, *extra, b"},\n"]
+        self.records(n, pieces)
 
-        def build(lo, hi):
-            parts = [np.full(hi - lo, f'{{"ph":"X","pid":{pid},"tid":'), tid_s[lo:hi], ',"ts":',
-                     _us(start[lo:hi] - t0), ',"dur":', _us(end[lo:hi] - start[lo:hi]), ',"name":', names[lo:hi]]
-            if args is not None:
-                parts += [',"args":', args[lo:hi]]
-            return _concat(parts + ["},\n"])
-        self.lines(len(start), build)
-
-    def counter(self, pid: int, name: str, times: np.ndarray, series: dict[str, np.ndarray], t0: int) -> None:
+    def counter(self, pid: int, name: str, times: np.ndarray, series: dict[str, np.ndarray]) -> None:
         """Counter ("C") events: one per time, with every series' value."""
-        head = f'{{"ph":"C","pid":{pid},"name":{_js(name)},"ts":'
-
-        def build(lo, hi):
-            parts = [np.full(hi - lo, head), _us(times[lo:hi] - t0), ',"args":{']
+        def pieces(lo, hi):
+            out = [b'{"ph":"C","pid":%d,"name":%s,"ts":' % (pid, _js(name)), _Micros(times[lo:hi] - self.t0),
+                   b',"args":{']
             for i, (key, vals) in enumerate(series.items()):
-                parts += [("," if i else "") + f"{_js(key)}:", np.asarray(vals[lo:hi]).astype(str)]
-            return _concat(parts + ["}},\n"])
-        self.lines(len(times), build)
+                out += [(b"," if i else b"") + _js(key) + b":", _Int(vals[lo:hi])]
+            return out + [b"}},\n"]
+        self.records(len(times), pieces)
 
 
 def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """How many goroutines are in each state after each time at which one changes."""
+    """How many goroutines are in each state after each time at which one changes.
+
+    Rows are in time order, so per state: +1 at each span's begin row, -1 at its end
+    row, a cumulative sum over rows, kept at the last row of each changing time."""
     lanes, trace = model.lanes, model.trace
-    begin_t = trace.time[lanes.begin_row]
+    n = len(trace)
     ended = lanes.end_row >= 0
-    times = np.concatenate([begin_t, trace.time[lanes.end_row[ended]]])
-    states = np.concatenate([lanes.state, lanes.state[ended]])
-    delta = np.concatenate([np.ones(len(begin_t), np.int64), -np.ones(int(ended.sum()), np.int64)])
-    order = np.argsort(times, kind="stable")
-    times, states, delta = times[order], states[order], delta[order]
-    last_of_time = np.append(times[1:] != times[:-1], True) if len(times) else np.zeros(0, bool)
+    changed = np.zeros(n, bool)
+    changed[lanes.begin_row] = True
+    changed[lanes.end_row[ended]] = True
+    rows = np.flatnonzero(changed)
+    times = trace.time[rows]
+    keep = np.append(times[1:] != times[:-1], True) if len(rows) else np.zeros(0, bool)
+    rows = rows[keep]
     series = {}
     for s in (RUNNING, RUNNABLE, WAITING, SYSCALL):
-        series[STATE_NAMES[s]] = np.cumsum(np.where(states == s, delta, 0))[last_of_time]
-    return times[last_of_time], series
+        mine = lanes.state == s
+        delta = np.bincount(lanes.begin_row[mine], minlength=n)
+        delta -= np.bincount(lanes.end_row[mine & ended], minlength=n)
+        series[STATE_NAMES[s]] = np.cumsum(delta)[rows]
+    return trace.time[rows], series
 
 
 def write_chrome(model, out) -> int:
@@ -117,7 +171,7 @@ def write_chrome(model, out) -> int:
     strings = trace.strings
     t0 = int(trace.time[0]) if len(trace) else 0
     last = int(trace.time[-1]) if len(trace) else 0
-    w = _Writer(out)
+    w = _Writer(out, t0)
     other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
     out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
 
@@ -129,7 +183,7 @@ def write_chrome(model, out) -> int:
     shown = regions["in_summary"] & (regions["goroutine"] >= 0)
     has_regions = np.zeros(len(goids), bool)
     has_regions[regions["goroutine"][shown]] = True
-    for name, pid in (("Goroutines", GOROUTINES_PID), ("GC", GC_PID)):
+    for pid in (GOROUTINES_PID, GC_PID):
         w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
     for gi in np.flatnonzero((counts > 0) | has_regions).tolist():
         goid = int(goids[gi])
@@ -144,45 +198,47 @@ def write_chrome(model, out) -> int:
             w.one({"ph": "M", "pid": GOROUTINES_PID, "tid": tid, "name": "thread_sort_index",
                    "args": {"sort_index": order}})
 
-    # Goroutine states.
-    g_of_span = np.repeat(np.arange(len(counts)), counts)
-    begin, end_row, state = lanes.begin_row, lanes.end_row, lanes.state
-    start = trace.time[begin]
-    end = np.where(end_row >= 0, trace.time[np.maximum(end_row, 0)], last)
-    # Name: the state; a wait also its reason (a string index, offset past the state numbers).
-    reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0).astype(np.int64)
-    key = np.where(state == WAITING, reason + _REASON, state)
-    uniq, inv = np.unique(key, return_inverse=True)
-    labels = [STATE_NAMES[k] if k < _REASON else "waiting" + (f": {strings[k - _REASON]}" if k > _REASON else "")
-              for k in uniq.tolist()]
-    w.slices(GOROUTINES_PID, goids[g_of_span], start, end, np.array([_js(s) for s in labels])[inv], t0)
+    # Goroutine states, named by state; a wait also by its reason.
+    state_names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
+    state_names += [_js(f"waiting: {r}" if r else "waiting") for r in strings]
 
-    # User regions, on each goroutine's region track.
+    def states(lo, hi):
+        begin, end_row, state = lanes.begin_row[lo:hi], lanes.end_row[lo:hi], lanes.state[lo:hi]
+        g = np.searchsorted(lanes.offsets, np.arange(lo, hi), side="right") - 1
+        end = np.where(end_row >= 0, trace.time[np.maximum(end_row, 0)], last)
+        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0)
+        name = np.where(state == WAITING, reason.astype(np.int64) + _REASON, state)
+        return goids[g], trace.time[begin], end, _Text(state_names, name), []
+    w.slices(GOROUTINES_PID, len(lanes.state), states)
+
+    # User regions, on each goroutine's region track, outer ones first.
     ri = np.flatnonzero(shown)
-    rnames = np.array([_js(strings[i]) for i in range(len(strings))])[regions["name"][ri]] if len(ri) else \
-        np.zeros(0, str)
-    rargs = _concat([np.full(len(ri), '{"task":'), regions["task"][ri].astype(str), "}"]) if len(ri) else None
-    order = np.lexsort((-(regions["end"][ri] - regions["start"][ri]), regions["start"][ri]))  # outer first
-    ri, rnames = ri[order], rnames[order]
-    w.slices(GOROUTINES_PID, REGION_TID + goids[regions["goroutine"][ri]], regions["start"][ri], regions["end"][ri],
-             rnames, t0, None if rargs is None else rargs[order])
+    ri = ri[np.lexsort((regions["start"][ri] - regions["end"][ri], regions["start"][ri]))]
+    names = [_js(s) for s in strings]
+
+    def region_slices(lo, hi):
+        r = ri[lo:hi]
+        return (REGION_TID + goids[regions["goroutine"][r]], regions["start"][r], regions["end"][r],
+                _Text(names, regions["name"][r]), [b',"args":{"task":', _Int(regions["task"][r]), b"}"])
+    w.slices(GOROUTINES_PID, len(ri), region_slices)
 
     # GC cycles and stop-the-world pauses.
-    cyc = gc.cycles
+    cyc, stw = gc.cycles, gc.stw
     w.one({"ph": "M", "pid": GC_PID, "tid": CYCLES_TID, "name": "thread_name", "args": {"name": "GC cycles"}})
     w.one({"ph": "M", "pid": GC_PID, "tid": STW_TID, "name": "thread_name", "args": {"name": "stop-the-world"}})
-    w.slices(GC_PID, np.full(len(cyc["start"]), CYCLES_TID), cyc["start"], cyc["end"],
-             _concat([np.full(len(cyc["start"]), '"GC '), cyc["seq"].astype(str), '"']), t0)
-    stw = gc.stw
-    kinds = np.array([_js("STW: " + s if s else "STW") for s in strings])
-    w.slices(GC_PID, np.full(len(stw["start"]), STW_TID), stw["start"], stw["end"], kinds[stw["kind"]], t0)
+    w.slices(GC_PID, len(cyc["start"]), lambda lo, hi: (
+        np.full(hi - lo, CYCLES_TID), cyc["start"][lo:hi], cyc["end"][lo:hi],
+        _Text([_js(f"GC {s}") for s in cyc["seq"][lo:hi].tolist()], np.arange(hi - lo)), []))
+    stw_names = [_js(f"STW: {s}" if s else "STW") for s in strings]
+    w.slices(GC_PID, len(stw["start"]), lambda lo, hi: (
+        np.full(hi - lo, STW_TID), stw["start"][lo:hi], stw["end"][lo:hi], _Text(stw_names, stw["kind"][lo:hi]), []))
 
     # Counters.
     times, series = _goroutine_counts(model)
-    w.counter(GOROUTINES_PID, "Goroutines", times, series, t0)
+    w.counter(GOROUTINES_PID, "Goroutines", times, series)
     for name, (t, v), unit in (("Heap in use", gc.heap_alloc, "bytes"), ("Heap goal", gc.heap_goal, "bytes"),
                                ("GOMAXPROCS", gc.gomaxprocs, "procs")):
-        w.counter(GC_PID, name, t, {unit: v}, t0)
+        w.counter(GC_PID, name, t, {unit: v})
 
     # The last event carries no trailing comma.
     out.write(b'{"ph":"M","pid":1,"name":"process_name","args":{"name":"Goroutines"}},\n'
