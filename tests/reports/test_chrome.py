@@ -83,11 +83,22 @@ def test_valid_and_nested(path):
             stack.append(e)
 
 
+def thread_names(doc: dict) -> dict[tuple[int, int], str]:
+    return {(e["pid"], e["tid"]): e["args"]["name"] for e in doc["traceEvents"]
+            if e["ph"] == "M" and e["name"] == "thread_name"}
+
+
 @pytest.mark.parametrize("path", TRACES, ids=IDS)
-def test_running_time_equals_go(oracle, path):
+def test_running_time_and_names_equal_go(oracle, path):
     doc = exported(path)
-    tracks = slices(doc)
+    tracks, names = slices(doc), thread_names(doc)
+    assert set(tracks) <= set(names)  # every track is named
     for g in oracle(path)["goroutines"]:
+        label = f"G{g['id']} {g['name']}".rstrip()
+        if (GOROUTINES_PID, g["id"]) in tracks:
+            assert names[GOROUTINES_PID, g["id"]] == label
+        if (GOROUTINES_PID, REGION_TID + g["id"]) in tracks:
+            assert names[GOROUTINES_PID, REGION_TID + g["id"]] == f"{label} regions"
         states = tracks.get((GOROUTINES_PID, g["id"]), [])
         # Go's summary holds a goroutine's last life (a cgo callback goroutine may die and come back
         # with the same id): count from after the last gap between state slices.

@@ -32,7 +32,7 @@ _REASON = 16  # slice-name keys: states are below, waits are _REASON + reason st
 GOROUTINES_PID, GC_PID = 1, 2
 REGION_TID = 1_000_000_000   # region track of goroutine N: tid REGION_TID + N
 CYCLES_TID, STW_TID = 1, 2
-CHUNK = 1 << 18
+CHUNK = 1 << 16
 _POW10 = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
@@ -40,17 +40,19 @@ class _Int:
     """A decimal integer field."""
     def __init__(self, values):
         self.v = np.asarray(values, np.int64)
-        self.len = 1 + np.searchsorted(_POW10, np.abs(self.v), side="right") + (self.v < 0)
-
-    def write(self, buf, pos, length=None):
-        length = self.len if length is None else length
+        self.digits = 1 + np.searchsorted(_POW10, np.abs(self.v), side="right")
         neg = self.v < 0
-        buf[pos[neg]] = ord("-")
-        digits, v, end = length - neg, np.abs(self.v), pos + length - 1
-        for j in range(int(digits.max(initial=1))):
-            m = j < digits
-            buf[end[m] - j] = 48 + v[m] % 10
+        self.width = int((self.digits + neg).max(initial=1))
+
+    def fill(self, cols):
+        """Right-align the numbers in the byte columns `cols` (left padding stays 0)."""
+        v = np.abs(self.v)
+        w = cols.shape[1]
+        for j in range(int(self.digits.max(initial=1))):
+            cols[:, w - 1 - j] = np.where(j < self.digits, 48 + v % 10, 0)
             v //= 10
+        neg = np.flatnonzero(self.v < 0)
+        cols[neg, w - 1 - self.digits[neg]] = ord("-")
 
 
 class _Micros(_Int):
@@ -59,47 +61,45 @@ class _Micros(_Int):
         ns = np.asarray(ns, np.int64)
         super().__init__(ns // 1000)
         self.frac = ns % 1000
-        self.len = self.len + 4
+        self.width += 4
 
-    def write(self, buf, pos):
-        _Int.write(self, buf, pos, self.len - 4)
-        end = pos + self.len
-        buf[end - 4] = ord(".")
+    def fill(self, cols):
+        _Int.fill(self, cols[:, :-4])
+        cols[:, -4] = ord(".")
         for j, div in enumerate((100, 10, 1)):
-            buf[end - 3 + j] = 48 + self.frac // div % 10
+            cols[:, j - 3] = 48 + self.frac // div % 10
 
 
 class _Text:
     """A field chosen per record from a table of byte strings (JSON strings or fragments)."""
     def __init__(self, table: list[bytes], index):
-        self.table, self.index = table, np.asarray(index, np.int64)
-        self.len = np.array([len(b) for b in table], np.int64)[self.index] if len(table) else self.index
+        used, self.inv = np.unique(np.asarray(index, np.int64), return_inverse=True)
+        parts = [table[i] for i in used.tolist()]
+        self.width = max(map(len, parts), default=0)
+        self.rows = np.zeros((len(parts), self.width), np.uint8)
+        for r, b in enumerate(parts):
+            self.rows[r, :len(b)] = np.frombuffer(b, np.uint8)
 
-    def write(self, buf, pos):
-        order = np.argsort(self.index, kind="stable")
-        idx = self.index[order]
-        cuts = np.flatnonzero(np.diff(idx)) + 1
-        for group in np.split(order, cuts):
-            if len(group):
-                b = np.frombuffer(self.table[self.index[group[0]]], np.uint8)
-                buf[pos[group, None] + np.arange(len(b))] = b
+    def fill(self, cols):
+        cols[:] = self.rows[self.inv]
 
 
 def _format(n: int, pieces: list) -> bytes:
-    """n records, each the concatenation of `pieces`: bytes constants and _Int/_Micros/_Text fields."""
-    length = np.zeros(n, np.int64)
-    for p in pieces:
-        length += len(p) if isinstance(p, bytes) else p.len
-    pos = np.cumsum(length) - length
-    buf = np.empty(int(length.sum()), np.uint8)
-    for p in pieces:
+    """n records, each the concatenation of `pieces` (bytes constants and _Int/_Micros/_Text fields).
+
+    Every field gets fixed columns of a byte matrix, as wide as its widest value, with
+    0 bytes as padding; the padding is dropped at the end (JSON text never has a 0 byte)."""
+    widths = [len(p) if isinstance(p, bytes) else p.width for p in pieces]
+    m = np.zeros((n, sum(widths)), np.uint8)
+    c = 0
+    for p, w in zip(pieces, widths):
         if isinstance(p, bytes):
-            buf[pos[:, None] + np.arange(len(p))] = np.frombuffer(p, np.uint8)
-            pos += len(p)
+            m[:, c:c + w] = np.frombuffer(p, np.uint8)
         else:
-            p.write(buf, pos)
-            pos += p.len
-    return buf.tobytes()
+            p.fill(m[:, c:c + w])
+        c += w
+    flat = m.ravel()
+    return flat[flat != 0].tobytes()
 
 
 def _js(s: str) -> bytes:
@@ -185,18 +185,19 @@ def write_chrome(model, out) -> int:
     has_regions[regions["goroutine"][shown]] = True
     for pid in (GOROUTINES_PID, GC_PID):
         w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
-    for gi in np.flatnonzero((counts > 0) | has_regions).tolist():
-        goid = int(goids[gi])
-        label = f"G{goid}"
-        if gi < len(G["name"]) and G["live"][gi] and strings[G["name"][gi]]:
-            label += " " + strings[G["name"][gi]]
-        tracks = [(goid, label, 2 * gi)]
-        if has_regions[gi]:
-            tracks.append((REGION_TID + goid, f"{label} regions", 2 * gi + 1))
-        for tid, name, order in tracks:
-            w.one({"ph": "M", "pid": GOROUTINES_PID, "tid": tid, "name": "thread_name", "args": {"name": name}})
-            w.one({"ph": "M", "pid": GOROUTINES_PID, "tid": tid, "name": "thread_sort_index",
-                   "args": {"sort_index": order}})
+    # Each goroutine's track, and its region track below it: "G123 main.worker" and "G123 main.worker regions".
+    tracked = np.flatnonzero((counts > 0) | has_regions)
+    named = np.where(G["live"], G["name"], 0)  # start function (string index) of each goroutine
+    suffix = [_js(f" {t}" if t else "")[1:-1] for t in strings]
+    for gis, tid_base, more in ((tracked, 0, b""), (np.flatnonzero(has_regions), REGION_TID, b" regions")):
+        order = 2 * gis + (tid_base > 0)
+        tid = tid_base + goids[gis]
+        w.records(len(gis), lambda lo, hi: [
+            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]), b',"name":"thread_name","args":{"name":"G',
+            _Int(goids[gis[lo:hi]]), _Text(suffix, named[gis[lo:hi]]), more + b'"}},\n'])
+        w.records(len(gis), lambda lo, hi: [
+            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]),
+            b',"name":"thread_sort_index","args":{"sort_index":', _Int(order[lo:hi]), b"}},\n"])
 
     # Goroutine states, named by state; a wait also by its reason.
     state_names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
