@@ -93,6 +93,15 @@ def test_stdin(compress, monkeypatch, capsys):
     assert stats_json(["-"], capsys) == want
 
 
+def test_default_command_reads_stdin(monkeypatch, capsys):
+    """`tracetui -` (no command) summarizes the trace on stdin, as `tracetui TRACE` does a file."""
+    assert main([str(TRACE)]) == 0
+    want = capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(TRACE.read_bytes()))))
+    assert main(["-"]) == 0
+    assert capsys.readouterr().out == want
+
+
 def test_every_command_reads_gzip(tmp_path, capsysbinary):
     gz = tmp_path / "t.gz"
     gz.write_bytes(gzip.compress(TRACE.read_bytes()))
