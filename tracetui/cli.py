@@ -37,8 +37,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}
-    # `tracetui TRACE` (no command) and `tracetui --demo`: the default view.
-    if argv and argv[0] not in names and not argv[0].startswith("-"):
+    # `tracetui TRACE` (no command; TRACE may be '-') and `tracetui --demo`: the default view.
+    if argv and argv[0] not in names and (argv[0] == "-" or not argv[0].startswith("-")):
         argv = ["stats", *argv]
     elif argv[:1] == ["--demo"]:
         argv = ["stats", str(DEMO_TRACE), *argv[1:]]

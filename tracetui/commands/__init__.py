@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tracetui.commands.check import CheckCommand
 from tracetui.commands.events import EventsCommand
+from tracetui.commands.export import ExportCommand
 from tracetui.commands.gc import GCCommand
 from tracetui.commands.goroutines import GoroutinesCommand
 from tracetui.commands.pprof import PprofCommand
@@ -11,4 +12,4 @@ from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 
 COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(), GCCommand(),
-            CheckCommand(), PprofCommand()]
+            CheckCommand(), PprofCommand(), ExportCommand()]
