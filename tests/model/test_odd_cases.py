@@ -1,8 +1,10 @@
 """The model on small hand-written traces of the odd cases real traces contain.
 
 Each trace is a Go test file in `data/` (`*.test`: Go's raw text format, as in
-$GOROOT/src/internal/trace/testdata/tests; its comment says what it holds). For
-every one, Go is the oracle: our events equal `go tool trace -d=parsed`, the
+$GOROOT/src/internal/trace/testdata/tests; its comment says what it holds); Go's
+own valid test traces there (proc steals around syscalls, tasks across
+generations, annotation and GC stress) join them as `go:NAME`. For every one, Go
+is the oracle: our events equal `go tool trace -d=parsed`, the
 summary equals Go's summarizer (traceoracle), the GC ranges equal Go's parsed
 ranges, the proc/thread lanes and goroutine counts equal a plain re-derivation from
 single events, and the goroutine lanes are contiguous with running time equal to
@@ -29,17 +31,21 @@ from tracetui.model.lanes import RUNNABLE, RUNNING, STATES, SYSCALL, WAITING
 
 DATA = Path(__file__).parent / "data"
 CASES = sorted(p.stem for p in DATA.glob("*.test"))
+_GO_TESTS = sorted((goref.go_testdata_dir() / "tests").glob("*.test")) if goref.go_testdata_dir() else []
+GO_CASES = {f"go:{p.stem}": p for p in _GO_TESTS if load_test_case(p).expect_success}
+ALL = CASES + list(GO_CASES)
 
 
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory):
     """name -> path of the binary trace (Go's tools read files)."""
     out = tmp_path_factory.mktemp("odd")
+    sources = {name: DATA / f"{name}.test" for name in CASES} | GO_CASES
     paths = {}
-    for name in CASES:
-        case = load_test_case(DATA / f"{name}.test")
+    for name, source in sources.items():
+        case = load_test_case(source)
         assert case.expect_success
-        paths[name] = out / f"{name}.trace"
+        paths[name] = out / f"{name.replace(':', '-')}.trace"
         paths[name].write_bytes(case.trace_bytes)
     return paths
 
@@ -66,7 +72,13 @@ def test_there_are_cases():
     assert len(CASES) >= 6, CASES
 
 
-@pytest.mark.parametrize("name", CASES)
+def test_go_testdata_cases_present_or_go_missing():
+    if goref.find_go() is None:
+        pytest.skip("Go toolchain not found: no Go test traces to add")
+    assert len(GO_CASES) >= 15, list(GO_CASES)
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_events_equal_go_parsed(traces, name):
     goref.require_go()
     go_out, go_err, rc = goref.go_tool_trace(traces[name], "parsed")
@@ -76,16 +88,20 @@ def test_events_equal_go_parsed(traces, name):
     assert got == go_out, first_difference(got, go_out)
 
 
-@pytest.mark.parametrize("name", CASES)
+def assert_summary_equals(go: dict, source, where: str = "") -> None:
+    """Our summary of `source` (a Trace or a path) equals traceoracle's JSON `go`."""
+    gs, regions, tasks = ours(source)
+    assert sorted(gs, key=lambda g: g["id"]) == (go["goroutines"] or []), where
+    assert sorted(regions, key=key) == sorted(go["regions"] or [], key=key), where
+    assert sorted(tasks, key=lambda t: t["id"]) == (go["tasks"] or []), where
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_summary_equals_go(oracle, traces, name):  # noqa: F811
-    go = oracle(traces[name])
-    gs, regions, tasks = ours(traces[name])
-    assert sorted(gs, key=lambda g: g["id"]) == go["goroutines"]
-    assert sorted(regions, key=key) == sorted(go["regions"] or [], key=key)
-    assert sorted(tasks, key=lambda t: t["id"]) == (go["tasks"] or [])
+    assert_summary_equals(oracle(traces[name]), traces[name])
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", ALL)
 def test_gc_ranges_equal_go(traces, name):
     goref.require_go()
     text, _, rc = goref.go_tool_trace(traces[name], "parsed")
@@ -93,17 +109,17 @@ def test_gc_ranges_equal_go(traces, name):
     assert our_ranges(traces[name]) == go_ranges(text)
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", ALL)
 def test_procs_threads_counts_equal_single_event_reference(traces, name):
     procs_test.test_procs_threads_counts_match_reference(traces[name])
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", ALL)
 def test_lanes_contiguous_and_running_equals_go_exec(traces, name):
     lanes_test.test_lanes_agree_with_go_summary(traces[name])
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", ALL)
 def test_spans_never_negative_and_queries_work(traces, name):
     m = model_of(traces, name)
     tr = m.trace

@@ -24,7 +24,8 @@ import numpy as np
 import pytest
 
 from tests import goref
-from tests.model.test_summary_oracle import key, oracle, ours  # noqa: F401 (oracle is a fixture)
+from tests.model.test_odd_cases import assert_summary_equals
+from tests.model.test_summary_oracle import oracle  # noqa: F401 (a fixture)
 from tracetui.cli import main
 from tracetui.format import TraceError, read
 from tracetui.format import spec as S
@@ -184,13 +185,6 @@ def cut_points(path: Path) -> list[int]:
         lo, hi = g["offset"], g["end"]
         cuts += sorted({lo + 1 + int(f * (hi - lo - 2)) for f in FRACTIONS})
     return cuts
-
-
-def assert_summary_equals(go, tr, where):
-    gs, regions, tasks = ours(tr)
-    assert sorted(gs, key=lambda g: g["id"]) == (go["goroutines"] or []), where
-    assert sorted(regions, key=key) == sorted(go["regions"] or [], key=key), where
-    assert sorted(tasks, key=lambda t: t["id"]) == (go["tasks"] or []), where
 
 
 @pytest.mark.parametrize("path", TRACES + MULTIGEN, ids=ids)
