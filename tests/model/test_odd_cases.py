@@ -148,6 +148,19 @@ def test_trace_starting_mid_gc(traces):
     assert cycles["start"].tolist() == tr.time[active].tolist()
     assert cycles["end"].tolist() == tr.time[end].tolist()
     assert int(cycles["seq"][0]) == 7  # GCActive gc_seq=7 in the trace text
+    # The assist and the sweep in progress at the start: as ranges they begin at their
+    # Active events (as go tool trace shows them) ...
+    g1 = g_index(tr, 1)
+    for table, active, end in ((m.gc.assists, S.EvGCMarkAssistActive, S.EvGCMarkAssistEnd),
+                               (m.gc.sweeps, S.EvGCSweepActive, S.EvGCSweepEnd)):
+        assert table["begin_row"].tolist() == rows_of(tr, active).tolist()
+        assert table["end_row"].tolist() == rows_of(tr, end).tolist()
+    assert m.gc.assists["goroutine"].tolist() == [g1] and tr.proc_ids[m.gc.sweeps["proc"]].tolist() == [0]
+    assert m.gc.sweeps["swept"].tolist() == [8192] and m.gc.sweeps["reclaimed"].tolist() == [4096]
+    # ... while Go's summarizer counts G1's time in them from the trace's start.
+    t_end = {name: int(tr.time[rows_of(tr, typ)[0]]) for name, typ in
+             (("GC mark assist", S.EvGCMarkAssistEnd), ("GC incremental sweep", S.EvGCSweepEnd))}
+    assert m.summary.range_time(g1) == {name: t - int(tr.time[0]) for name, t in t_end.items()}
 
 
 def test_trace_starting_mid_syscall(traces):
