@@ -322,3 +322,25 @@ def test_goroutines_without_stack(traces):
     g3 = g_index(tr, 3)
     assert m.lanes.spans(g3)["state"].tolist() == [RUNNABLE, RUNNING, SYSCALL, RUNNABLE]
     assert m.lanes.syscall_blocked(g3)[2]
+
+
+def test_goroutines_in_every_state_at_start(traces):
+    m = model_of(traces, "statuses_at_start")
+    tr = m.trace
+    states = {goid: m.lanes.spans(g_index(tr, goid))["state"].tolist() for goid in (1, 2, 3)}
+    assert states == {1: [RUNNING, WAITING], 2: [WAITING, RUNNABLE, RUNNING], 3: [RUNNABLE, RUNNING, RUNNABLE]}
+    for goid in (1, 2, 3):  # the state they were in began before the trace: their lanes start with it
+        assert m.lanes.spans(g_index(tr, goid))["start"][0] == tr.time[0]
+    # Go's summarizer: the block before the trace has no known reason.
+    assert m.summary.block_by_reason(g_index(tr, 2)) == {0: int(m.lanes.spans(g_index(tr, 2))["end"][0] - tr.time[0])}
+
+
+def test_statuses_restated_at_a_generation_do_not_split_spans(traces):
+    m = model_of(traces, "statuses_at_start")
+    tr = m.trace
+    restated = rows_of(tr, S.EvGoStatus)[3:]  # generation 2's GoStatus events
+    assert len(restated) == 3 and (tr.time[restated] > tr.time[rows_of(tr, S.EvSyncPublic)[1]]).all()
+    assert not np.isin(m.lanes.begin_row, restated).any() and not np.isin(m.lanes.end_row, restated).any()
+    r = region(m, "across")
+    assert generation_of(tr, r["start_row"]) == 1 and generation_of(tr, r["end_row"]) == 2
+    assert r["in_summary"] and tr.goroutine_ids[r["goroutine"]] == 3
