@@ -119,21 +119,35 @@ def test_lanes_contiguous_and_running_equals_go_exec(traces, name):
     lanes_test.test_lanes_agree_with_go_summary(traces[name])
 
 
+def windows(tr) -> list[tuple[int, int, int]]:
+    """Screen windows (t0, t1, columns): the whole trace, and odd ones a UI can ask for."""
+    t0, t1 = int(tr.time[0]), int(tr.time[-1])
+    return [(t0, t1, 7), (t0, t0, 3), (t0 - 1000, t0 - 10, 4), (t1 + 5, t1 + 500, 2), (t0 - 50, t1 + 50, 1)]
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_spans_never_negative_and_queries_work(traces, name):
     m = model_of(traces, name)
     tr = m.trace
     assert (np.diff(tr.time) >= 0).all()
-    t0, t1 = int(tr.time[0]), int(tr.time[-1])
     for g in range(len(m.lanes)):
         sp = m.lanes.spans(g)
         assert (sp["end"] >= sp["start"]).all()
-        dom, _ = m.lanes.dominant(g, t0, t1, 7)
-        assert set(dom.tolist()) <= {0, *STATES}
-    for p in range(len(m.procs)):
-        best, _ = m.procs.dominant(p, t0, t1, 7)
-        assert (best < m.procs.count(p)).all()
-    assert set(m.counts.peaks(t0, t1, 5)) == {"running", "runnable", "waiting", "syscall"}
+    for t0, t1, n in windows(tr):
+        bounds = np.linspace(t0, t1, n + 1).astype(np.int64)
+        for g in range(len(m.lanes)):
+            dom, _ = m.lanes.dominant(g, t0, t1, n)
+            assert len(dom) == n and set(dom.tolist()) <= {0, *STATES}
+            total = sum(m.lanes.state_time(g, bounds).values())
+            assert ((total >= 0) & (total <= np.diff(bounds))).all()
+        for lanes in (m.procs, m.threads):
+            for i in range(len(lanes)):
+                best, _ = lanes.dominant(i, t0, t1, n)
+                assert len(best) == n and (best < lanes.count(i)).all()
+                busy = lanes.busy_time(i, bounds)
+                assert ((busy >= 0) & (busy <= np.diff(bounds))).all()
+        peaks = m.counts.peaks(t0, t1, n)
+        assert set(peaks) == {"running", "runnable", "waiting", "syscall"} and all(len(v) == n for v in peaks.values())
 
 
 # --- what a Go engineer expects, case by case ---------------------------------------------------
