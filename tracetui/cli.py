@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from tracetui.commands import COMMANDS
-from tracetui.commands.common import DEMO_TRACE, UsageError, explain, quiet_broken_pipe
+from tracetui.commands.common import DEMO_TRACE, UsageError, quiet_broken_pipe
 from tracetui.format import TraceError
 
 __all__ = ["DEMO_TRACE", "main"]
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler.run(args)
     except TraceError as e:
-        print(f"tracetui: {explain(e, getattr(args, 'trace', None))}", file=sys.stderr)
+        print(f"tracetui: {e}", file=sys.stderr)
         return 1
     except UsageError as e:
         print(f"tracetui: {e}", file=sys.stderr)

@@ -9,6 +9,7 @@
     model.procs.dominant(p, t0, t1, ncols)   # which goroutine span ran on P p per column
     model.threads.spans(m)                   # what thread m did
     model.counts.peaks(t0, t1, ncols)        # goroutines running/runnable/waiting/syscall
+    model.logs, model.cpu_samples            # tables of rows (tracetui.model.points)
 
 Go's summarizer numbers (goroutines, regions, tasks), GC facts, per-goroutine
 state lanes, and the proc and thread lanes and goroutine counts of the same pass.
@@ -16,7 +17,9 @@ state lanes, and the proc and thread lanes and goroutine counts of the same pass
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from tracetui.model import points
 from tracetui.model.gc import GC, gc_facts
 from tracetui.model.lanes import GoroutineLanes, goroutine_lanes_of
 from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
@@ -32,6 +35,14 @@ class Model:
     procs: ProcLanes
     threads: ThreadLanes
     counts: GoroutineCounts
+
+    @cached_property
+    def logs(self):
+        return points.logs(self.trace)
+
+    @cached_property
+    def cpu_samples(self):
+        return points.cpu_samples(self.trace)
 
 
 def build(trace) -> Model:

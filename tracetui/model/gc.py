@@ -71,6 +71,11 @@ class GC:
     heap_goal: tuple[np.ndarray, np.ndarray]
     gomaxprocs: tuple[np.ndarray, np.ndarray]
 
+    def assists_of(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        """(start, end) of goroutine g's mark assists, in time order (an overlay on its lane)."""
+        sel = self.assists["goroutine"] == g
+        return self.assists["start"][sel], self.assists["end"][sel]
+
 
 def mark_phases(trace) -> dict[str, np.ndarray]:
     """GC cycles. GCActive re-states a cycle already running at a generation's start:

@@ -42,6 +42,23 @@ class GoroutineLanes:
         e = self.end_row[spans]
         return np.where(e >= 0, tr.time[np.maximum(e, 0)], tr.time[-1] if len(tr) else 0)
 
+    def unblockers(self, g: int) -> np.ndarray:
+        """Per span of g: the goroutine (dense index) whose GoUnblock ended it, or -1."""
+        e = self.spans(g)["end_row"]
+        tr = self.trace
+        ee = np.maximum(e, 0)
+        return np.where((e >= 0) & (tr.type[ee] == S.EvGoUnblock), tr.g[ee], -1)
+
+    def stacks(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per span of g: the stack of the event that began it and of the one that ended it (0: none).
+
+        A goroutine's stack at a block is on the event of its own transition (GoBlock,
+        GoStop, GoSyscallBegin); the end event's stack is where the ender was."""
+        sp = self.spans(g)
+        tr = self.trace
+        e = sp["end_row"]
+        return tr.stack[sp["begin_row"]], np.where(e >= 0, tr.stack[np.maximum(e, 0)], 0)
+
     def syscall_blocked(self, g: int) -> np.ndarray:
         """Per span of g: a syscall that blocked (its P was taken; it ended with GoSyscallEndBlocked)."""
         sp = self.spans(g)
