@@ -122,15 +122,48 @@ def test_flight_recorder_goroutines_created_in_region_and_blocked_forever(path):
     assert forever not in m.summary.block_by_reason(blocked[0])  # Go: "forever" is like an end
 
 
-CLI_RUNS = (["stats"], ["stats", "--format", "json"], ["events"], ["events", "--format", "jsonl"])
+CLI_RUNS = (["stats"], ["stats", "--format", "json"], ["events"], ["events", "--format", "jsonl"],
+            ["regions"], ["regions", "--instances", "--format", "csv"], ["tasks"], ["goroutines"], ["gc"],
+            ["check", "--max", "gc:stw:max=1s", "--max", "region:*:max=10s"], ["pprof", "--kind", "sched"])
+
+
+def cut_in_last_generation(tmp_path) -> Path:
+    """The newest flight-recorder trace cut in the middle of its last generation."""
+    whole = FLIGHT[-1]
+    last = read(whole).generations[-1]
+    path = tmp_path / "cut.trace"
+    path.write_bytes(whole.read_bytes()[:(last["offset"] + last["end"]) // 2])
+    return path
 
 
 @pytest.mark.parametrize("argv", CLI_RUNS, ids=" ".join)
-def test_cli_commands_on_flight_recorder_trace(argv, capsys):
-    path = FLIGHT[-1]
-    assert main([*argv, str(path)]) == 0
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "cut"])
+def test_cli_commands_on_flight_recorder_trace(argv, cut, capsys, tmp_path):
+    """Every command on the window, whole and cut inside its last generation: reports
+    salvage the complete generations with a warning; `events` prints the events before
+    the error and fails, as `go tool trace -d=parsed` does."""
+    path = cut_in_last_generation(tmp_path) if cut else FLIGHT[-1]
+    if argv[0] == "pprof":
+        argv = [*argv, "-o", str(tmp_path / "out.pb.gz")]
+    rc = main([*argv, str(path)])
     out, err = capsys.readouterr()
-    assert out and not err
+    assert rc == (1 if cut and argv[0] == "events" else 0), err
+    assert (tmp_path / "out.pb.gz").stat().st_size > 0 if argv[0] == "pprof" else out
+    assert "Traceback" not in err and len(err.splitlines()) <= (2 if cut else 1), err
+
+
+@pytest.mark.parametrize("kind", ["sync", "syscall", "sched"])
+def test_pprof_of_cut_flight_recorder_trace_equals_go(kind, tmp_path, capsys):
+    """go tool trace -pprof salvages a truncated trace; so does tracetui pprof, to the same samples."""
+    goref.require_go()
+    from tests.reports.test_pprof import go_profile, raw_samples
+
+    path = cut_in_last_generation(tmp_path)
+    out = tmp_path / "out.pb.gz"
+    assert main(["pprof", "--kind", kind, "-o", str(out), str(path)]) == 0
+    assert "warning: lost" in capsys.readouterr().err
+    ours, go = raw_samples(out.read_bytes()), raw_samples(go_profile(path, kind))
+    assert ours == go and sum(go.values()) > 0
 
 
 # --- the issue's oddities across the committed corpus --------------------------------------------
