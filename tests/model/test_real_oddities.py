@@ -208,7 +208,7 @@ def test_corpus_holds_every_oddity_and_the_model_copes():
 
 # --- salvaged prefixes of traces cut in the middle of a generation -------------------------------
 
-FRACTIONS = (0.2, 0.55, 0.9)
+FRACTIONS = (0.02, 0.2, 0.55, 0.9, 0.995)
 
 
 def cut_points(path: Path) -> list[int]:
