@@ -193,6 +193,7 @@ def test_trace_starting_mid_syscall(traces):
     assert tr.type[sp3["end_row"][-1]] == S.EvGoDestroy
     # The syscall spans began before the trace: they start with it, at the first Sync.
     assert sp2["start"][0] == sp3["start"][0] == tr.time[0]
+    assert m.counts.max()["syscall"] == 2  # both at once, from the start
     # Each syscall span is on its goroutine's thread (M2, M3).
     for goid, mid in ((2, 2), (3, 3)):
         t = int(np.flatnonzero(tr.thread_ids == mid)[0])
