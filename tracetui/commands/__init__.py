@@ -10,6 +10,7 @@ from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
+from tracetui.commands.tui import TuiCommand
 
-COMMANDS = [StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(), GCCommand(),
-            CheckCommand(), PprofCommand(), ExportCommand()]
+COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
+            GCCommand(), CheckCommand(), PprofCommand(), ExportCommand()]
