@@ -6,6 +6,7 @@ description). `tracetui.commands.COMMANDS` lists them in the order `--help` show
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -89,3 +90,24 @@ def name_filter(pattern: str | None):
         return re.compile(pattern)
     except re.error as e:
         raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None
+
+
+@contextlib.contextmanager
+def output_file(path: str):
+    """A binary stream for a command's output file ('-': stdout). A file is written as
+    PATH.partial and renamed when complete, so an error leaves no half-written output."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        os.replace(partial, path)
+    except OSError as e:
+        e.filename = path
+        raise
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
