@@ -58,7 +58,7 @@ class TasksCommand:
                          Column("regions", "regions", "int", 5), Column("logs", "logs", "int")]
         if args.tree:
             rows = [r | {"tree": "  " * r["depth"] + f"{r['name']} ({r['id']})"} for r in task_tree(model) if keep(r)]
-            cols = [Column("tree", "task"), Column("depth", "depth", "json"), *instance_cols]
+            cols = [Column("tree", "task", in_json=False), Column("depth", "depth", "json"), *instance_cols]
             emit(_table(cols, rows[:args.top] if args.top is not None else rows), args.format)
             return 0
         if args.instances:
