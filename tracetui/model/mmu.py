@@ -74,9 +74,9 @@ def _last_of_same(owner, rows, probe_owner, probe_rows, scale: int) -> np.ndarra
     (goroutine), or -1."""
     if len(rows) == 0:
         return np.full(len(probe_rows), -1, np.int64)
-    keys = owner * scale + rows
+    keys = owner.astype(np.int64) * scale + rows
     order = np.argsort(keys, kind="stable")
-    i = np.searchsorted(keys[order], probe_owner * scale + probe_rows, side="left") - 1
+    i = np.searchsorted(keys[order], probe_owner.astype(np.int64) * scale + probe_rows, side="left") - 1
     hit = order[np.maximum(i, 0)]
     return np.where((i >= 0) & (owner[hit] == probe_owner), hit, -1)
 
@@ -139,8 +139,8 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     # stopping to execute takes or frees its proc.
     trans = rows_of(*_TARGET, *_SELF)
     t_type = typ[trans]
-    t_g = np.where(_IS_TARGET[t_type], aux(trans), g(trans))
-    before, after = _EXEC_BEFORE[t_type].astype(np.int64), _EXEC_AFTER[t_type].astype(np.int64)
+    t_g = np.where(_IS_TARGET[t_type], trace.aux[trans], trace.g[trans])   # int32, int8: 13 M of them
+    before, after = _EXEC_BEFORE[t_type], _EXEC_AFTER[t_type]
     status = (t_type == S.EvGoStatus) | (t_type == S.EvGoStatusStack)
     if status.any():
         word = trace.arg_of(trans[status]).astype(np.int64)
