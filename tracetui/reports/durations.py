@@ -8,6 +8,8 @@ The mean is `total // count` (integer ns, rounded down).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 STATS = ("count", "total", "min", "mean", "p50", "p90", "p99", "max")
@@ -48,20 +50,27 @@ def percentile(durations, q: float) -> int:
     return int(d[rank - 1])
 
 
-# Half-decade bucket edges in ns: 1, 4, 10, 32, 100, 317, 1000, ... (ceil of 10**(k/2)).
-_EDGES = np.array([int(np.ceil(10 ** (k / 2))) for k in range(38)], np.int64)  # up to 1e18.5 ns
+def _ceil_sqrt10(i: int) -> int:
+    """ceil(10 ** (i / 2)), exactly."""
+    if i % 2 == 0:
+        return 10 ** (i // 2)
+    return math.isqrt(10 ** i - 1) + 1
+
+
+# The last bucket, from 10**18.5 ns, ends at the largest int64.
+_EDGES = np.array([_ceil_sqrt10(i) for i in range(38)] + [np.iinfo(np.int64).max], np.int64)
 
 
 def log_histogram(durations) -> list[dict]:
-    """Counts of `durations` in half-decade buckets [lo_ns, hi_ns): ..., [1µs, 3.17µs),
-    [3.17µs, 10µs), ... (durations under 1 ns count in the first bucket).
+    """Counts of `durations` in decade-halved buckets: [1µs, 3.16µs), [3.16µs, 10µs), ...
 
     Returns [{"lo_ns", "hi_ns", "count"}] from the smallest non-empty bucket to the
     largest, empty buckets in between included (so bars line up on a log scale)."""
     d = np.asarray(durations, np.int64)
     if len(d) == 0:
         return []
-    b = np.clip(np.searchsorted(_EDGES, d, side="right") - 1, 0, len(_EDGES) - 2)
+    # Bucket b holds [EDGES[b], EDGES[b+1]) ns, EDGES[b] = ceil(10**(b/2)); 0 goes in bucket 0.
+    b = np.searchsorted(_EDGES, np.maximum(d, 1), side="right") - 1
     lo, hi = int(b.min()), int(b.max())
     counts = np.bincount(b - lo, minlength=hi - lo + 1)
     return [{"lo_ns": int(_EDGES[lo + i]), "hi_ns": int(_EDGES[lo + i + 1]), "count": int(c)}
