@@ -55,6 +55,31 @@ def write_lines(lines) -> None:
         quiet_broken_pipe()
 
 
+def load_model(path: str, strict: bool = False):
+    """The model of a trace. A truncated or broken trace is salvaged (a warning with Go's
+    "Lost N%" line on stderr) unless `strict`, when it is an error."""
+    from tracetui.format.salvage import read_salvaged
+    from tracetui.model import build
+
+    if strict:
+        trace = load(path)
+    else:
+        trace, report = read_salvaged(source(path))
+        if report is not None:
+            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+    return build(trace)
+
+
+def add_report_options(p) -> None:
+    """The trace argument, --format and --strict every report command takes."""
+    from tracetui.reports.output import add_format_option
+
+    p.add_argument("trace", help=TRACE_HELP)
+    add_format_option(p)
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
+
+
 @contextlib.contextmanager
 def output_file(path: str):
     """A binary stream for a command's output file ('-': stdout). A file is written as

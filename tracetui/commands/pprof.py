@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, load, output_file
+from tracetui.commands.common import TRACE_HELP, load_model, output_file
 
 
 def default_output(trace_arg: str, kind: str) -> str:
@@ -46,10 +46,10 @@ class PprofCommand:
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.KIND.pb.gz)")
 
     def run(self, args) -> int:
-        from tracetui.model import build
         from tracetui.reports.pprof import pprof_profile
 
-        data = pprof_profile(build(load(args.trace)), args.kind)
+        # A truncated trace is salvaged, as go tool trace -pprof does.
+        data = pprof_profile(load_model(args.trace), args.kind)
         out = args.output or default_output(args.trace, args.kind)
         with output_file(out) as f:
             f.write(data)
