@@ -193,6 +193,24 @@ def test_cli_window(tmp_path, capsys):
     assert "--to is before --from" in capsys.readouterr().err
 
 
+def test_truncated_trace_is_salvaged(tmp_path, capsys):
+    """As go tool trace does: the complete generations are exported, with Go's warning."""
+    from tracetui.format.salvage import read_salvaged
+
+    multigen = Path(__file__).parents[1] / "format" / "data" / "multigen" / "go1.27.trace"
+    cut = tmp_path / "cut.trace"
+    cut.write_bytes(multigen.read_bytes()[:11000])  # two of its generations are complete
+    out = tmp_path / "cut.json"
+    assert main(["export", str(cut), "-o", str(out)]) == 0
+    assert "tracetui: warning: lost " in capsys.readouterr().err
+    doc = json.loads(out.read_bytes(), parse_float=Decimal)
+    trace, report = read_salvaged(str(cut))
+    buf = io.BytesIO()
+    write_chrome(build(trace), buf)
+    assert report is not None and doc == json.loads(buf.getvalue(), parse_float=Decimal)
+    assert sum(e["ph"] == "X" for e in doc["traceEvents"]) > 10
+
+
 def test_not_vacuous():
     """The committed traces do hold regions, STW pauses and GC cycles."""
     doc = exported(next(p for p in TRACES if p.parent.name == "go1.27" and p.name == "annotations.trace"))

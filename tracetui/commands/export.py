@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, UsageError, load, output_file
+from tracetui.commands.common import TRACE_HELP, UsageError, load_model, output_file
 from tracetui.source import is_url
 
 
@@ -38,7 +38,9 @@ class ExportCommand:
     and Chrome load JSON of a few hundred MB at most; a window keeps a big
     trace's export small.
 
-    Without -o the output goes to TRACE.json; `-o -` writes to stdout.
+    A truncated or broken trace is exported as far as it can be read, with a
+    warning, as `go tool trace` shows it. Without -o the output goes to
+    TRACE.json; `-o -` writes to stdout.
 
     examples:
       tracetui export trace.out                      # writes trace.out.json
@@ -60,12 +62,11 @@ class ExportCommand:
                        help="end of the window, since the trace's first event (e.g. 2s)")
 
     def run(self, args) -> int:
-        from tracetui.model import build
         from tracetui.reports.chrome import write_chrome
 
         if args.start is not None and args.end is not None and args.end < args.start:
             raise UsageError("--to is before --from")
-        model = build(load(args.trace))
+        model = load_model(args.trace)  # a truncated trace is salvaged, with a warning, as go tool trace does
         window = None
         if args.start is not None or args.end is not None:
             times = model.trace.time
