@@ -144,6 +144,42 @@ def test_counters(path):
     assert max(c["running"] for c in counts) <= max(procs)
 
 
+@pytest.mark.parametrize("path", TRACES, ids=IDS)
+def test_counts_equal_the_models(path):
+    """The exporter counts goroutines per state at every change; the model samples the same
+    counts once per block of events (its own pass): they agree at every block end, except
+    where more events share the block end's timestamp (the export shows the count after
+    them) and before the trace's first statuses are all read (the export counts a goroutine
+    alive at the start from the Sync event, where its first span begins; the model from its
+    status event)."""
+    import numpy as np
+
+    from tracetui.format import spec as S
+    from tracetui.model.procs import COUNT_BLOCK
+
+    model = build(read(path))
+    doc = exported(path)
+    t0 = doc["otherData"]["trace_start_ns"]
+    cs = [e for e in doc["traceEvents"] if e["ph"] == "C" and e["name"] == "Goroutines"]
+    times = np.array([t0 + ns(e["ts"]) for e in cs])
+    tr = model.trace
+    time = tr.time
+    n = len(time)
+    statuses = np.flatnonzero(np.isin(tr.type, [S.EvGoStatus, S.EvGoStatusStack]))
+    first_seen = statuses[(tr.arg_of(statuses) >> 32) == 0]  # old state Undetermined
+    settled = int(first_seen.max(initial=-1))
+    checked = 0
+    for b in range(len(model.counts.end)):
+        r = min(b * COUNT_BLOCK + COUNT_BLOCK - 1, n - 1)
+        if r < settled or (r + 1 < n and time[r + 1] == time[r]):
+            continue
+        i = np.searchsorted(times, time[r], side="right") - 1
+        for name, s in model.counts.STATES.items():
+            assert (cs[i]["args"][name] if i >= 0 else 0) == model.counts.end[b, s], (b, name)
+        checked += 1
+    assert checked
+
+
 WINDOWED = [p for p in TRACES if p.parent.name in ("go1.22", "go1.27")]
 
 
