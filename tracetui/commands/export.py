@@ -4,8 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, UsageError, load_model, output_file
-from tracetui.source import is_url
+from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
 
 
 _UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
@@ -74,7 +73,7 @@ class ExportCommand:
             if t0 + (args.start or 0) > last:
                 raise UsageError(f"--from is past the end of the trace (it lasts {(last - t0) / 1e9:.9g}s)")
             window = (t0 + (args.start or 0), last if args.end is None else min(last, t0 + args.end))
-        out = args.output or ("trace.json" if args.trace == "-" or is_url(args.trace) else f"{args.trace}.json")
+        out = args.output or default_output(args.trace, "json")
         with output_file(out) as f:
             n = write_chrome(model, f, window)
         if out != "-":

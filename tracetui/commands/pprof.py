@@ -4,16 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, load_model, output_file
-
-
-def default_output(trace_arg: str, kind: str) -> str:
-    """`<trace>.<kind>.pb.gz` next to the trace; in the working directory for stdin or a URL."""
-    from tracetui.source import is_url
-
-    if trace_arg == "-" or is_url(trace_arg):
-        return f"trace.{kind}.pb.gz"
-    return f"{trace_arg}.{kind}.pb.gz"
+from tracetui.commands.common import TRACE_HELP, default_output, load_model, output_file
 
 
 class PprofCommand:
@@ -32,7 +23,8 @@ class PprofCommand:
 
     examples:
       tracetui pprof trace.out --kind sync && go tool pprof -top trace.out.sync.pb.gz
-      tracetui pprof trace.out --kind sched -o - | go tool pprof -http=:8080 /dev/stdin
+      tracetui pprof trace.out --kind sched -o sched.pb.gz && go tool pprof -http=:8080 sched.pb.gz
+      tracetui pprof trace.out.gz --kind syscall -o - > syscall.pb.gz
       tracetui pprof 'http://localhost:6060/debug/pprof/trace?seconds=5' --kind net -o net.pb.gz
     """
 
@@ -50,7 +42,7 @@ class PprofCommand:
 
         # A truncated trace is salvaged, as go tool trace -pprof does.
         data = pprof_profile(load_model(args.trace), args.kind)
-        out = args.output or default_output(args.trace, args.kind)
+        out = args.output or default_output(args.trace, f"{args.kind}.pb.gz")
         with output_file(out) as f:
             f.write(data)
         if out != "-":
