@@ -119,13 +119,14 @@ def profile_records(model, kind: str) -> dict[str, np.ndarray]:
     pcs = {}
     key = np.array([pcs.setdefault(_pc_key(trace, int(s)), len(pcs)) for s in uniq], np.int64)[inv]
     keys, group = np.unique(key, return_inverse=True)
-    last = np.full(len(keys), -1, np.int64)
-    np.maximum.at(last, group, ends)
+    last_end = np.full(len(keys), -1, np.int64)
+    np.maximum.at(last_end, group, ends)
     shown = np.empty(len(keys), np.int64)
-    is_last = ends == last[group]
+    is_last = ends == last_end[group]
     shown[group[is_last]] = stacks[is_last]
-    return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64),
-                time=np.bincount(group, weights=overlap, minlength=len(keys)).astype(np.int64))
+    time = np.zeros(len(keys), np.int64)
+    np.add.at(time, group, overlap)  # exact int64 sums
+    return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64), time=time)
 
 
 def _pc_key(trace, stack: int) -> tuple[int, ...]:
