@@ -8,9 +8,9 @@ What it holds:
 
 - process 1, "Goroutines": one track per goroutine (tid = goroutine id, named
   "G123 main.worker") with its states as complete ("X") slices: running,
-  runnable, syscall, and "waiting: REASON"; below it, a track "G123 regions" (tid
-  REGION_TID + goroutine id) with the goroutine's user regions, nested as they
-  were; and the counter "Goroutines" (how many are running, runnable, waiting,
+  runnable, syscall, and "waiting: REASON"; below it, a track "G123 main.worker
+  regions" (tid REGION_TID + goroutine id) with the goroutine's user regions,
+  nested as they were; and the counter "Goroutines" (how many are running, runnable, waiting,
   in syscall) after every change;
 - process 2, "GC": a track of GC cycles (mark phases), one of stop-the-world
   pauses named by kind, and the counters "Heap in use", "Heap goal", "GOMAXPROCS".
@@ -179,72 +179,70 @@ def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return trace.time[rows], series
 
 
-def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
-    """Write the Chrome trace-event JSON of `model` to the binary stream `out`; returns the event count.
+def _span_times(model, spans) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (ns) of the given goroutine spans; an open span ends at the last event."""
+    lanes, time = model.lanes, model.trace.time
+    end_row = lanes.end_row[spans]
+    last = time[-1] if len(time) else 0
+    return time[lanes.begin_row[spans]], np.where(end_row >= 0, time[np.maximum(end_row, 0)], last)
 
-    `window` (start, end) in trace time (ns) keeps what overlaps it, clipped to it."""
-    trace, lanes, summary, gc = model.trace, model.lanes, model.summary, model.gc
-    strings = trace.strings
-    t0 = int(trace.time[0]) if len(trace) else 0
-    last = int(trace.time[-1]) if len(trace) else 0
-    w = _Writer(out, t0, window or (t0, last))
-    other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
-    if window:
-        other["window_ns"] = list(window)
-    out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
 
-    # Goroutine tracks: names and order.
+def _goroutine_tracks(w: _Writer, model, regions: np.ndarray) -> None:
+    """Names and order of the tracks: each goroutine with spans in the window ("G123 main.worker")
+    and, below it, its region track if it has regions there ("G123 main.worker regions")."""
+    trace, lanes, G = model.trace, model.lanes, model.summary.goroutines
     goids = trace.goroutine_ids.astype(np.int64)
-    G = summary.goroutines
-    counts = np.diff(lanes.offsets)
-    regions = summary.regions
     w0, w1 = w.window
-    shown = regions["in_summary"] & (regions["goroutine"] >= 0) & (regions["start"] <= w1) & (regions["end"] >= w0)
     has_regions = np.zeros(len(goids), bool)
-    has_regions[regions["goroutine"][shown]] = True
-    # A goroutine has a track if its spans reach into the window (spans are in time order).
-    gs = np.flatnonzero(counts > 0)
-    first_start = trace.time[lanes.begin_row[lanes.offsets[gs]]]
-    last_end_row = lanes.end_row[lanes.offsets[gs + 1] - 1]
-    last_end = np.where(last_end_row >= 0, trace.time[np.maximum(last_end_row, 0)], last)
-    has_spans = np.zeros(len(counts), bool)
+    has_regions[model.summary.regions["goroutine"][regions]] = True
+    # Spans are in time order: the first one's start and the last one's end bound a goroutine's.
+    gs = np.flatnonzero(np.diff(lanes.offsets) > 0)
+    first_start = _span_times(model, lanes.offsets[gs])[0]
+    last_end = _span_times(model, lanes.offsets[gs + 1] - 1)[1]
+    has_spans = np.zeros(len(goids), bool)
     has_spans[gs[(first_start <= w1) & (last_end >= w0)]] = True
-    for pid in (GOROUTINES_PID, GC_PID):
-        w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
-    # Each goroutine's track, and its region track below it: "G123 main.worker" and "G123 main.worker regions".
-    tracked = np.flatnonzero(has_spans | has_regions)
     named = np.where(G["live"], G["name"], 0)  # start function (string index) of each goroutine
-    suffix = [_js(f" {t}" if t else "")[1:-1] for t in strings]
-    for gis, tid_base, more in ((tracked, 0, b""), (np.flatnonzero(has_regions), REGION_TID, b" regions")):
+    suffix = [_js(f" {t}" if t else "")[1:-1] for t in trace.strings]
+    for gis, tid_base, more in ((np.flatnonzero(has_spans | has_regions), 0, b""),
+                                (np.flatnonzero(has_regions), REGION_TID, b" regions")):
         order = 2 * gis + (tid_base > 0)
         tid = tid_base + goids[gis]
         w.records(len(gis), lambda lo, hi: (hi - lo, [
-            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]), b',"name":"thread_name","args":{"name":"G',
-            _Int(goids[gis[lo:hi]]), _Text(suffix, named[gis[lo:hi]]), more + b'"}},\n']))
+            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]),
+            b',"name":"thread_name","args":{"name":"G', _Int(goids[gis[lo:hi]]), _Text(suffix, named[gis[lo:hi]]),
+            more + b'"}},\n']))
         w.records(len(gis), lambda lo, hi: (hi - lo, [
             b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]),
             b',"name":"thread_sort_index","args":{"sort_index":', _Int(order[lo:hi]), b"}},\n"]))
 
-    # Goroutine states, named by state; a wait also by its reason.
-    state_names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
-    state_names += [_js(f"waiting: {r}" if r else "waiting") for r in strings]
 
-    def states(lo, hi):
-        begin, end_row, state = lanes.begin_row[lo:hi], lanes.end_row[lo:hi], lanes.state[lo:hi]
+def _goroutine_states(w: _Writer, model) -> None:
+    """Each goroutine span, named by its state; a wait also by its reason."""
+    trace, lanes = model.trace, model.lanes
+    goids = trace.goroutine_ids.astype(np.int64)
+    names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
+    names += [_js(f"waiting: {r}" if r else "waiting") for r in trace.strings]
+
+    def columns(lo, hi):
+        begin, state = lanes.begin_row[lo:hi], lanes.state[lo:hi]
         g = np.searchsorted(lanes.offsets, np.arange(lo, hi), side="right") - 1
-        end = np.where(end_row >= 0, trace.time[np.maximum(end_row, 0)], last)
-        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0)
-        return goids[g], trace.time[begin], end, np.where(state == WAITING, reason.astype(np.int64) + _REASON, state)
-    w.slices(GOROUTINES_PID, len(lanes.state), states, state_names)
+        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0).astype(np.int64)
+        return goids[g], *_span_times(model, np.arange(lo, hi)), np.where(state == WAITING, reason + _REASON, state)
+    w.slices(GOROUTINES_PID, len(lanes.state), columns, names)
 
-    # User regions, on each goroutine's region track, outer ones first.
-    ri = np.flatnonzero(shown)
-    ri = ri[np.lexsort((regions["start"][ri] - regions["end"][ri], regions["start"][ri]))]
+
+def _user_regions(w: _Writer, model, ri: np.ndarray) -> None:
+    """The regions `ri` on their goroutines' region tracks, outer ones first, with their task ids."""
+    R, goids = model.summary.regions, model.trace.goroutine_ids.astype(np.int64)
+    ri = ri[np.lexsort((R["start"][ri] - R["end"][ri], R["start"][ri]))]
     w.slices(GOROUTINES_PID, len(ri), lambda lo, hi: (
-        REGION_TID + goids[regions["goroutine"][ri[lo:hi]]], regions["start"][ri[lo:hi]], regions["end"][ri[lo:hi]],
-        regions["name"][ri[lo:hi]], regions["task"][ri[lo:hi]]), [_js(s) for s in strings], arg="task")
+        REGION_TID + goids[R["goroutine"][ri[lo:hi]]], R["start"][ri[lo:hi]], R["end"][ri[lo:hi]],
+        R["name"][ri[lo:hi]], R["task"][ri[lo:hi]]), [_js(s) for s in model.trace.strings], arg="task")
 
-    # GC cycles and stop-the-world pauses.
+
+def _gc(w: _Writer, model) -> None:
+    """GC cycles and stop-the-world pauses on their tracks; heap and GOMAXPROCS counters."""
+    gc = model.gc
     cyc, stw = gc.cycles, gc.stw
     w.one({"ph": "M", "pid": GC_PID, "tid": CYCLES_TID, "name": "thread_name", "args": {"name": "GC cycles"}})
     w.one({"ph": "M", "pid": GC_PID, "tid": STW_TID, "name": "thread_name", "args": {"name": "stop-the-world"}})
@@ -253,15 +251,33 @@ def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
         [_js(f"GC {s}") for s in cyc["seq"].tolist()])
     w.slices(GC_PID, len(stw["start"]), lambda lo, hi: (
         np.full(hi - lo, STW_TID), stw["start"][lo:hi], stw["end"][lo:hi], stw["kind"][lo:hi]),
-        [_js(f"STW: {s}" if s else "STW") for s in strings])
-
-    # Counters.
-    times, series = _goroutine_counts(model)
-    w.counter(GOROUTINES_PID, "Goroutines", times, series)
+        [_js(f"STW: {s}" if s else "STW") for s in model.trace.strings])
     for name, (t, v), unit in (("Heap in use", gc.heap_alloc, "bytes"), ("Heap goal", gc.heap_goal, "bytes"),
                                ("GOMAXPROCS", gc.gomaxprocs, "procs")):
         w.counter(GC_PID, name, t, {unit: v})
 
+
+def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
+    """Write the Chrome trace-event JSON of `model` to the binary stream `out`; returns the event count.
+
+    `window` (start, end) in trace time (ns) keeps what overlaps it, clipped to it."""
+    trace, R = model.trace, model.summary.regions
+    t0 = int(trace.time[0]) if len(trace) else 0
+    last = int(trace.time[-1]) if len(trace) else 0
+    w = _Writer(out, t0, window or (t0, last))
+    other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
+    if window:
+        other["window_ns"] = list(window)
+    out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
+    for pid in (GOROUTINES_PID, GC_PID):
+        w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
+    w0, w1 = w.window
+    regions = np.flatnonzero(R["in_summary"] & (R["goroutine"] >= 0) & (R["start"] <= w1) & (R["end"] >= w0))
+    _goroutine_tracks(w, model, regions)
+    _goroutine_states(w, model)
+    _user_regions(w, model, regions)
+    w.counter(GOROUTINES_PID, "Goroutines", *_goroutine_counts(model))
+    _gc(w, model)
     # The last event carries no trailing comma.
     out.write(b'{"ph":"M","pid":1,"name":"process_name","args":{"name":"Goroutines"}},\n'
               b'{"ph":"M","pid":2,"name":"process_name","args":{"name":"GC"}}\n]}\n')
