@@ -92,6 +92,13 @@ def name_filter(pattern: str | None):
         raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None
 
 
+def default_output(trace_arg: str, suffix: str) -> str:
+    """TRACE.SUFFIX next to the trace; trace.SUFFIX in the working directory for stdin or a URL."""
+    from tracetui.source import is_url
+
+    return f"trace.{suffix}" if trace_arg == "-" or is_url(trace_arg) else f"{trace_arg}.{suffix}"
+
+
 @contextlib.contextmanager
 def output_file(path: str):
     """A binary stream for a command's output file ('-': stdout). A file is written as
