@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, load, output_file
+from tracetui.commands.common import TRACE_HELP, load_model, output_file
 from tracetui.source import is_url
 
 
@@ -34,10 +34,9 @@ class ExportCommand:
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.json)")
 
     def run(self, args) -> int:
-        from tracetui.model import build
         from tracetui.reports.chrome import write_chrome
 
-        model = build(load(args.trace))
+        model = load_model(args.trace)  # a truncated trace is salvaged, as go tool trace's viewer does
         out = args.output or ("trace.json" if args.trace == "-" or is_url(args.trace) else f"{args.trace}.json")
         with output_file(out) as f:
             n = write_chrome(model, f)
