@@ -124,7 +124,9 @@ def test_flight_recorder_goroutines_created_in_region_and_blocked_forever(path):
 
 CLI_RUNS = (["stats"], ["stats", "--format", "json"], ["events"], ["events", "--format", "jsonl"],
             ["regions"], ["regions", "--instances", "--format", "csv"], ["tasks"], ["goroutines"], ["gc"],
-            ["check", "--max", "gc:stw:max=1s", "--max", "region:*:max=10s"], ["pprof", "--kind", "sched"])
+            ["check", "--max", "gc:stw:max=1s", "--max", "region:*:max=10s"], ["pprof", "--kind", "sched"],
+            ["export", "--format", "chrome"])
+WRITES_FILE = {"pprof", "export"}
 
 
 def cut_in_last_generation(tmp_path) -> Path:
@@ -143,12 +145,13 @@ def test_cli_commands_on_flight_recorder_trace(argv, cut, capsys, tmp_path):
     salvage the complete generations with a warning; `events` prints the events before
     the error and fails, as `go tool trace -d=parsed` does."""
     path = cut_in_last_generation(tmp_path) if cut else FLIGHT[-1]
-    if argv[0] == "pprof":
-        argv = [*argv, "-o", str(tmp_path / "out.pb.gz")]
+    written = tmp_path / "out"
+    if argv[0] in WRITES_FILE:
+        argv = [*argv, "-o", str(written)]
     rc = main([*argv, str(path)])
     out, err = capsys.readouterr()
     assert rc == (1 if cut and argv[0] == "events" else 0), err
-    assert (tmp_path / "out.pb.gz").stat().st_size > 0 if argv[0] == "pprof" else out
+    assert written.stat().st_size > 0 if argv[0] in WRITES_FILE else out
     assert "Traceback" not in err and len(err.splitlines()) <= (2 if cut else 1), err
 
 
@@ -164,6 +167,40 @@ def test_pprof_of_cut_flight_recorder_trace_equals_go(kind, tmp_path, capsys):
     assert "warning: lost" in capsys.readouterr().err
     ours, go = raw_samples(out.read_bytes()), raw_samples(go_profile(path, kind))
     assert ours == go and sum(go.values()) > 0
+
+
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "cut"])
+def test_timeline_on_flight_recorder_trace(cut, tmp_path):
+    """The TUI opens the window (salvaged with its banner when cut), draws its GC and
+    goroutine lanes, and survives panning, zooming, details and link-following keys."""
+    import asyncio
+
+    from tracetui.app import TraceApp
+    from tracetui.widgets.screens import ErrorScreen
+
+    path = cut_in_last_generation(tmp_path) if cut else FLIGHT[-1]
+
+    async def drive():
+        app = TraceApp(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(1000):
+                if app.loaded.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            assert app.loaded.is_set() and not isinstance(app.screen, ErrorScreen)
+            assert app.query_one("#banner").display == cut
+            # (an exception in a key's action would end run_test with it)
+            await pilot.press("i", "i", "l", "h", "o", "o", "o", "0", "end", "home", "j", "enter", "escape",
+                              "u", "p", "r", "t", "g", "a", "s", "m", "L", "[")
+            await pilot.pause()
+            while len(app.screen_stack) > 1:
+                await pilot.press("escape")
+            tl = app.timeline
+            text = "\n".join(tl.render_line(y).text for y in range(tl.scrollable_content_region.height))
+            return text, len(app.rows.order)
+
+    text, rows = asyncio.run(drive())
+    assert rows > 10 and "GC " in text and "G1 main.main" in text
 
 
 # --- the issue's oddities across the committed corpus --------------------------------------------
