@@ -359,3 +359,17 @@ def test_statuses_restated_at_a_generation_do_not_split_spans(traces):
     r = region(m, "across")
     assert generation_of(tr, r["start_row"]) == 1 and generation_of(tr, r["end_row"]) == 2
     assert r["in_summary"] and tr.goroutine_ids[r["goroutine"]] == 3
+
+
+def test_regions_ended_by_their_goroutines_end(traces):
+    m = model_of(traces, "regions_on_exit")
+    tr = m.trace
+    held, own, late = region(m, "held"), region(m, "own"), region(m, "late")
+    # Go's summarizer closes a goroutine's open regions at its end (exit or a block forever).
+    assert tr.type[held["end_row"]] == S.EvGoDestroy and held["in_summary"]
+    assert tr.type[own["end_row"]] == S.EvGoBlock and tr.aux[own["end_row"]] == string_of(tr, "forever")
+    assert late["start_row"] == -1 and late["task"] == 4
+    t4 = task(m, 4)  # known only from its regions
+    assert t4["start_row"] == -1 and t4["end_row"] == -1 and t4["name"] == ""
+    b, a = region(m, "b"), region(m, "a")
+    assert b["start_row"] < a["start_row"] < a["end_row"] < b["end_row"]
