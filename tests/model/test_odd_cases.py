@@ -233,6 +233,7 @@ def test_goroutines_created_inside_region(traces):
     m = model_of(traces, "regions_unmatched")
     tr = m.trace
     R = m.summary.regions
+    assert tr.strings[0] == ""
     unnamed = np.flatnonzero(R["name"] == 0)
     creates = rows_of(tr, S.EvGoCreate)
     assert sorted(tr.goroutine_ids[R["goroutine"][unnamed]].tolist()) == [2, 3]

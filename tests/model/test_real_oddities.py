@@ -207,6 +207,7 @@ def test_timeline_on_flight_recorder_trace(cut, tmp_path):
 
 def oddities(m) -> set[str]:
     tr, R, T, L = m.trace, m.summary.regions, m.summary.tasks, m.lanes
+    assert tr.strings[0] == ""  # name index 0: no name
     found = set()
     if (R["start_row"] == -1).any() or (m.gc.stw["begin_row"] == -1).any():
         found.add("range ends without a begin")
