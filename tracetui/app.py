@@ -84,16 +84,19 @@ class TraceApp(App):
         self.loaded = threading.Event()
 
     # -- loading -------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         try:
             size = self.path.stat().st_size
         except OSError:
             size = 0
-        self.push_screen(LoadingScreen(self.sub_title, size))
+        self._loading = LoadingScreen(self.sub_title, size)
+        await self.push_screen(self._loading)
         threading.Thread(target=self._load, name="tracetui-load", daemon=True).start()
 
     def _call(self, fn, *args) -> None:
         """Run fn on the UI thread; the app may already be gone (quit while loading)."""
+        if not self.is_running:
+            return
         try:
             self.call_from_thread(fn, *args)
         except Exception:  # noqa: BLE001 - no app, no one to tell
@@ -106,10 +109,10 @@ class TraceApp(App):
             now = time.monotonic()
             if now - last[0] >= 0.05:
                 last[0] = now
-                self._call(self.screen.progress, done, total, gens)
+                self._call(self._loading.progress, done, total, gens)
 
         def stage(text):
-            self._call(self.screen.stage, text)
+            self._call(self._loading.stage, text)
 
         try:
             model, rows, report = load_model(self.path, progress, stage)
@@ -151,8 +154,8 @@ class TraceApp(App):
                      id="filter")
         filt.display = False
         legend = "  ".join(f"[on {c}]  [/] {escape(n)}" for c, n in legend_items())
-        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt,
-                Static(id="status"), Static(legend + "  ░ mixed", id="legend"), Footer()]
+        self.status = Static(id="status")
+        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status, Static(legend + "  ░ mixed", id="legend"), Footer()]
 
     def compose(self) -> ComposeResult:
         return []
@@ -161,7 +164,7 @@ class TraceApp(App):
     def on_timeline_changed(self, _msg: Timeline.Changed | None) -> None:
         if self.rows is None:
             return
-        self.query_one("#status", Static).update(self.status_text())
+        self.status.update(self.status_text())
 
     def status_text(self) -> str:
         tl, rows = self.timeline, self.rows

@@ -278,3 +278,38 @@ def test_truncated_trace_loads_with_banner(tmp_path):
         assert app.rows.t_last == int(trace.time[-1])
 
     run(cut, script)
+
+
+def test_loading_shows_progress_and_ctrl_c_quits(monkeypatch):
+    """While the loader thread is busy the UI keeps running: progress arrives, ctrl+c quits."""
+    import threading
+
+    from tracetui import app as app_module
+    from tracetui.widgets.screens import LoadingScreen
+
+    release = threading.Event()
+
+    def slow_load(source, progress=None, stage=None):
+        progress(1_000_000, 4_000_000, 3)
+        release.wait(30)
+        raise TraceError("never reached")
+
+    monkeypatch.setattr(app_module, "load_model", slow_load)
+
+    async def main():
+        app = TraceApp(ANNOTATIONS)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(300):
+                await pilot.pause(0.01)
+                if "decoded 1.0 MB of 4.0 MB, 3 generations" in str(
+                        app.screen.query_one("#loading-status").render()):
+                    break
+            assert isinstance(app.screen, LoadingScreen)
+            assert app.screen.query_one("ProgressBar").percentage == 0.25
+            assert app.return_code is None
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.return_code == 0 and not app.is_running  # quit, with the loader still busy
+        release.set()
+
+    asyncio.run(main())

@@ -183,8 +183,12 @@ class Timeline(ScrollView, can_focus=True):
                            self.cursor if cursor is None else cursor, goroutine))
 
     def _restore(self, v: View) -> None:
-        if v.goroutine is not None and self.rows.row_of(v.goroutine) is not None:
-            self.select_row(self.rows.row_of(v.goroutine))
+        row = self.rows.row_of(v.goroutine) if v.goroutine is not None else None
+        if row is not None:
+            top = int(self.scroll_offset.y)
+            if not top <= row < top + self.page - 2:  # off screen: bring it to the upper third
+                self.scroll_to(y=max(row - self.page // 3, 0), animate=False)
+            self.select_row(row)
         self.set_view(v.t0, v.t1, v.cursor)
 
     def action_back(self) -> None:
