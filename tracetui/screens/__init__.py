@@ -1,0 +1,17 @@
+"""tracetui.screens: the TUI's analysis screens (regions, tasks, goroutines, GC,
+logs, selection statistics), each linked to the timeline by `ShowOnTimeline`.
+
+    class App(AnalysisHost, textual.app.App):
+        BINDINGS = [..., *AnalysisHost.ANALYSIS_BINDINGS]
+        def on_show_on_timeline(self, message): self.back_to_timeline(); ...
+
+See `base.py` for the protocol; one module per screen.
+"""
+from __future__ import annotations
+
+from tracetui.screens.base import TABS, AnalysisHost, AnalysisScreen, ShowOnTimeline
+from tracetui.screens.regions import RegionsScreen
+
+SCREENS = {"regions": RegionsScreen}
+
+__all__ = ["SCREENS", "TABS", "AnalysisHost", "AnalysisScreen", "ShowOnTimeline"]
