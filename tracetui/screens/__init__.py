@@ -10,8 +10,10 @@ See `base.py` for the protocol; one module per screen.
 from __future__ import annotations
 
 from tracetui.screens.base import TABS, AnalysisHost, AnalysisScreen, ShowOnTimeline
+from tracetui.screens.goroutines import GoroutinesScreen
 from tracetui.screens.regions import RegionsScreen
+from tracetui.screens.tasks import TasksScreen
 
-SCREENS = {"regions": RegionsScreen}
+SCREENS = {"regions": RegionsScreen, "tasks": TasksScreen, "goroutines": GoroutinesScreen}
 
 __all__ = ["SCREENS", "TABS", "AnalysisHost", "AnalysisScreen", "ShowOnTimeline"]

@@ -179,3 +179,17 @@ class AnalysisHost:
         """Pop every analysis screen (call first in on_show_on_timeline)."""
         while isinstance(self.screen, AnalysisScreen):
             self.pop_screen()
+
+
+def columns_of(rows: list[dict], cols) -> dict:
+    """Report rows (dicts) as table columns: text columns as lists, the rest as numpy arrays."""
+    import numpy as np
+
+    return {c.key: [r[c.key] for r in rows] if c.kind == "text" else np.array([r[c.key] for r in rows])
+            for c in cols}
+
+
+def point_window(screen: AnalysisScreen, t: int) -> tuple[int, int]:
+    """A window around time `t` for a jump to a point: 1% of the trace, at least 10µs."""
+    half = max((screen.end - screen.origin) // 200, 5_000)
+    return t - half, t + half

@@ -15,21 +15,19 @@ from textual.widgets import Static
 
 from tracetui.reports.durations import log_histogram
 from tracetui.reports.regions import BREAKDOWN, region_groups, region_instances
-from tracetui.screens.base import AnalysisScreen, compile_filter
+from tracetui.screens.base import AnalysisScreen, columns_of, compile_filter
 from tracetui.widgets.arraytable import ArrayTable, Col
 from tracetui.widgets.chart import Histogram
 
 STATS_SHOWN = ("total", "min", "mean", "p50", "p90", "p99", "max")
 
 
-def group_columns(rows: list[dict]) -> tuple[list[Col], dict]:
+def group_columns() -> list[Col]:
     drop = {"min": 4, "mean": 5, "p90": 3}
     cols = [Col("name", "region"), Col("count", "count", "int"), Col("incomplete", "inc", "int", drop=6),
             *(Col(f"{s}_ns", s, "ns", drop=drop.get(s, 0)) for s in STATS_SHOWN),
             *(Col(f"{b}_share", b[:7], "pct", drop=2) for b in BREAKDOWN)]
-    data = {c.key: [r[c.key] for r in rows] if c.kind == "text" else np.array([r[c.key] for r in rows])
-            for c in cols}
-    return cols, data
+    return cols
 
 
 class RegionsScreen(AnalysisScreen):
@@ -53,8 +51,8 @@ class RegionsScreen(AnalysisScreen):
         self.group_names = [tr.strings[int(n)] for n in self.names.tolist()]
 
     def body(self) -> ComposeResult:
-        cols, data = group_columns(self.rows)
-        yield ArrayTable(cols, data, sort="total_ns", id="types")
+        cols = group_columns()
+        yield ArrayTable(cols, columns_of(self.rows, cols), sort="total_ns", id="types")
         yield Histogram(id="histogram")
         icols = [Col("goroutine", "goroutine", "int"), Col("task", "task", "int"),
                  Col("start", "start", "time"), Col("duration", "duration", "ns"),

@@ -20,7 +20,7 @@ click on the cursor row selects it. Moving the cursor posts `Highlighted`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from rich.segment import Segment
@@ -36,7 +36,7 @@ from textual.strip import Strip
 
 from tracetui.reports.output import human_bytes, human_ns
 
-TEXT_MIN = 12
+TEXT_MIN = 16
 NUMERIC_WIDTH = {"ns": 7, "time": 9, "pct": 6, "bytes": 9, "float": 8}
 HEADER = Style(bold=True, color="#e6edf3", bgcolor="#30363d")
 SORTED_HEADER = Style(bold=True, color="#101418", bgcolor="#58a6ff")
@@ -53,6 +53,7 @@ class Col:
     labels: Sequence[str] | None = None    # text column: cell = labels[value]
     width: int | None = None               # fixed width (default: from the kind and the data)
     drop: int = 0                          # on a narrow screen, the highest `drop` goes first (0: never)
+    draw: Callable[[int, int], list[Segment]] | None = None   # kind "draw": (data index, width) -> segments
 
 
 def fmt(value, col: Col, origin: int = 0) -> str:
@@ -86,6 +87,8 @@ def sort_key(values, col: Col) -> np.ndarray:
         rank = np.empty(len(uniq), np.int64)
         rank[np.argsort(np.array(text, dtype=object), kind="stable")] = np.arange(len(uniq))
         return rank[inv.reshape(-1)]
+    if col.kind == "draw":
+        return np.asarray(values)
     if col.kind == "text":
         uniq, inv = np.unique(np.asarray([str(x) for x in values], dtype=object), return_inverse=True)
         return inv.reshape(-1)
@@ -221,6 +224,8 @@ class ArrayTable(ScrollView, can_focus=True):
                 w = len(f"{big:,}") + (1 if len(v) and int(v.min()) < 0 else 0)
             elif c.kind == "bool":
                 w = 3
+            elif c.kind == "draw":
+                w = 20
             else:
                 w = 0   # text: shares the room left
             widths.append(max(w, len(c.title) + 1))
@@ -240,8 +245,8 @@ class ArrayTable(ScrollView, can_focus=True):
             if not widths[i] or self.columns[i].drop == 0:
                 break
             widths[i] = 0
-        shown = [w for w in widths if w]
-        room = width - sum(shown) - max(len(shown) - 1, 0)
+        shown = [i for i, w in enumerate(widths) if w]
+        room = width - sum(widths[i] for i in shown if i not in texts) - max(len(shown) - 1, 0)
         if texts:
             each = max(room // len(texts), 0)
             for i in texts:
@@ -251,7 +256,7 @@ class ArrayTable(ScrollView, can_focus=True):
     # -- rendering ----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if y == 0:
             return self._header(width)
         pos = int(self.scroll_offset.y) + y - 1
@@ -261,21 +266,23 @@ class ArrayTable(ScrollView, can_focus=True):
         key = (pos, is_cursor, width, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            i = int(self.order[pos])
-            cells = [fmt(self.data[c.key][i], c, self.origin) for c in self.columns]
             style = (CURSOR if self.has_focus else CURSOR_BLURRED) if is_cursor else ROW
-            strip = self._cache[key] = Strip([Segment(self._line(cells, width), style)], width)
+            strip = self._cache[key] = self._line(int(self.order[pos]), width, style)
         return strip
 
-    def _line(self, cells: list[str], width: int) -> str:
-        out = []
-        for c, w, text in zip(self.columns, self._layout(width), cells):
+    def _line(self, i: int, width: int, style: Style) -> Strip:
+        segs = []
+        for c, w in zip(self.columns, self._layout(width)):
             if not w:
                 continue
+            if c.kind == "draw":
+                segs += [*c.draw(i, w), Segment(" ", style)]
+                continue
+            text = fmt(self.data[c.key][i], c, self.origin)
             if len(text) > w:
-                text = text[:max(w - 1, 0)] + "…" if w else ""
-            out.append(text.ljust(w) if c.kind == "text" else text.rjust(w))
-        return " ".join(out)[:width].ljust(width)
+                text = text[:max(w - 1, 0)] + "…"
+            segs.append(Segment((text.ljust(w) if c.kind == "text" else text.rjust(w)) + " ", style))
+        return Strip(segs).crop(0, width).extend_cell_length(width, style)
 
     def _header(self, width: int) -> Strip:
         segs = []
@@ -285,7 +292,7 @@ class ArrayTable(ScrollView, can_focus=True):
             title = c.title
             if c.key == self.sort_column:
                 title = title + ("↓" if self.descending else "↑")
-            title = title[:w].ljust(w) if c.kind == "text" else title[-w:].rjust(w)
+            title = title[:w].ljust(w) if c.kind in ("text", "draw") else title[-w:].rjust(w)
             segs += [Segment(title, SORTED_HEADER if c.key == self.sort_column else HEADER), Segment(" ", HEADER)]
         strip = Strip(segs[:-1])
         return strip.extend_cell_length(width, HEADER).crop(0, width)
@@ -346,7 +353,7 @@ class ArrayTable(ScrollView, can_focus=True):
         self.focus()
         if event.y == 0:
             x = 0
-            for c, w in zip(self.columns, self._layout(self.size.width)):
+            for c, w in zip(self.columns, self._layout(self.scrollable_content_region.width)):
                 if not w:
                     continue
                 if x <= event.x < x + w + 1:
