@@ -10,10 +10,14 @@ See `base.py` for the protocol; one module per screen.
 from __future__ import annotations
 
 from tracetui.screens.base import TABS, AnalysisHost, AnalysisScreen, ShowOnTimeline
+from tracetui.screens.gc import GCScreen
 from tracetui.screens.goroutines import GoroutinesScreen
+from tracetui.screens.logs import LogsScreen
 from tracetui.screens.regions import RegionsScreen
+from tracetui.screens.selection import SelectionScreen
 from tracetui.screens.tasks import TasksScreen
 
-SCREENS = {"regions": RegionsScreen, "tasks": TasksScreen, "goroutines": GoroutinesScreen}
+SCREENS = {"regions": RegionsScreen, "tasks": TasksScreen, "goroutines": GoroutinesScreen, "gc": GCScreen, "logs": LogsScreen,
+           "selection": SelectionScreen}
 
 __all__ = ["SCREENS", "TABS", "AnalysisHost", "AnalysisScreen", "ShowOnTimeline"]

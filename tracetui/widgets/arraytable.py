@@ -142,7 +142,7 @@ class ArrayTable(ScrollView, can_focus=True):
         self.descending = descending
         self._mask: np.ndarray | None = None
         self._sorted = np.zeros(0, np.int64)
-        self._widths: list[int] = []
+        self._natural: list[int] = []
         if columns is not None:
             self.set_data(columns, data or {}, sort=sort, descending=descending)
 

@@ -133,7 +133,7 @@ class StepChart(Widget):
         rows = max(height - 2, 1)
         if y == 0:
             legend = Text(self.title + "  ", style=AXIS)
-            for s in self.series:
+            for s in (s for s in self.series if s.name):
                 legend.append("■ ", Style(color=s.color, bgcolor=BG))
                 legend.append(s.name + "  ", AXIS)
             legend.truncate(width, pad=True)
