@@ -16,6 +16,7 @@ class HostApp(AnalysisHost, App):
         self.model = model
         self.start = start
         self.jumps: list[ShowOnTimeline] = []
+        self.selection = None     # what timeline_selection() answers
 
     def compose(self) -> ComposeResult:
         yield Static("timeline", id="timeline")
@@ -23,6 +24,9 @@ class HostApp(AnalysisHost, App):
     def on_mount(self) -> None:
         if self.start:
             self.action_analysis(self.start)
+
+    def timeline_selection(self):
+        return self.selection
 
     def on_show_on_timeline(self, message: ShowOnTimeline) -> None:
         self.back_to_timeline()

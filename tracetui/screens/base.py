@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 # name -> (key, tab title); the classes are registered by tracetui.screens.
-TABS = {"regions": ("R", "Regions"), "tasks": ("T", "Tasks"), "goroutines": ("G", "Goroutines"),
-        "gc": ("C", "GC"), "logs": ("L", "Logs"), "selection": ("S", "Selection")}
+# Digits: the timeline's letters (h/l/H/L, i/o, j/k, m, g, t, r...) stay the timeline's.
+TABS = {"regions": ("1", "Regions"), "tasks": ("2", "Tasks"), "goroutines": ("3", "Goroutines"),
+        "gc": ("4", "GC"), "logs": ("5", "Logs"), "selection": ("6", "Selection")}
 
 SCREEN_BINDINGS = [Binding(key, f"app.analysis('{name}')", title, show=False) for name, (key, title) in TABS.items()]
 
@@ -143,13 +144,13 @@ def compile_filter(text: str):
 
 
 class AnalysisHost:
-    """Mixin for the App: `analysis(name)` shows an analysis screen (key: TABS), and
-    `show_selection(goroutines, t0, t1)` opens the selection statistics of a range.
+    """Mixin for the App: the action `analysis(name)` shows an analysis screen (keys: TABS).
 
     The App sets `self.model` before the first switch, adds `ANALYSIS_BINDINGS` to its
-    BINDINGS and handles `ShowOnTimeline` (`on_show_on_timeline`)."""
+    BINDINGS, handles `ShowOnTimeline` (`on_show_on_timeline`, calling
+    `back_to_timeline()` first) and may override `timeline_selection()`."""
 
-    ANALYSIS_BINDINGS = [Binding(key, f"analysis('{name}')", title) for name, (key, title) in TABS.items()]
+    ANALYSIS_BINDINGS = [Binding(key, f"analysis('{name}')", title, show=False) for name, (key, title) in TABS.items()]
 
     def analysis_screen(self, name: str):
         from tracetui.screens import SCREENS
@@ -161,6 +162,10 @@ class AnalysisHost:
     def action_analysis(self, name: str) -> None:
         if getattr(self, "model", None) is None:
             return
+        if name == "selection" and not isinstance(self.screen, AnalysisScreen):
+            selection = self.timeline_selection()
+            if selection is not None:
+                self.analysis_screen(name).select(*selection)
         screen = self.analysis_screen(name)
         if self.screen is screen:
             return
@@ -169,11 +174,10 @@ class AnalysisHost:
         else:
             self.push_screen(screen)
 
-    def show_selection(self, goroutines, t0: int, t1: int) -> None:
-        """Selection statistics of [t0, t1] for `goroutines` (dense indices)."""
-        screen = self.analysis_screen("selection")
-        screen.select(goroutines, t0, t1)
-        self.action_analysis("selection")
+    def timeline_selection(self):
+        """(goroutines, t0, t1) the timeline has selected (mark to cursor, lanes in view), or
+        None: the selection screen then keeps what it showed (at first, the whole trace)."""
+        return None
 
     def back_to_timeline(self) -> None:
         """Pop every analysis screen (call first in on_show_on_timeline)."""

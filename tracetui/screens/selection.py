@@ -63,8 +63,7 @@ class SelectionScreen(AnalysisScreen):
 
     def __init__(self, model) -> None:
         super().__init__(model)
-        live = np.flatnonzero(model.summary.goroutines["live"])
-        self.select(live, self.origin, self.end)
+        self.goroutines = None
 
     def select(self, goroutines, t0: int, t1: int) -> None:
         """Show the statistics of [t0, t1] (ns, trace clock) for `goroutines` (dense indices)."""
@@ -80,6 +79,8 @@ class SelectionScreen(AnalysisScreen):
         yield ArrayTable(id="per-goroutine")
 
     def on_mount(self) -> None:
+        if self.goroutines is None:
+            self.select(np.flatnonzero(self.model.summary.goroutines["live"]), self.origin, self.end)
         self.fill()
         self.query_one("#per-goroutine", ArrayTable).focus()
 
