@@ -189,14 +189,15 @@ class ArrayTable(ScrollView, can_focus=True):
             order = order[self._mask[order]]
         self.order = order
         self._cache.clear()
-        self.virtual_size = Size(0, len(order) + 1)
         pos = 0
         if keep is not None and len(order):
             hit = np.flatnonzero(order == keep)
             pos = int(hit[0]) if len(hit) else 0
+        if not self.is_mounted:     # not on screen yet: no scrolling, no messages
+            self.set_reactive(ArrayTable.cursor, pos)
+            return
+        self.virtual_size = Size(0, len(order) + 1)
         self.cursor = pos
-        self._scroll_to_cursor()
-        self.refresh()
 
     @property
     def current(self) -> int | None:
@@ -296,6 +297,9 @@ class ArrayTable(ScrollView, can_focus=True):
             segs += [Segment(title, SORTED_HEADER if c.key == self.sort_column else HEADER), Segment(" ", HEADER)]
         strip = Strip(segs[:-1])
         return strip.extend_cell_length(width, HEADER).crop(0, width)
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(0, len(self.order) + 1)
 
     def on_resize(self) -> None:
         self._cache.clear()
