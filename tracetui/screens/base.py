@@ -61,10 +61,10 @@ class Tabs(Static):
             parts.append(f"[b #101418 on #58a6ff]{text}[/]" if name == self.current else text)
         return "".join(parts) + "  [dim]Esc back[/]"
 
-    def on_click(self, event) -> None:
+    async def on_click(self, event) -> None:
         for a, b, name in self._spans:
             if a <= event.x < b:
-                self.app.run_action(f"analysis('{name}')")
+                await self.app.run_action(f"analysis('{name}')")
 
 
 class AnalysisScreen(Screen):
@@ -181,7 +181,9 @@ class AnalysisHost:
 
     def back_to_timeline(self) -> None:
         """Pop every analysis screen (call first in on_show_on_timeline)."""
-        while isinstance(self.screen, AnalysisScreen):
+        for screen in reversed(self.screen_stack):   # pop_screen completes later: count first
+            if not isinstance(screen, AnalysisScreen):
+                break
             self.pop_screen()
 
 

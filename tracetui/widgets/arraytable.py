@@ -343,7 +343,8 @@ class ArrayTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.current))
 
     def action_sort_next(self, step: int) -> None:
-        keys = [c.key for c in self.columns]
+        """Sort by the next (step 1) or previous (-1) column shown."""
+        keys = [c.key for c, w in zip(self.columns, self._layout(self.scrollable_content_region.width)) if w]
         if not keys:
             return
         i = keys.index(self.sort_column) if self.sort_column in keys else -step
