@@ -1,6 +1,8 @@
 """The `tracetui` command line: `tracetui TRACE` and its sibling commands.
 
-The commands live in `tracetui.commands`, one module each. `main(argv)` turns a TraceError (or a missing file) into one
+The commands live in `tracetui.commands`, one module each. With no command,
+`tracetui TRACE` (and `--demo`) opens the TUI when stdin and stdout are a terminal
+and runs `stats` otherwise. `main(argv)` turns a TraceError (or a missing file) into one
 line on stderr and exit code 1, a usage error into exit code 2. Never a traceback.
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sys
 
 from tracetui.commands import COMMANDS
 from tracetui.commands.common import DEMO_TRACE, UsageError, quiet_broken_pipe
+from tracetui.commands.tui import interactive
 from tracetui.format import TraceError
 
 __all__ = ["DEMO_TRACE", "main"]
@@ -19,8 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tracetui",
         description="Go execution traces (Go 1.22+) in the terminal.",
-        epilog="Run `tracetui COMMAND --help` for a command's options. `tracetui TRACE` alone summarizes "
-               "the trace (the TUI is not built yet); `tracetui --demo` uses the trace shipped in the package.",
+        epilog="Run `tracetui COMMAND --help` for a command's options. `tracetui TRACE` opens the timeline "
+               "(`tui`) in a terminal and prints `stats` when output goes to a pipe or file; "
+               "`tracetui --demo` does the same with the trace shipped in the package.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--demo", action="store_true", help="open the demo trace shipped in the package")
@@ -37,11 +41,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}
-    # `tracetui TRACE` (no command) and `tracetui --demo`: the default view.
-    if argv and argv[0] not in names and not argv[0].startswith("-"):
-        argv = ["stats", *argv]
+    # `tracetui TRACE` (no command; TRACE may be '-') and `tracetui --demo`: the timeline
+    # in a terminal, else stats.
+    default = "tui" if interactive() else "stats"
+    if argv and argv[0] not in names and (argv[0] == "-" or not argv[0].startswith("-")):
+        argv = [default, *argv]
     elif argv[:1] == ["--demo"]:
-        argv = ["stats", str(DEMO_TRACE), *argv[1:]]
+        argv = [default, str(DEMO_TRACE), *argv[1:]]
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -29,6 +29,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 GUNZIP_RATIO = 32                 # Go traces compress 3-8x; gzip's own worst case is ~1000x
 GUNZIP_FLOOR = 256 << 20          # small files may still decompress to this much
 MAX_CAPTURE = 4 << 30             # bytes accepted from one live capture
+CAPTURE_GRACE = 15.0              # seconds a capture may go quiet beyond its ?seconds=N
 _CHUNK = 1 << 20
 
 
@@ -40,8 +41,8 @@ def display_name(arg: str) -> str:
     return "stdin" if arg == "-" else arg
 
 
-def trace_source(arg: str, save: str | None = None):
-    """A path or bytes for `tracetui.format.read`; `save` writes captured bytes to a file too."""
+def trace_source(arg: str):
+    """A path or bytes for `tracetui.format.read`."""
     if is_url(arg):
         data = capture(arg)
     elif arg == "-":
@@ -52,8 +53,6 @@ def trace_source(arg: str, save: str | None = None):
             data = Path(arg).read_bytes()
     if data is not None and data[:2] == GZIP_MAGIC:
         data = gunzip_trace(data, display_name(arg))
-    if save is not None:
-        Path(save).write_bytes(data if data is not None else Path(arg).read_bytes())
     return arg if data is None else data
 
 
@@ -130,14 +129,15 @@ def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytes:
 
     err = sys.stderr if err is None else err
     seconds = _seconds_of(url)
-    timeout = seconds + 15  # per socket operation: the runtime flushes at least every generation (~1s)
+    timeout = seconds + CAPTURE_GRACE  # per socket operation: the runtime flushes every generation (~1s)
     t0 = time.monotonic()
     out = bytearray()
     live = hasattr(err, "isatty") and err.isatty()
+    back = "\r" if live else ""  # a terminal shows one line, updated in place
     last_report = 0.0
 
     def report(end: str) -> None:
-        print(f"\rtracetui: capturing {url}: {len(out) / 1e6:.1f} MB, "
+        print(f"{back}tracetui: capturing {url}: {len(out) / 1e6:.1f} MB, "
               f"{time.monotonic() - t0:.1f}s/{seconds:g}s", end=end, file=err, flush=True)
 
     try:

@@ -70,9 +70,57 @@ def test_usage_error_exit_2(capsys):
     assert "usage" in capsys.readouterr().err
 
 
-def test_demo_trace_ships_in_package():
+def test_demo_trace_ships_in_package(capsys):
+    """Without a terminal (as here, under pytest) `--demo` prints the demo trace's stats."""
     assert DEMO_TRACE.is_file() and DEMO_TRACE.stat().st_size < 2_000_000
     assert main(["--demo"]) == 0
+    assert "go 1.26" in capsys.readouterr().out
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Pretend stdin and stdout are a terminal; record the TUI launches instead of running them."""
+    from tracetui import cli
+    from tracetui.app import TraceApp
+    from tracetui.commands import tui
+
+    monkeypatch.setattr(cli, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "interactive", lambda: True)
+    opened = []
+    monkeypatch.setattr(TraceApp, "run", lambda self: opened.append(self.path))
+    return opened
+
+
+@pytest.mark.parametrize("argv", [[str(TRACE)], ["tui", str(TRACE)], ["--demo"]])
+def test_default_opens_the_tui_in_a_terminal(argv, terminal, capsys):
+    assert main(argv) == 0
+    assert terminal == [DEMO_TRACE if argv == ["--demo"] else TRACE]
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such file"), (b"", "empty file: not a Go execution trace"),
+    (b"hello, these are my notes\n", "not a Go execution trace"),
+])
+def test_tui_on_a_file_that_is_no_trace_one_line_exit_1(content, message, terminal, tmp_path, capsys):
+    path = tmp_path / "x.trace"
+    if content is not None:
+        path.write_bytes(content)
+    assert main([str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert terminal == []
+
+
+def test_tui_needs_a_terminal(capsys):
+    assert main(["tui", str(TRACE)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs a terminal" in err
+
+
+def test_tui_does_not_read_stdin(terminal, capsys):
+    assert main(["tui", "-"]) == 2
+    assert "stats -" in capsys.readouterr().err
 
 
 def test_python_dash_m():

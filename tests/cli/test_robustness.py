@@ -1,12 +1,14 @@
 """The command line on bad input: broken traces, files that are not traces, files
 that cannot be read. One line on stderr, the right exit code, never a traceback.
 
-- `stats` (and the default `tracetui TRACE`) summarizes a broken trace as far as it
-  can be read, with a one-line warning like go tool trace's, exit 0; `--strict` makes
+- `stats` (and `tracetui TRACE` when stdin or stdout is not a terminal, as under
+  pytest) summarizes a broken trace as far as it can be read, with a one-line warning like go tool trace's, exit 0; `--strict` makes
   it exit 1.
 - `events` prints the events before the error and then the error, exit 1 (as
   `go tool trace -d=parsed` does).
 - Input that is not a trace at all: one line saying what it is, exit 1.
+
+The TUI's answers to the same input are in tests/cli/test_cli.py and tests/tui.
 """
 from __future__ import annotations
 

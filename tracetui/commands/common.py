@@ -6,6 +6,7 @@ description). `tracetui.commands.COMMANDS` lists them in the order `--help` show
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -77,3 +78,24 @@ def add_report_options(p) -> None:
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
+
+
+@contextlib.contextmanager
+def output_file(path: str):
+    """A binary stream for a command's output file ('-': stdout). A file is written as
+    PATH.partial and renamed when complete, so an error leaves no half-written output."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        os.replace(partial, path)
+    except OSError as e:
+        e.filename = path
+        raise
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)

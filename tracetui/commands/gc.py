@@ -12,9 +12,11 @@ class GCCommand:
     Sections: a summary (cycles, time in the concurrent mark phase, STW pauses
     and mark assists in total); STW pauses per kind (count, total, p50, p99,
     max, ...); the heap in use and heap goal (min, max, at the end); and the
-    minimum mutator utilization (MMU) for 1ms, 10ms, 100ms and 1s windows, as
-    `go tool trace`'s MMU page computes it by default (STW, background workers
-    and mark assists count as GC; sweeps do not). --cycles adds one row per cycle.
+    minimum mutator utilization (MMU) for 1ms, 10ms, 100ms and 1s windows, with
+    the defaults of `go tool trace`'s MMU page (STW, background workers and mark
+    assists count as GC; sweeps do not). Go's own numbers double count GC
+    workers and sink towards 0 on long traces; --mmu-as-go shows them anyway.
+    --cycles adds one row per cycle.
 
     examples:
       tracetui gc trace.out
@@ -28,6 +30,8 @@ class GCCommand:
         add_report_options(p)
         p.add_argument("--mmu", metavar="WINDOWS", default="1ms,10ms,100ms,1s",
                        help="comma-separated MMU windows (ns, us, ms, s; default: 1ms,10ms,100ms,1s)")
+        p.add_argument("--mmu-as-go", action="store_true",
+                       help="Go's MMU numbers exactly, with its double count of GC workers")
         p.add_argument("--cycles", action="store_true", help="add one row per GC cycle")
 
     def run(self, args) -> int:
@@ -58,7 +62,7 @@ class GCCommand:
                               Column("min_bytes", "min", "bytes"), Column("max_bytes", "max", "bytes"),
                               Column("end_bytes", "at end", "bytes")], gc.heap_series(model), title="Heap")
         mmu = Table("mmu", [Column("window_ns", "window", "ns"), Column("mmu", "MMU", "pct")],
-                    gc.mmu_rows(model, windows), title="Minimum mutator utilization")
+                    gc.mmu_rows(model, windows, args.mmu_as_go), title="Minimum mutator utilization")
         tables = [summary, stw, heap, mmu]
         if args.cycles:
             tables.append(Table("cycles", [Column("seq", "cycle", "int"), Column("start_ns", "start", "ns"),

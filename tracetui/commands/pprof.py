@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, UsageError, load
+from tracetui.commands.common import TRACE_HELP, load_model, output_file
 
 
 def default_output(trace_arg: str, kind: str) -> str:
@@ -14,20 +14,6 @@ def default_output(trace_arg: str, kind: str) -> str:
     if trace_arg == "-" or is_url(trace_arg):
         return f"trace.{kind}.pb.gz"
     return f"{trace_arg}.{kind}.pb.gz"
-
-
-def write_output(data: bytes, out: str, what: str) -> None:
-    """Write bytes to a file ('-': stdout) and say where on stderr."""
-    if out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        with open(out, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise UsageError(f"cannot write {out}: {e.strerror or e}") from None
-    print(f"tracetui: wrote {what} to {out}", file=sys.stderr)
 
 
 class PprofCommand:
@@ -60,10 +46,13 @@ class PprofCommand:
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.KIND.pb.gz)")
 
     def run(self, args) -> int:
-        from tracetui.model import build
         from tracetui.reports.pprof import pprof_profile
 
-        data = pprof_profile(build(load(args.trace)), args.kind)
+        # A truncated trace is salvaged, as go tool trace -pprof does.
+        data = pprof_profile(load_model(args.trace), args.kind)
         out = args.output or default_output(args.trace, args.kind)
-        write_output(data, out, f"the {args.kind} profile")
+        with output_file(out) as f:
+            f.write(data)
+        if out != "-":
+            print(f"tracetui: wrote the {args.kind} profile to {out}", file=sys.stderr)
         return 0

@@ -8,7 +8,9 @@ over time and the minimum mutator utilization, from `model.gc` and `model.mmu`.
   together as kind "(all)": count and the duration statistics;
 - `heap_series`: heap in use (/memory/classes/heap/objects:bytes) and the heap goal:
   min, max and last value;
-- `mmu_rows`: MMU per window (default 1ms, 10ms, 100ms, 1s), as `go tool trace`'s MMU page;
+- `mmu_rows`: MMU per window (default 1ms, 10ms, 100ms, 1s) with the inputs of
+  `go tool trace`'s MMU page (its numbers with as_go; see tracetui.model.mmu for why
+  they differ);
 - `cycle_rows`: one row per GC cycle.
 """
 from __future__ import annotations
@@ -72,9 +74,10 @@ def heap_series(model) -> list[dict]:
     return rows
 
 
-def mmu_rows(model, windows=MMU_WINDOWS_NS) -> list[dict]:
-    times, utils = mutator_utilization(model.trace)
-    return [{"window_ns": int(w), "mmu": float(m)} for w, m in zip(windows, mmu(times, utils, windows))]
+def mmu_rows(model, windows=MMU_WINDOWS_NS, as_go: bool = False) -> list[dict]:
+    """MMU per window; as_go: Go's numbers, bugs included (see tracetui.model.mmu)."""
+    times, utils = mutator_utilization(model.trace, as_go=as_go)
+    return [{"window_ns": int(w), "mmu": float(m)} for w, m in zip(windows, mmu(times, utils, windows, as_go=as_go))]
 
 
 def cycle_rows(model) -> list[dict]:

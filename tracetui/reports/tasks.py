@@ -45,38 +45,42 @@ def task_groups(model) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"])
 
 
-def task_logs(model, ti: int) -> list[dict]:
-    """The logs of task index `ti`: time_ns (from the trace's first event), goroutine, category, message."""
+def _logs(model) -> list[dict]:
+    """Every task log in log_rows order: time_ns (from the trace's first event),
+    goroutine, category, message."""
     tr, T = model.trace, model.summary.tasks
-    rows = np.asarray(T["log_rows"][T["log_offsets"][ti]:T["log_offsets"][ti + 1]])
+    rows = np.asarray(T["log_rows"], np.int64)
     t0 = int(tr.time[0]) if len(tr) else 0
-    messages = tr.arg2_of(rows).tolist() if len(rows) else []
-    return [{"time_ns": int(tr.time[r]) - t0, "goroutine": int(tr.goroutine_ids[tr.g[r]]) if tr.g[r] >= 0 else -1,
-             "category": tr.strings[int(tr.aux[r])], "message": tr.strings[m]}
-            for r, m in zip(rows.tolist(), messages)]
+    g = tr.g[rows].astype(np.int64)
+    gid = np.where(g >= 0, tr.goroutine_ids[np.maximum(g, 0)], -1).tolist()
+    s = tr.strings
+    return [{"time_ns": t - t0, "goroutine": gi, "category": s[c], "message": s[m]}
+            for t, gi, c, m in zip(tr.time[rows].tolist(), gid, tr.aux[rows].tolist(), tr.arg2_of(rows).tolist())]
 
 
 def task_rows(model, with_logs: bool = True) -> list[dict]:
-    """One row per task, in trace order of their begin: id, name, parent (id, 0 = none),
+    """One row per task, in order of their start: id, name, parent (id, 0 = none),
     start_ns (from the trace's first event), duration_ns, complete, goroutines,
-    regions, logs (count) and, with_logs, log_list (task_logs)."""
+    regions, logs (count) and, with_logs, log_list (time_ns, goroutine, category, message)."""
     tr, T = model.trace, model.summary.tasks
     iv = _intervals(model)
     t0 = int(tr.time[0]) if len(tr) else 0
     ids = np.asarray(T["id"]).astype(np.int64)
     parent = np.asarray(T["parent"])
-    rows = []
-    for ti in np.argsort(iv["start"], kind="stable").tolist():
-        row = {"id": int(ids[ti]), "name": tr.strings[int(T["name"][ti])],
-               "parent": int(ids[parent[ti]]) if parent[ti] >= 0 else 0,
-               "start_ns": int(iv["start"][ti]) - t0, "duration_ns": int(iv["end"][ti] - iv["start"][ti]),
-               "complete": bool(iv["complete"][ti]),
-               "goroutines": int(T["goroutine_offsets"][ti + 1] - T["goroutine_offsets"][ti]),
-               "regions": int(T["region_offsets"][ti + 1] - T["region_offsets"][ti]),
-               "logs": int(T["logs"][ti])}
-        if with_logs:
-            row["log_list"] = task_logs(model, ti)
-        rows.append(row)
+    cols = dict(
+        id=ids, name=np.asarray(T["name"]), parent=np.where(parent >= 0, ids[np.maximum(parent, 0)], 0),
+        start_ns=iv["start"] - t0, duration_ns=iv["end"] - iv["start"], complete=iv["complete"],
+        goroutines=np.diff(T["goroutine_offsets"]), regions=np.diff(T["region_offsets"]), logs=np.asarray(T["logs"]))
+    order = np.argsort(iv["start"], kind="stable")
+    lists = {k: v[order].tolist() for k, v in cols.items()}
+    strings = tr.strings
+    lists["name"] = [strings[n] for n in lists["name"]]
+    rows = [dict(zip(lists, values)) for values in zip(*lists.values())]
+    if with_logs:
+        logs, off = _logs(model), np.asarray(T["log_offsets"])[:-1][order].tolist()
+        ends = np.asarray(T["log_offsets"])[1:][order].tolist()
+        for row, a, b in zip(rows, off, ends):
+            row["log_list"] = logs[a:b]
     return rows
 
 

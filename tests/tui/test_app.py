@@ -1,0 +1,280 @@
+"""The app driven by Textual's pilot on committed traces: loading (good, broken, truncated),
+lane navigation, pan and zoom, filter, sort, details and its links, history, help."""
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests import goref
+from tracetui.app import TraceApp
+from tracetui.format import TraceError, read
+from tracetui.format.salvage import read_salvaged
+from tracetui.model.lanes import WAITING
+from tracetui.widgets.rows import GOROUTINE
+from tracetui.widgets.screens import ErrorScreen, HelpScreen
+
+REPO = Path(goref.REPO)
+ANNOTATIONS = REPO / "traces" / "go1.27" / "annotations.trace"
+CONTENTION = REPO / "traces" / "go1.27" / "contention.trace"
+MULTIGEN = REPO / "tests" / "format" / "data" / "multigen"
+
+
+def run(path, script, size=(100, 30)):
+    """Open the app on `path`, wait until it has loaded, run `script(app, pilot)`."""
+
+    async def main():
+        app = TraceApp(path)
+        async with app.run_test(size=size) as pilot:
+            for _ in range(500):
+                if app.loaded.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            assert app.loaded.is_set(), "the trace did not load"
+            await pilot.pause()
+            return await script(app, pilot)
+
+    return asyncio.run(main())
+
+
+def screen_text(app) -> str:
+    """The lines the timeline draws, as text."""
+    tl = app.timeline
+    return "\n".join(tl.render_line(y).text for y in range(tl.scrollable_content_region.height))
+
+
+def test_loads_and_draws_every_goroutine_label():
+    async def script(app, pilot):
+        text = screen_text(app)
+        for row in range(app.timeline.page):
+            if row < len(app.rows):
+                assert app.rows.label(row)[: app.timeline.label_width] in text
+        assert re.search(r"^GC +│", text, re.M) and re.search(r"^STW +│", text, re.M)
+        return len(app.rows.order)
+
+    n = run(ANNOTATIONS, script)
+    trace = read(ANNOTATIONS)
+    # every goroutine that appears in a state transition gets a lane
+    from tracetui.model import build
+    lanes = build(trace).lanes
+    assert n == int((np.diff(lanes.offsets) > 0).sum()) > 10
+
+
+def test_lane_navigation():
+    async def script(app, pilot):
+        tl = app.timeline
+        await pilot.press("j", "j", "down")
+        assert tl.sel == 3
+        await pilot.press("k")
+        assert tl.sel == 2
+        await pilot.press("pagedown")
+        assert tl.sel == 2 + tl.page
+        await pilot.press("end")
+        assert tl.sel == len(app.rows) - 1
+        assert tl.scroll_offset.y + tl.page >= len(app.rows)  # the selected lane is on screen
+        await pilot.press("home")
+        assert tl.sel == 0 and tl.scroll_offset.y == 0
+
+    run(ANNOTATIONS, script)
+
+
+def test_pan_zoom_fit():
+    async def script(app, pilot):
+        tl = app.timeline
+        rows = app.rows
+        assert (tl.t0, tl.t1) == (rows.t_first, rows.t_last)
+        col = tl.col_of(tl.cursor)
+        span = tl.t1 - tl.t0
+        await pilot.press("i")
+        assert abs((tl.t1 - tl.t0) - span // 2) <= 1
+        assert abs(tl.col_of(tl.cursor) - col) <= 1  # zoom keeps the cursor where it was on screen
+        await pilot.press("plus", "plus")
+        assert abs((tl.t1 - tl.t0) - span // 8) <= 2
+        t0, width = tl.t0, tl.t1 - tl.t0
+        await pilot.press("l")
+        assert tl.t0 - t0 == width // 8
+        await pilot.press("h", "h")
+        assert t0 - tl.t0 == width // 8
+        await pilot.press("o")
+        assert abs((tl.t1 - tl.t0) - span // 4) <= 4
+        await pilot.press("0")
+        assert (tl.t0, tl.t1) == (rows.t_first, rows.t_last + 1)
+        await pilot.press("[")  # back to before the fit
+        assert abs((tl.t1 - tl.t0) - span // 4) <= 4
+        await pilot.press("]")
+        assert (tl.t0, tl.t1) == (rows.t_first, rows.t_last + 1)
+
+    run(ANNOTATIONS, script)
+
+
+def test_mark_and_cursor_distance():
+    async def script(app, pilot):
+        tl = app.timeline
+        await pilot.press("m")
+        assert tl.mark == tl.cursor
+        for _ in range(5):
+            await pilot.press("L")
+        assert tl.cursor > tl.mark
+        status = str(app.query_one("#status").render())
+        from tracetui.widgets.timescale import fmt_dur
+        assert f"mark→cursor {fmt_dur(tl.cursor - tl.mark, 4)}" in status
+
+    run(ANNOTATIONS, script)
+
+
+def test_filter_by_regex():
+    async def script(app, pilot):
+        await pilot.press("slash", *"handleReq", "enter")
+        shown = [app.rows.label_of(int(g)) for g in app.rows.order]
+        assert app.focused is app.timeline
+        await pilot.press("slash", "(", "enter")  # a bad pattern: an error, the filter stays
+        assert app.rows.pattern.pattern == "handleReq"
+        await pilot.press("escape")
+        return shown
+
+    shown = run(ANNOTATIONS, script)
+    from tracetui.model import build
+    m = build(read(ANNOTATIONS))
+    tr = m.trace
+    names = m.summary.goroutines["name"]
+    want = sorted(int(tr.goroutine_ids[g]) for g in np.flatnonzero(np.diff(m.lanes.offsets) > 0)
+                  if "handlereq" in tr.strings[int(names[g])].lower())
+    assert sorted(int(s.split()[0][1:]) for s in shown) == want and want
+
+
+def test_sort_by_exec_time():
+    async def script(app, pilot):
+        await pilot.press("s", "s")
+        assert app.rows.sort_key == "exec"
+        return app.rows.order.copy(), app.rows.exec
+
+    order, exec_ = run(ANNOTATIONS, script)
+    assert (np.diff(exec_[order]) <= 0).all()
+
+
+def _waiting_unblocked_span(path):
+    """A goroutine and a waiting span of it that a GoUnblock ended (chosen from the model)."""
+    from tracetui.format import spec as S
+    from tracetui.model import build
+    m = build(read(path))
+    tr = m.trace
+    for g in range(len(m.lanes)):
+        sp = m.lanes.spans(g)
+        for k in np.flatnonzero(sp["state"] == WAITING).tolist():
+            e = int(sp["end_row"][k])
+            if e >= 0 and tr.type[e] == S.EvGoUnblock and tr.g[e] >= 0 and sp["end"][k] - sp["start"][k] > 10_000:
+                return g, int(sp["start"][k]), int(sp["end"][k]), int(tr.g[e])
+    raise AssertionError("no unblocked span")
+
+
+def test_details_and_unblocker_link():
+    g, start, end, unblocker = _waiting_unblocked_span(CONTENTION)
+
+    async def script(app, pilot):
+        tl = app.timeline
+        tl.select_row(app.rows.row_of(g))
+        tl.set_view(start - (end - start), end + (end - start), (start + end) // 2)
+        await pilot.press("enter")
+        box = app.query_one("#details")
+        assert box.display
+        text = app.details.markup()
+        from tracetui.widgets.timescale import fmt_dur
+        assert "state     waiting" in text and f"duration  {fmt_dur(end - start, 4)}" in text
+        await pilot.press("u")
+        assert tl.selected() == (GOROUTINE, unblocker, -1)
+        assert tl.cursor == end
+        await pilot.press("left_square_bracket")
+        assert tl.selected()[1] == g
+        await pilot.press("escape")
+        assert not box.display
+
+    run(CONTENTION, script)
+
+
+def test_hide_idle_goroutines():
+    async def script(app, pilot):
+        before = len(app.rows.order)
+        await pilot.press("i", "i", "i", "i")
+        await pilot.press("a")
+        shown = app.rows.order.copy()
+        tl = app.timeline
+        for g in shown.tolist():  # each lane left is not only waiting in the view
+            sp = app.model.lanes.spans(g)
+            busy = (sp["state"] != WAITING) & (sp["start"] < tl.t1) & (sp["end"] > tl.t0)
+            assert busy.any()
+        await pilot.press("a")
+        assert len(app.rows.order) == before > len(shown)
+
+    run(ANNOTATIONS, script)
+
+
+def test_help_lists_bindings():
+    async def script(app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.bindings)
+        assert keys["+/i"] == "zoom in" and keys["/"] == "filter" and keys["m"] == "mark"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    run(ANNOTATIONS, script)
+
+
+def test_palette_jumps():
+    async def script(app, pilot):
+        from tracetui.widgets.jump import JumpProvider, parse_time
+        assert parse_time("1.5ms") == 1_500_000 and parse_time("+20us") == 20_000 and parse_time("x") is None
+        gid = int(app.rows.ids[app.rows.order[-1]])
+        app.jump_goroutine(int(app.rows.order[-1]))
+        assert app.rows.ids[app.timeline.selected()[1]] == gid
+        app.jump_time(2_000_000)
+        assert app.timeline.cursor == app.rows.t_first + 2_000_000
+        name = app.region_types()[0]
+        app.jump_region_type(name)
+        r = app.model.summary.regions
+        first = min(int(r["start"][i]) for i in app.rows.region_idx
+                    if app.rows.trace.strings[int(r["name"][i])] == name)
+        assert app.timeline.cursor == first
+        provider = JumpProvider(app.screen)
+        hits = [h async for h in provider.search(f"g{gid}")]
+        assert any(f"G{gid}" in str(h.match_display) for h in hits)
+
+    run(ANNOTATIONS, script)
+
+
+def test_bad_trace_shows_its_message(tmp_path):
+    from tracetui.format import spec as S
+    from tracetui.format.wire import iter_batches
+
+    data = bytearray((MULTIGEN / "go1.27.trace").read_bytes())
+    # an invalid event type in the first generation's first event batch: nothing to salvage
+    first = next(b for b in iter_batches(bytes(data))
+                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
+    data[bytes(data).find(first.data, first.offset)] = 0xFE
+    bad = tmp_path / "bad.trace"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(TraceError) as err:
+        read_salvaged(bad)
+
+    async def script(app, pilot):
+        assert isinstance(app.screen, ErrorScreen)
+        assert app.screen.message == str(err.value)
+        await pilot.press("q")
+
+    run(bad, script)
+
+
+def test_truncated_trace_loads_with_banner(tmp_path):
+    cut = tmp_path / "truncated.trace"
+    cut.write_bytes((MULTIGEN / "go1.27.trace").read_bytes()[:11000])
+    trace, report = read_salvaged(cut)
+
+    async def script(app, pilot):
+        banner = app.query_one("#banner")
+        assert banner.display and report.warning() in str(banner.render())
+        assert app.rows.t_last == int(trace.time[-1])
+
+    run(cut, script)

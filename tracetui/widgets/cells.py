@@ -1,0 +1,182 @@
+"""From time intervals to terminal cells: the drawing rules of every timeline lane.
+
+`Intervals` holds sorted, non-overlapping intervals with a category each (the spans
+of one goroutine, the GC cycles, the regions at one nesting depth...) and answers
+"how long was each category present in each screen column" with a few searchsorted
+calls on cumulative sums, never a scan over the intervals.
+
+`interval_cells` turns that into one character and two colours per column:
+
+- one category fills the column: a blank cell in its colour;
+- two categories meet once inside the column (a span starts or ends there): an
+  eighth block splits the cell at the edge, left colour as foreground, right colour
+  as background;
+- anything else mixes states: the cell takes the colour of the category (other than
+  the empty gap) with the most time, shaded with the runner-up ('░'), so a short
+  event never vanishes however far out the view is zoomed.
+
+`to_segments` run-length encodes the cells into rich Segments.
+"""
+from __future__ import annotations
+
+import numpy as np
+from rich.segment import Segment
+
+from tracetui.widgets.palette import GAP, style
+
+EIGHTHS = " ▏▎▍▌▋▊▉█"
+SPARK = " ▁▂▃▄▅▆▇█"
+MIXED = "░"
+
+
+class Intervals:
+    """Sorted non-overlapping intervals [start, end) with a category (uint8, never GAP).
+
+    Each category present keeps its own intervals and the cumulative sum of their
+    durations, so the time a category covers up to any instant is one searchsorted away.
+    """
+
+    def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int):
+        start = np.asarray(start, np.int64)
+        if len(start) > 1 and not (start[1:] >= start[:-1]).all():
+            order = np.argsort(start, kind="stable")
+            start, end, cat = start[order], np.asarray(end)[order], np.asarray(cat)[order]
+        self.start = start
+        self.end = np.maximum(np.asarray(end, np.int64), start)
+        self.cat = np.asarray(cat, np.uint8)
+        self.ncat = ncat
+        dur = self.end - self.start
+        self.parts = []
+        for k in np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist():
+            mine = self.cat == k
+            d = dur[mine]
+            self.parts.append((k, self.start[mine], d, np.concatenate([[0], np.cumsum(d)])))
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def times(self, bounds: np.ndarray) -> np.ndarray:
+        """(ncat, len(bounds)-1): time of each category between consecutive bounds."""
+        out = np.zeros((self.ncat, len(bounds) - 1), np.int64)
+        for k, start, dur, cum in self.parts:
+            j = np.searchsorted(start, bounds, side="right") - 1
+            jj = np.maximum(j, 0)
+            f = np.where(j >= 0, cum[jj] + np.clip(bounds - start[jj], 0, dur[jj]), 0)
+            out[k] = np.diff(f)
+        return out
+
+    def at(self, t: np.ndarray) -> np.ndarray:
+        """Category present at each instant (GAP where none)."""
+        if len(self.start) == 0:
+            return np.zeros(len(t), np.uint8)
+        j = np.searchsorted(self.start, t, side="right") - 1
+        jj = np.maximum(j, 0)
+        inside = (j >= 0) & (t < self.end[jj])
+        return np.where(inside, self.cat[jj], GAP).astype(np.uint8)
+
+    def index_at(self, t: int) -> int:
+        """Index of the interval containing t, or -1."""
+        j = int(np.searchsorted(self.start, t, side="right")) - 1
+        return j if j >= 0 and t < self.end[j] else -1
+
+    def visible(self, t0: int, t1: int) -> np.ndarray:
+        """Indices of the intervals that overlap [t0, t1)."""
+        lo = max(int(np.searchsorted(self.start, t0, side="right")) - 1, 0)
+        hi = int(np.searchsorted(self.start, t1, side="left"))
+        idx = np.arange(lo, hi)
+        return idx[self.end[idx] > t0]
+
+
+def column_bounds(t0: int, t1: int, ncols: int) -> np.ndarray:
+    return np.linspace(t0, t1, ncols + 1).round().astype(np.int64)
+
+
+def interval_cells(times: np.ndarray, width: np.ndarray, left: np.ndarray, right: np.ndarray):
+    """Characters (code points) and fg/bg categories of each column.
+
+    times: (ncat, ncols) time per category; width: each column's duration;
+    left/right: the category at each column's first and last instant.
+    """
+    times = times.copy()
+    times[GAP] = np.maximum(width - times[1:].sum(axis=0), 0)
+    ncols = times.shape[1]
+    present = (times > 0).sum(axis=0)
+    chars = np.full(ncols, ord(" "), np.uint32)
+    fg = np.zeros(ncols, np.uint8)
+    bg = np.zeros(ncols, np.uint8)
+
+    solid = present <= 1
+    bg[solid] = np.argmax(times[:, solid], axis=0)
+
+    split = (present == 2) & (left != right)
+    frac = times[left, np.arange(ncols)] / np.maximum(width, 1)
+    eighth = np.clip(np.rint(frac * 8), 1, 7).astype(np.int64)
+    chars[split] = np.array([ord(c) for c in EIGHTHS], np.uint32)[eighth[split]]
+    fg[split], bg[split] = left[split], right[split]
+
+    mixed = ~solid & ~split
+    if mixed.any():
+        busy = times[1:, mixed]
+        primary = np.argmax(busy, axis=0) + 1
+        rest = times[:, mixed].copy()
+        rest[primary, np.arange(rest.shape[1])] = -1
+        chars[mixed] = ord(MIXED)
+        bg[mixed], fg[mixed] = primary, np.argmax(rest, axis=0)
+    return chars, fg, bg
+
+
+def lane_cells(iv: Intervals, bounds: np.ndarray, overlay: Intervals | None = None, under: int = -1):
+    """Cells of one lane; `overlay` intervals (e.g. GC assists, same categories) take their time from `under`."""
+    times = iv.times(bounds)
+    left, right = iv.at(bounds[:-1]), iv.at(bounds[1:] - 1)
+    if overlay is not None and len(overlay):
+        extra = overlay.times(bounds)
+        times[under] = np.maximum(times[under] - extra.sum(axis=0), 0)
+        times += extra
+        for edge, t in ((left, bounds[:-1]), (right, bounds[1:] - 1)):
+            o = overlay.at(t)
+            edge[o != GAP] = o[o != GAP]
+    return interval_cells(times, np.diff(bounds), left, right)
+
+
+def spark_cells(times: np.ndarray, values: np.ndarray, bounds: np.ndarray, top: float, cat: int, high: int = -1,
+                high_at: np.ndarray | None = None):
+    """A sparkline: each column's highest value (the one in force at its start included), in eighths of `top`."""
+    ncols = len(bounds) - 1
+    chars = np.full(ncols, ord(" "), np.uint32)
+    fg = np.full(ncols, cat, np.uint8)
+    if len(times) == 0 or top <= 0:
+        return chars, fg, np.zeros(ncols, np.uint8)
+    v = column_max(times, values, bounds)
+    level = np.clip(np.ceil(v / top * 8), 0, 8).astype(np.int64)
+    level[(v > 0) & (level == 0)] = 1
+    chars[:] = np.array([ord(c) for c in SPARK], np.uint32)[level]
+    if high >= 0 and high_at is not None:
+        fg[v >= high_at] = high
+    return chars, fg, np.zeros(ncols, np.uint8)
+
+
+def column_max(times: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Per column, the largest value of a step series (sample i holds from times[i] on)."""
+    values = np.asarray(values, np.float64)
+    if len(times) == 0:
+        return np.zeros(len(bounds) - 1)
+    first = np.searchsorted(times, bounds[:-1], side="right") - 1
+    v = np.where(first >= 0, values[np.maximum(first, 0)], 0.0)
+    lo, hi = np.searchsorted(times, [bounds[0], bounds[-1]], side="left")
+    col = np.searchsorted(bounds, times[lo:hi], side="right") - 1
+    np.maximum.at(v, col, values[lo:hi])
+    return v
+
+
+def to_segments(chars: np.ndarray, fg: np.ndarray, bg: np.ndarray, bold_fg: int = -1) -> list[Segment]:
+    """Run-length encoded Segments of the cells."""
+    n = len(chars)
+    if n == 0:
+        return []
+    key = (chars.astype(np.int64) << 16) | (fg.astype(np.int64) << 8) | bg.astype(np.int64)
+    cut = np.flatnonzero(key[1:] != key[:-1]) + 1
+    starts = np.concatenate([[0], cut]).tolist()
+    ends = np.concatenate([cut, [n]]).tolist()
+    ch, f, b = chars.tolist(), fg.tolist(), bg.tolist()
+    return [Segment(chr(ch[a]) * (e - a), style(f[a], b[a], f[a] == bold_fg)) for a, e in zip(starts, ends)]

@@ -1,0 +1,70 @@
+"""The command palette's jumps: to a time (`12ms`, `+1.5s`), a goroutine (`g123`, or
+its function's name) or a region type (its name; each pick goes to the next one).
+
+`parse_time("1.5ms") -> 1500000` (ns) is shared with tests. The provider only calls
+the app's `jump_time`, `jump_goroutine` and `jump_region_type`.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+_TIME = re.compile(r"^\+?\s*(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s)?$")
+_UNIT = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000, None: 1_000_000}
+
+
+def parse_time(text: str) -> int | None:
+    """A time from the trace start: a number with a unit (ns, us/µs, ms, s; ms if none)."""
+    m = _TIME.match(text.strip())
+    if not m:
+        return None
+    return int(round(float(m.group(1)) * _UNIT[m.group(2)]))
+
+
+class JumpProvider(Provider):
+    """Jump to a time, a goroutine or a region type."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        rows = getattr(app, "rows", None)
+        if rows is None:
+            return
+        q = query.strip()
+        t = parse_time(q)
+        if t is not None:
+            yield Hit(1.0, f"Go to time {q}", lambda: app.jump_time(t), help="move the cursor there")
+        m = re.match(r"^[gG](\d+)$", q)
+        if m:
+            gid = int(m.group(1))
+            hit = np.flatnonzero(rows.ids == gid)
+            if len(hit):
+                g = int(hit[0])
+                yield Hit(1.0, f"Go to {rows.label_of(g)}", lambda: app.jump_goroutine(g), help="select its lane")
+        if len(q) < 2:
+            return
+        matcher = self.matcher(q)
+        for name in app.region_types():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(f"region {name}"), lambda n=name: app.jump_region_type(n),
+                          help="the next region of this type")
+        seen = set()
+        for g in rows.order[:20000].tolist():
+            name = rows.names[g]
+            if name in seen or not name:
+                continue
+            seen.add(name)
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score * 0.9, matcher.highlight(f"goroutine {name}"),
+                          lambda g=g: app.jump_goroutine(g), help=f"first: {rows.label_of(g)}")
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for text, help_ in (("g1", "type g and a goroutine id"), ("10ms", "type a time from the trace start")):
+            yield DiscoveryHit(f"Jump: {text}", lambda: None, help=help_)
+        if getattr(app, "rows", None) is not None:
+            for name in app.region_types()[:10]:
+                yield DiscoveryHit(f"region {name}", lambda n=name: app.jump_region_type(n), help="next region")

@@ -1,0 +1,94 @@
+"""Colours of the timeline: the categories a cell can show, their colours and the legend.
+
+A goroutine span falls in one category: running, GC mark assist (running inside an
+assist range), runnable, syscall, or waiting by reason family (sync, I/O, sleep, GC,
+other). GC and STW lanes, regions and sparklines have their own categories. Colours
+are truecolor hex; Textual maps them to the nearest of 256 colours on terminals that
+have no truecolor, so every colour here was picked to stay distinct there too.
+"""
+from __future__ import annotations
+
+import numpy as np
+from rich.style import Style
+
+from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING
+
+BACKGROUND = "#101418"
+LABEL_BG = "#1c2128"
+SELECTED_BG = "#30363d"
+CURSOR = "#e6edf3"
+MARK = "#d2a8ff"
+
+# Category numbers (index into COLORS). GAP is "no span here".
+(GAP, RUN, ASSIST, RUNNABLE_C, SYSCALL_C, WAIT_SYNC, WAIT_IO, WAIT_SLEEP, WAIT_GC, WAIT_OTHER,
+ GC_MARK, STW_GC, STW_OTHER, HEAP, HEAP_HIGH, TEXT, DIM) = range(17)
+REGION0 = 17  # REGION0 + i: the i-th region colour
+REGION_COLORS = ("#1f6feb", "#8957e5", "#bf8700", "#1a7f37", "#cf222e", "#0969da")
+
+COLORS = [
+    BACKGROUND, "#3fb950", "#39c5cf", "#d29922", "#db61a2", "#f85149", "#58a6ff", "#6e7681", "#a371f7",
+    "#8b949e", "#a371f7", "#f85149", "#ffa657", "#388bfd", "#f0883e", "#e6edf3", "#6e7681", *REGION_COLORS,
+]
+NAMES = {RUN: "running", ASSIST: "GC assist", RUNNABLE_C: "runnable", SYSCALL_C: "syscall",
+         WAIT_SYNC: "blocked: sync", WAIT_IO: "blocked: I/O", WAIT_SLEEP: "sleep", WAIT_GC: "blocked: GC",
+         WAIT_OTHER: "blocked: other", GC_MARK: "GC mark", STW_GC: "STW (GC)", STW_OTHER: "STW (other)"}
+LEGEND_ORDER = (RUN, ASSIST, RUNNABLE_C, SYSCALL_C, WAIT_SYNC, WAIT_IO, WAIT_SLEEP, WAIT_GC, WAIT_OTHER)
+
+# Block reasons (the runtime's traceBlockReason strings) by family; the rest is "other".
+_SYNC = {"select", "chan send", "chan receive", "sync", "sync.(*Cond).Wait", "synctest", "forever",
+         "select (no cases)", "chan send (nil chan)", "chan receive (nil chan)"}
+_IO = {"network"}
+_SLEEP = {"sleep"}
+_STATE_CATEGORY = {RUNNING: RUN, RUNNABLE: RUNNABLE_C, SYSCALL: SYSCALL_C}
+
+
+def reason_family(reason: str) -> int:
+    if reason in _SYNC:
+        return WAIT_SYNC
+    if reason in _IO:
+        return WAIT_IO
+    if reason in _SLEEP:
+        return WAIT_SLEEP
+    if reason.startswith("GC ") or "GC" in reason.split():
+        return WAIT_GC
+    return WAIT_OTHER
+
+
+def reason_categories(strings: list[str], used: np.ndarray) -> np.ndarray:
+    """Category of a waiting span, indexed by its reason's string index (`used`: the reasons in the trace)."""
+    table = np.full(max(len(strings), 1), WAIT_OTHER, np.uint8)
+    for i in used.tolist():
+        table[i] = reason_family(strings[i])
+    return table
+
+
+def span_categories(state: np.ndarray, reason: np.ndarray, by_reason: np.ndarray) -> np.ndarray:
+    """Category of each goroutine span from its state and block reason (string index)."""
+    table = np.full(8, WAIT_OTHER, np.uint8)
+    for s, c in _STATE_CATEGORY.items():
+        table[s] = c
+    cat = table[state]
+    waiting = state == WAITING
+    cat[waiting] = by_reason[reason[waiting]]
+    return cat
+
+
+def stw_category(kind: str) -> int:
+    return STW_GC if kind.startswith("GC") else STW_OTHER
+
+
+_styles: dict[tuple[int, int, bool], Style] = {}
+
+
+def style(fg: int, bg: int, bold: bool = False) -> Style:
+    """The rich Style for foreground/background categories (cached: a handful exist)."""
+    key = (fg, bg, bold)
+    s = _styles.get(key)
+    if s is None:
+        s = _styles[key] = Style(color=COLORS[fg], bgcolor=COLORS[bg], bold=bold)
+    return s
+
+
+def legend_items() -> list[tuple[str, str]]:
+    """(colour, name) of each goroutine-state category, in legend order."""
+    return [(COLORS[c], NAMES[c]) for c in LEGEND_ORDER]

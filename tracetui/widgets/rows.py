@@ -1,0 +1,247 @@
+"""The rows of the timeline and what each draws: the fixed lanes at the top (GC mark
+phases, STW pauses, heap) and one lane per goroutine with its regions under it.
+
+`Rows(model)` owns the goroutine order (sorted and filtered) and the flat list of
+scrolling rows as numpy arrays (`kind`, `ident`, `depth`), so a trace with 100,000
+goroutines costs three arrays, not 100,000 objects. `cells(row, bounds)` gives a
+row's characters and colours for the screen columns between `bounds`; the
+`Intervals` behind each lane are built on first use and kept.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from tracetui.format import spec as S
+from tracetui.model.lanes import WAITING
+from tracetui.widgets import palette as P
+from tracetui.widgets.cells import Intervals, column_max, lane_cells, spark_cells
+
+# Fixed lanes (drawn above the scrolling rows) and the kinds of scrolling rows.
+GC, STW, HEAP = "GC", "STW", "heap"
+FIXED = (GC, STW, HEAP)
+GOROUTINE, REGION = 0, 1
+SORTS = ("id", "start", "exec", "blocked")
+NCAT_G = P.WAIT_OTHER + 1
+
+
+def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
+    """Nesting depth of each kept region within its goroutine (regions nest like a stack)."""
+    idx = np.flatnonzero(keep)
+    n = len(idx)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    big = np.iinfo(np.int64).max // 4
+    g = regions["goroutine"][idx].astype(np.int64)
+    b = regions["start_row"][idx].astype(np.int64)
+    e = np.where(regions["end_row"][idx] >= 0, regions["end_row"][idx], big).astype(np.int64)
+    # Events: begins (+1) and ends (-1) ordered by goroutine, then row; a region begun before
+    # the trace (row -1) sorts by its end, the outer (later-ending) one first.
+    key_row = np.concatenate([b, e])
+    tie = np.concatenate([-e, np.zeros(n, np.int64)])
+    val = np.concatenate([np.ones(n, np.int64), -np.ones(n, np.int64)])
+    gg = np.concatenate([g, g])
+    order = np.lexsort((tie, key_row, gg))
+    v = val[order]
+    before = np.cumsum(v) - v
+    first_of_group = np.concatenate([[True], gg[order][1:] != gg[order][:-1]])
+    base = np.maximum.accumulate(np.where(first_of_group, np.arange(2 * n), 0))
+    depth_sorted = before - before[base]
+    depth = np.empty(2 * n, np.int64)
+    depth[order] = depth_sorted
+    return np.maximum(depth[:n], 0)
+
+
+class Rows:
+    def __init__(self, model):
+        self.model = model
+        tr = self.trace = model.trace
+        self.t_first = int(tr.time[0]) if len(tr) else 0
+        self.t_last = int(tr.time[-1]) if len(tr) else 1
+        ng = len(tr.goroutine_ids)
+        self.ngoroutines = ng
+        summ = model.summary
+        names = summ.goroutines["name"]
+        self.names = [tr.strings[int(n)] for n in names] if len(names) == ng else [""] * ng
+        self.ids = tr.goroutine_ids
+        counts = np.diff(model.lanes.offsets)
+        self.active = np.flatnonzero(counts > 0)
+        blocks = np.flatnonzero(np.isin(tr.type, (S.EvGoBlock, S.EvGoStop)))
+        self._by_reason = P.reason_categories(tr.strings, np.unique(tr.aux[blocks]))
+        self._lane_cache: dict = {}
+        self._regions()
+        self._stats()
+        self.sort_key = "id"
+        self.pattern: re.Pattern | None = None
+        self.visible_only: np.ndarray | None = None
+        self.rebuild()
+
+    # -- goroutine order and rows --------------------------------------------------
+    def _regions(self) -> None:
+        r = self.model.summary.regions
+        tr = self.trace
+        # Regions with a RegionBegin or RegionEnd event; not the unnamed region a goroutine
+        # inherits from its creator (Go's summary keeps it, the trace has no event for it).
+        is_region = np.zeros(256, bool)
+        is_region[[S.EvUserRegionBegin, S.EvUserRegionEnd]] = True
+        b, e = r["start_row"], r["end_row"]
+        keep = ((b >= 0) & is_region[tr.type[np.maximum(b, 0)]]) | ((e >= 0) & is_region[tr.type[np.maximum(e, 0)]])
+        keep &= r["goroutine"] >= 0
+        self.region_idx = np.flatnonzero(keep)
+        depth = region_depths(r, keep)
+        g = r["goroutine"][self.region_idx].astype(np.int64)
+        self.region_depth = depth
+        self.region_rows = np.zeros(self.ngoroutines, np.int64)
+        if len(g):
+            np.maximum.at(self.region_rows, g, depth + 1)
+        # regions sorted by (goroutine, depth, start): the regions of one row are a slice
+        self._rkey = g * 1024 + np.minimum(depth, 1023)
+        order = np.lexsort((r["start"][self.region_idx], self._rkey))
+        self.region_idx, self._rkey = self.region_idx[order], self._rkey[order]
+
+    def _stats(self) -> None:
+        g = self.model.summary.goroutines
+        ng = self.ngoroutines
+        self.exec = g["exec"] if len(g["exec"]) == ng else np.zeros(ng, np.int64)
+        self.start = g["start"] if len(g["start"]) == ng else np.zeros(ng, np.int64)
+        self.blocked = np.zeros(ng, np.int64)
+        block = self.model.summary.goroutine_block
+        if block:
+            arr = np.asarray(block, np.int64)
+            np.add.at(self.blocked, arr[:, 0], arr[:, 2])
+
+    def label_of(self, g: int) -> str:
+        return f"G{int(self.ids[g])} {self.names[g]}".rstrip()
+
+    def rebuild(self) -> None:
+        """Recompute the goroutine order and the row arrays from sort, filter and visibility."""
+        gs = self.active
+        if self.pattern is not None:
+            pat = self.pattern
+            gs = np.array([g for g in gs.tolist() if pat.search(self.label_of(g))], np.int64)
+        if self.visible_only is not None:
+            gs = gs[np.isin(gs, self.visible_only)]
+        if self.sort_key != "id":
+            key = {"start": self.start, "exec": -self.exec, "blocked": -self.blocked}[self.sort_key]
+            gs = gs[np.argsort(key[gs], kind="stable")]
+        else:
+            gs = gs[np.argsort(self.ids[gs], kind="stable")]
+        self.order = gs
+        per = 1 + self.region_rows[gs]
+        n = int(per.sum())
+        self.kind = np.full(n, REGION, np.uint8)
+        self.ident = np.repeat(gs, per)
+        starts = (np.cumsum(per) - per).astype(np.int64)
+        self.kind[starts] = GOROUTINE
+        self.depth = (np.arange(n) - np.repeat(starts, per) - 1).astype(np.int64)
+        self._row_of = dict(zip(gs.tolist(), starts.tolist()))
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def row_of(self, g: int) -> int | None:
+        """The row of goroutine g's lane (None if filtered out)."""
+        return self._row_of.get(g)
+
+    def set_filter(self, text: str) -> None:
+        """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
+        self.pattern = re.compile(text, re.I) if text else None
+        self.rebuild()
+
+    def active_in(self, t0: int, t1: int) -> np.ndarray:
+        """Goroutines that are not waiting at some point of [t0, t1)."""
+        L = self.model.lanes
+        tr = self.trace
+        ok = L.state != WAITING
+        start = tr.time[L.begin_row]
+        end = np.where(L.end_row >= 0, tr.time[np.maximum(L.end_row, 0)], self.t_last)
+        hit = ok & (start < t1) & (end > t0)
+        owner = np.repeat(np.arange(len(L)), np.diff(L.offsets))
+        return np.unique(owner[hit])
+
+    # -- labels and cells ----------------------------------------------------------
+    def label(self, row: int) -> str:
+        g = int(self.ident[row])
+        if self.kind[row] == GOROUTINE:
+            return self.label_of(g)
+        return "  " + "·" * int(self.depth[row]) + "└ regions"
+
+    def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
+        """(state spans, GC assists) of goroutine g."""
+        key = ("g", g)
+        iv = self._lane_cache.get(key)
+        if iv is None:
+            sp = self.model.lanes.spans(g)
+            reasons = self.model.lanes.reasons(g)
+            cat = P.span_categories(sp["state"], reasons, self._by_reason)
+            a = self.model.gc.assists
+            mine = a["goroutine"] == g
+            assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
+            iv = self._lane_cache[key] = (Intervals(sp["start"], sp["end"], cat, NCAT_G), assists)
+        return iv
+
+    def region_intervals(self, g: int, depth: int) -> tuple[Intervals, np.ndarray]:
+        """(intervals, region indices) of goroutine g's regions at a nesting depth."""
+        key = ("r", g, depth)
+        got = self._lane_cache.get(key)
+        if got is None:
+            k = g * 1024 + depth
+            lo, hi = np.searchsorted(self._rkey, [k, k + 1])
+            idx = self.region_idx[lo:hi]
+            r = self.model.summary.regions
+            cat = P.REGION0 + r["name"][idx] % len(P.REGION_COLORS)
+            got = self._lane_cache[key] = (Intervals(r["start"][idx], r["end"][idx], cat, P.REGION0 + 6), idx)
+        return got
+
+    def fixed_intervals(self, name: str) -> Intervals:
+        iv = self._lane_cache.get(name)
+        if iv is None:
+            gc = self.model.gc
+            if name == GC:
+                c = gc.cycles
+                iv = Intervals(c["start"], c["end"], np.full(len(c["start"]), P.GC_MARK), P.STW_OTHER + 1)
+            else:
+                s = gc.stw
+                cats = np.array([P.stw_category(self.trace.strings[int(k)]) for k in s["kind"]], np.uint8)
+                iv = Intervals(s["start"], s["end"], cats, P.STW_OTHER + 1)
+            self._lane_cache[name] = iv
+        return iv
+
+    def fixed_cells(self, name: str, bounds: np.ndarray):
+        if name == HEAP:
+            t, v = self.model.gc.heap_alloc
+            gt, gv = self.model.gc.heap_goal
+            goal = column_max(gt, gv, bounds) if len(gt) else None
+            top = float(v.max()) if len(v) else 0.0
+            return spark_cells(t, v, bounds, top, P.HEAP, P.HEAP_HIGH,
+                               None if goal is None else np.where(goal > 0, goal * 0.95, np.inf))
+        return lane_cells(self.fixed_intervals(name), bounds)
+
+    def cells(self, row: int, bounds: np.ndarray):
+        g = int(self.ident[row])
+        if self.kind[row] == GOROUTINE:
+            spans, assists = self.goroutine_intervals(g)
+            return lane_cells(spans, bounds, assists, P.RUN)
+        iv, idx = self.region_intervals(g, int(self.depth[row]))
+        chars, fg, bg = lane_cells(iv, bounds)
+        self._label_regions(iv, idx, bounds, chars, fg, bg)
+        return chars, fg, bg
+
+    def _label_regions(self, iv: Intervals, idx: np.ndarray, bounds, chars, fg, bg) -> None:
+        """Write each region's name inside it where it has room (whole cells only)."""
+        t0, t1 = int(bounds[0]), int(bounds[-1])
+        per = (t1 - t0) / (len(bounds) - 1)
+        vis = iv.visible(t0, t1)
+        if len(vis) > 2 * len(chars):
+            return
+        names = self.model.summary.regions["name"]
+        for k in vis.tolist():
+            a = max(int(np.ceil((iv.start[k] - t0) / per)), 0)
+            b = min(int((iv.end[k] - t0) // per), len(chars))
+            text = self.trace.strings[int(names[idx[k]])]
+            if b - a >= 3 and text:
+                text = text[: b - a]
+                chars[a:a + len(text)] = [ord(c) for c in text]
+                fg[a:a + len(text)] = P.TEXT
+                bg[a:a + len(text)] = iv.cat[k]

@@ -1,0 +1,305 @@
+"""The timeline widget: a time axis, fixed GC/STW/heap lanes, then one scrolling row per
+goroutine lane and region depth, with a cursor, a mark, pan and zoom.
+
+It is a Line API widget (`ScrollView.render_line`): only the rows on screen are
+drawn, each from its cells cached per (row, view), so scrolling through 100,000
+goroutines costs what scrolling through ten does. The view is (t0, t1) in trace
+nanoseconds; the cursor is a time, the selected row an index into `Rows`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tracetui.widgets import palette as P
+from tracetui.widgets.cells import column_bounds, to_segments
+from tracetui.widgets.rows import FIXED, GOROUTINE, Rows
+from tracetui.widgets.timescale import axis_line
+
+HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
+_CACHE_MAX = 4096
+
+
+@dataclass(frozen=True)
+class View:
+    """Where the timeline looks: the time range, the cursor and the selected goroutine."""
+
+    t0: int
+    t1: int
+    cursor: int
+    goroutine: int | None
+
+
+class Timeline(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("left,h", "pan(-1)", "pan", key_display="←/h"),
+        Binding("right,l", "pan(1)", "pan", show=False),
+        Binding("shift+left,H", "move_cursor(-1)", "cursor", show=False),
+        Binding("shift+right,L", "move_cursor(1)", "cursor", show=False),
+        Binding("plus,i,equals_sign", "zoom(0.5)", "zoom in", key_display="+/i"),
+        Binding("minus,o", "zoom(2)", "zoom out", key_display="-/o"),
+        Binding("0", "fit", "fit"),
+        Binding("down,j", "select(1)", "down", show=False),
+        Binding("up,k", "select(-1)", "up", show=False),
+        Binding("pagedown", "select_page(1)", "page down", show=False),
+        Binding("pageup", "select_page(-1)", "page up", show=False),
+        Binding("home", "select_to(0)", "first lane", show=False),
+        Binding("end", "select_to(-1)", "last lane", show=False),
+        Binding("m", "set_mark", "mark"),
+        Binding("left_square_bracket", "back", "back", show=False),
+        Binding("right_square_bracket", "forward", "forward", show=False),
+    ]
+
+    class Changed(Message):
+        """The view, cursor, mark or selection changed."""
+
+    def __init__(self, rows: Rows, **kw):
+        super().__init__(**kw)
+        self.rows = rows
+        self.t0, self.t1 = rows.t_first, max(rows.t_last, rows.t_first + 1)
+        self.cursor = (self.t0 + self.t1) // 2
+        self.mark: int | None = None
+        self.sel = 0
+        self._cells: dict = {}
+        self._history: list[View] = []
+        self._future: list[View] = []
+        self.virtual_size = Size(0, len(rows) + HEADER)
+
+    # -- geometry ------------------------------------------------------------------
+    @property
+    def label_width(self) -> int:
+        w = self.scrollable_content_region.width
+        return 20 if w < 120 else 30
+
+    @property
+    def plot_width(self) -> int:
+        return max(self.scrollable_content_region.width - self.label_width - 1, 1)
+
+    @property
+    def page(self) -> int:
+        return max(self.scrollable_content_region.height - HEADER, 1)
+
+    def bounds(self) -> np.ndarray:
+        return column_bounds(self.t0, self.t1, self.plot_width)
+
+    def col_of(self, t: int) -> int:
+        return int((t - self.t0) * self.plot_width // max(self.t1 - self.t0, 1))
+
+    def time_of(self, col: int) -> int:
+        """The time at the start of a plot column."""
+        return int(self.t0 + (self.t1 - self.t0) * col // self.plot_width)
+
+    @property
+    def ns_per_col(self) -> float:
+        return (self.t1 - self.t0) / self.plot_width
+
+    # -- drawing -------------------------------------------------------------------
+    def _plot(self, key, make):
+        got = self._cells.get(key)
+        if got is None:
+            if len(self._cells) >= _CACHE_MAX:
+                self._cells.clear()
+            got = self._cells[key] = make()
+        return got
+
+    def _label(self, text: str, selected: bool) -> list[Segment]:
+        w = self.label_width
+        text = text[:w].ljust(w)
+        bg = P.SELECTED_BG if selected else P.LABEL_BG
+        return [Segment(text, Style(color=P.COLORS[P.TEXT], bgcolor=bg, bold=selected)),
+                Segment("│", Style(color=P.COLORS[P.DIM], bgcolor=P.BACKGROUND))]
+
+    def _overlay(self, chars, fg, bg) -> list[Segment]:
+        """Segments of a plot row with the mark and cursor columns drawn over it."""
+        segs = to_segments(chars, fg, bg)
+        strip = Strip(segs, len(chars))
+        for t, color in ((self.mark, P.MARK), (self.cursor, P.CURSOR)):
+            if t is None or not self.t0 <= t < self.t1:
+                continue
+            c = self.col_of(t)
+            ch = chr(int(chars[c])) if chars[c] != 32 else "│"
+            strip = Strip.join([strip.crop(0, c),
+                                Strip([Segment(ch, Style(color=P.COLORS[fg[c]] if chars[c] != 32 else "#000000",
+                                                         bgcolor=color))], 1),
+                                strip.crop(c + 1, len(chars))])
+        return list(strip)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        view = (self.t0, self.t1, self.plot_width)
+        if y == 0:
+            text = axis_line(self.t0 - self.rows.t_first, self.t1 - self.rows.t_first, self.plot_width)
+            chars = np.array([ord(c) for c in text], np.uint32)
+            z = np.full(len(chars), P.DIM, np.uint8)
+            segs = self._label("time", False) + self._overlay(chars, z, np.zeros_like(z))
+        elif y < HEADER:
+            name = FIXED[y - 1]
+            cells = self._plot((name, *view), lambda: self.rows.fixed_cells(name, self.bounds()))
+            segs = self._label(name, False) + self._overlay(*cells)
+        else:
+            row = int(self.scroll_offset.y) + y - HEADER
+            if row >= len(self.rows):
+                return Strip.blank(width, Style(bgcolor=P.BACKGROUND))
+            key = (int(self.rows.kind[row]), int(self.rows.ident[row]), int(self.rows.depth[row]), *view)
+            cells = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
+            segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(*cells)
+        return Strip(segs).adjust_cell_length(width, Style(bgcolor=P.BACKGROUND))
+
+    # -- view changes ----------------------------------------------------------------
+    def set_view(self, t0: int, t1: int, cursor: int | None = None) -> None:
+        span_min = self.plot_width  # one nanosecond per column
+        lo, hi = self.rows.t_first, max(self.rows.t_last, self.rows.t_first + 1)
+        span = min(max(t1 - t0, span_min), (hi - lo) * 4)
+        t0 = int(min(max(t0, lo - span // 2), hi - span // 2))
+        self.t0, self.t1 = t0, t0 + int(span)
+        if cursor is not None:
+            self.cursor = int(cursor)
+        self.cursor = int(min(max(self.cursor, self.t0), self.t1 - 1))
+        self._changed()
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.post_message(self.Changed())
+
+    def snapshot(self) -> View:
+        g = int(self.rows.ident[self.sel]) if len(self.rows) else None
+        return View(self.t0, self.t1, self.cursor, g)
+
+    def jump(self, t0: int | None = None, t1: int | None = None, cursor: int | None = None,
+             goroutine: int | None = None) -> None:
+        """Go somewhere new, remembering where we were (for back/forward)."""
+        self._history.append(self.snapshot())
+        self._future.clear()
+        self._restore(View(self.t0 if t0 is None else t0, self.t1 if t1 is None else t1,
+                           self.cursor if cursor is None else cursor, goroutine))
+
+    def _restore(self, v: View) -> None:
+        if v.goroutine is not None and self.rows.row_of(v.goroutine) is not None:
+            self.select_row(self.rows.row_of(v.goroutine))
+        self.set_view(v.t0, v.t1, v.cursor)
+
+    def action_back(self) -> None:
+        if self._history:
+            self._future.append(self.snapshot())
+            self._restore(self._history.pop())
+
+    def action_forward(self) -> None:
+        if self._future:
+            self._history.append(self.snapshot())
+            self._restore(self._future.pop())
+
+    def action_pan(self, direction: int) -> None:
+        step = max((self.t1 - self.t0) // 8, 1) * direction
+        self.set_view(self.t0 + step, self.t1 + step, self.cursor + step)
+
+    def action_move_cursor(self, cols: int) -> None:
+        c = self.col_of(self.cursor) + cols
+        if c < 0 or c >= self.plot_width:
+            self.action_pan(1 if cols > 0 else -1)
+            c = min(max(c, 0), self.plot_width - 1)
+        self.cursor = self.time_of(c) + int(self.ns_per_col // 2)
+        self._changed()
+
+    def action_zoom(self, factor: float) -> None:
+        """Zoom around the cursor: it stays on the same column."""
+        frac = (self.cursor - self.t0) / max(self.t1 - self.t0, 1)
+        span = max(int((self.t1 - self.t0) * factor), self.plot_width)
+        t0 = int(self.cursor - frac * span)
+        self.set_view(t0, t0 + span)
+
+    def action_fit(self) -> None:
+        self.jump(self.rows.t_first, max(self.rows.t_last, self.rows.t_first + 1) + 1)
+
+    def action_set_mark(self) -> None:
+        self.mark = None if self.mark == self.cursor else self.cursor
+        self._changed()
+
+    # -- selection -------------------------------------------------------------------
+    def select_row(self, row: int) -> None:
+        n = len(self.rows)
+        self.sel = min(max(row, 0), max(n - 1, 0))
+        top = int(self.scroll_offset.y)
+        if self.sel < top:
+            self.scroll_to(y=self.sel, animate=False)
+        elif self.sel >= top + self.page:
+            self.scroll_to(y=self.sel - self.page + 1, animate=False)
+        self._changed()
+
+    def action_select(self, delta: int) -> None:
+        self.select_row(self.sel + delta)
+
+    def action_select_page(self, delta: int) -> None:
+        self.select_row(self.sel + delta * self.page)
+
+    def action_select_to(self, row: int) -> None:
+        self.select_row(row if row >= 0 else len(self.rows) - 1)
+
+    def rows_changed(self) -> None:
+        """The row list was rebuilt (filter, sort): keep the selected goroutine if it is still there."""
+        g = self._selected_goroutine
+        self._cells.clear()
+        self.virtual_size = Size(0, len(self.rows) + HEADER)
+        row = self.rows.row_of(g) if g is not None else None
+        self.select_row(row if row is not None else 0)
+
+    @property
+    def _selected_goroutine(self) -> int | None:
+        return int(self.rows.ident[self.sel]) if 0 <= self.sel < len(self.rows) else None
+
+    def selected(self) -> tuple[int, int, int] | None:
+        """(kind, goroutine, depth) of the selected row."""
+        if not 0 <= self.sel < len(self.rows):
+            return None
+        return int(self.rows.kind[self.sel]), int(self.rows.ident[self.sel]), int(self.rows.depth[self.sel])
+
+    def selected_goroutine_lane(self) -> bool:
+        s = self.selected()
+        return s is not None and s[0] == GOROUTINE
+
+    # -- mouse -------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        x = event.x - self.label_width - 1
+        if 0 <= x < self.plot_width:
+            self.cursor = self.time_of(x) + int(self.ns_per_col // 2)
+        if event.y >= HEADER:
+            self.select_row(int(self.scroll_offset.y) + event.y - HEADER)
+        else:
+            self._changed()
+
+    def _wheel(self, event, direction: int) -> bool:
+        if event.ctrl:
+            x = event.x - self.label_width - 1
+            if 0 <= x < self.plot_width:
+                self.cursor = self.time_of(x)
+            self.action_zoom(0.5 if direction < 0 else 2)
+        elif event.shift:
+            self.action_pan(direction)
+        else:
+            return False
+        event.stop()
+        return True
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not self._wheel(event, -1):
+            super()._on_mouse_scroll_up(event)
+
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if not self._wheel(event, 1):
+            super()._on_mouse_scroll_down(event)
+
+    def _on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
+        self.action_pan(-1)
+        event.stop()
+
+    def _on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
+        self.action_pan(1)
+        event.stop()
