@@ -1,6 +1,6 @@
 """The tasks screen: task types (`reports.tasks.task_groups`), the tasks of the
 highlighted type in tree order (`task_tree`, nesting shown by indentation; `a`
-shows the whole tree), and the logs of the highlighted task (`task_logs`).
+shows the whole tree), and the logs of the highlighted task (`task_rows`' log_list).
 
 Enter on a type moves to its tasks; Enter on a task shows the task's goroutines on
 the timeline over the task's interval; Enter on a log shows its goroutine at its
@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tracetui.reports.tasks import task_groups, task_logs, task_tree
+from tracetui.reports.tasks import task_groups, task_rows, task_tree
 from tracetui.screens.base import AnalysisScreen, columns_of, compile_filter, point_window
 from tracetui.widgets.arraytable import ArrayTable, Col
 
@@ -35,6 +35,7 @@ class TasksScreen(AnalysisScreen):
         tree = task_tree(model)
         self.tree_rows = tree
         index = {int(i): ti for ti, i in enumerate(np.asarray(T["id"]).tolist())}
+        self.logs_of = {r["id"]: r["log_list"] for r in task_rows(model, with_logs=True)}
         self.task_index = np.array([index[r["id"]] for r in tree], np.int64)   # tree row -> summary task
         self.type_names = [r["name"] for r in self.types]
         self.type_of = np.array([self.type_names.index(r["name"]) for r in tree], np.int64)
@@ -77,7 +78,7 @@ class TasksScreen(AnalysisScreen):
 
     def show_logs(self, row: int | None) -> None:
         logs = self.query_one("#logs", ArrayTable)
-        rows = task_logs(self.model, int(self.task_index[row])) if row is not None else []
+        rows = self.logs_of[self.tree_rows[row]["id"]] if row is not None else []
         logs.set_data(logs.columns, columns_of(rows, logs.columns))
         self.query_one("#logs-caption", Static).update(
             f"logs of task {self.tree_rows[row]['id']}: {len(rows)}" if row is not None else "")
@@ -104,7 +105,7 @@ class TasksScreen(AnalysisScreen):
             self.jump(gs or None, t0, t0 + r["duration_ns"], gs[0] if gs else None)
         else:
             tasks = self.query_one("#tasks", ArrayTable)
-            row = task_logs(self.model, int(self.task_index[tasks.current]))[event.index]
+            row = self.logs_of[self.tree_rows[tasks.current]["id"]][event.index]
             g = self.dense_goroutine(row["goroutine"])
             self.jump([g] if g is not None else None, *point_window(self, self.origin + row["time_ns"]), g)
 
