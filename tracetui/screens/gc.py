@@ -109,7 +109,7 @@ class GCScreen(AnalysisScreen):
         table = self.query_one(f"#{view}", ArrayTable)
         table.focus()
         tabs = "  ".join(f"[b reverse] {VIEW_TITLES[v]} [/]" if v == view else VIEW_TITLES[v] for v in VIEWS)
-        self.query_one("#table-caption", Static).update(f"{tabs}   (v: next; Enter zooms the timeline)")
+        self.query_one("#table-caption", Static).update(f"{tabs}   (v: next table · Enter zooms)")
 
     def action_next_view(self) -> None:
         self.show_view(VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)])

@@ -63,7 +63,7 @@ class GoroutinesScreen(AnalysisScreen):
     def body(self) -> ComposeResult:
         gcols = [Col("name", "start function"), Col("count", "count", "int"),
                  *(Col(f"{t}_ns", TITLES[t], "ns", drop=DROP.get(t, 0)) for t in TIMES)]
-        yield ArrayTable(gcols, columns_of(self.groups, gcols), id="groups")
+        yield ArrayTable(gcols, columns_of(self.groups, gcols), sort="exec_ns", id="groups")
         yield Static("", classes="caption", id="goroutines-caption")
         icols = [Col("id", "goroutine", "int"), *(Col(f"{t}_ns", TITLES[t], "ns", drop=DROP.get(t, 0)) for t in TIMES),
                  Col("bar", "breakdown", "draw", draw=self.draw_bar, width=16)]
