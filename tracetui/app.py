@@ -243,13 +243,15 @@ class TraceApp(AnalysisHost, App):
         self.timeline.focus()
 
     def timeline_selection(self):
-        """Mark to cursor, for the goroutine lanes in view (None without a mark)."""
+        """Mark to cursor (without a mark: the view) for the goroutine lanes in view."""
         tl = self.timeline if self.rows is not None else None
-        if tl is None or tl.mark is None:
+        if tl is None:
             return None
         top = int(tl.scroll_offset.y)
-        shown = self.rows.ident[top:top + tl.page]
-        return list(dict.fromkeys(shown.tolist())), min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
+        shown = list(dict.fromkeys(self.rows.ident[top:top + tl.page].tolist()))
+        if tl.mark is None:
+            return shown, tl.t0, min(tl.t1, self.rows.t_last)
+        return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
 
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""

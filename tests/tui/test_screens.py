@@ -63,6 +63,8 @@ def drive(path, start, keys=(), size=(80, 24), selection=None, then=None):
             for k in keys:
                 await pilot.press(k)
                 await pilot.pause()
+            await app.workers.wait_for_complete()      # the GC screen's MMU, a whole-trace selection
+            await pilot.pause()
             return app, then(app) if then else None
     return asyncio.run(go())
 
@@ -256,19 +258,22 @@ def test_gc_heap_chart_columns():
         assert cols[0][c] == max(before[-1:] + inside, default=0)
 
 
-def test_gc_mmu_curve_agrees_with_the_command():
-    """The plotted curve, evaluated at the command's windows, gives the command's MMU."""
-    from tracetui.model.mmu import mmu, mutator_utilization
+def test_gc_mmu_is_the_commands_and_plotted():
+    """The chart's title has the command's MMU; the plotted curve never falls as the window grows."""
     from tracetui.screens.gc import mmu_curve
 
-    m = model_of(GC_TRACE)
-    windows, curve = mmu_curve(m)
+    def inspect(app):
+        chart = app.get_screen("gc").query_one("#mmu")
+        return chart.title, chart.series[0].y.tolist()
+    title, plotted = drive(GC_TRACE, "gc", then=inspect)[1]
+    want = command_json("gc", str(GC_TRACE))["mmu"]
+    assert title == "MMU " + " ".join(f"{human_ns(r['window_ns'])}:{100 * r['mmu']:.0f}%" for r in want)
+    fixed, windows, curve = mmu_curve(model_of(GC_TRACE))
+    assert [(r["window_ns"], r["mmu"]) for r in fixed] == [(r["window_ns"], pytest.approx(r["mmu"], abs=1e-12))
+                                                           for r in want]
+    assert plotted == curve.tolist() and len(curve) > 20
     assert np.all(np.diff(windows) > 0) and np.all((curve >= 0) & (curve <= 1))
-    assert np.all(np.diff(curve) >= -1e-9)       # the MMU never falls as the window grows
-    times, utils = mutator_utilization(m.trace)
-    for row in command_json("gc", str(GC_TRACE))["mmu"]:
-        if windows[0] <= row["window_ns"] <= windows[-1]:
-            assert mmu(times, utils, [row["window_ns"]])[0] == pytest.approx(row["mmu"], abs=1e-12)
+    assert np.all(np.diff(curve) >= -1e-9)
 
 
 # -- logs ----------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ MMU curve, and tables of GC cycles, stop-the-world pauses, STW pauses by kind an
 mark assists (`v` switches between them).
 
 Numbers come from `reports.gc` (gc_summary, cycle_rows, stw_by_kind, mmu_rows) and
-`model.gc`; the MMU curve is `model.mmu.mmu` over log-spaced windows, the same
-function `tracetui gc` evaluates at its four windows (shown in the chart's title).
+`model.gc`; the MMU curve is `mmu_rows` over log-spaced windows as well as the
+command's four (shown in the chart's title), computed in a thread (seconds on a large
+trace) while the rest of the screen is already there.
 Enter on a cycle, pause or assist zooms the timeline to it.
 """
 from __future__ import annotations
@@ -15,8 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from tracetui.model.mmu import mmu, mutator_utilization
-from tracetui.reports.gc import cycle_rows, gc_summary, mmu_rows, stw_by_kind
+from tracetui.reports.gc import MMU_WINDOWS_NS, cycle_rows, gc_summary, mmu_rows, stw_by_kind
 from tracetui.reports.output import human_bytes, human_ns
 from tracetui.screens.base import AnalysisScreen, columns_of
 from tracetui.widgets.arraytable import ArrayTable, Col
@@ -33,15 +33,22 @@ def summary_line(s: dict) -> str:
             f"{s['assist_count']} assists {human_ns(s['assist_total_ns'])}")
 
 
-def mmu_curve(model) -> tuple[np.ndarray, np.ndarray]:
-    """Windows (ns, log-spaced from 1µs to the trace's duration) and their MMU."""
+def curve_windows(model) -> np.ndarray:
+    """MMU_POINTS windows (ns), log-spaced from 1µs to the trace's duration."""
     tr = model.trace
     span = int(tr.time[-1] - tr.time[0]) if len(tr) else 0
     if span <= 1000:
-        return np.zeros(0, np.int64), np.zeros(0)
-    windows = np.unique(np.logspace(3, np.log10(span), MMU_POINTS).astype(np.int64))
-    times, utils = mutator_utilization(tr)
-    return windows, np.asarray(mmu(times, utils, windows), np.float64)
+        return np.zeros(0, np.int64)
+    return np.unique(np.logspace(3, np.log10(span), MMU_POINTS).astype(np.int64))
+
+
+def mmu_curve(model) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """`mmu_rows` at the command's windows, and the curve (windows, MMU) for the chart:
+    one evaluation of the utilization for both."""
+    windows = curve_windows(model)
+    rows = mmu_rows(model, (*MMU_WINDOWS_NS, *windows.tolist()))
+    fixed, curve = rows[:len(MMU_WINDOWS_NS)], rows[len(MMU_WINDOWS_NS):]
+    return fixed, windows, np.array([r["mmu"] for r in curve], np.float64)
 
 
 class GCScreen(AnalysisScreen):
@@ -94,13 +101,21 @@ class GCScreen(AnalysisScreen):
         series = [Series("heap in use", *gc.heap_alloc, "#388bfd"), Series("goal", *gc.heap_goal, "#f0883e")]
         self.query_one("#heap", StepChart).set_series(
             "heap", series, origin, self.end, lambda t: human_ns(t - origin), human_bytes)
-        windows, curve = mmu_curve(self.model)
-        at = " ".join(f"{human_ns(r['window_ns'])}:{100 * r['mmu']:.0f}%" for r in mmu_rows(self.model))
+        self.query_one("#mmu", StepChart).set_series("MMU: computing…", [], 0, 1, str, str)
+        self.run_worker(self.compute_mmu, thread=True, exclusive=True)
+        self.show_view(self.view)
+
+    def compute_mmu(self) -> None:
+        """In a thread: the utilization takes seconds on a large trace."""
+        result = mmu_curve(self.model)
+        self.app.call_from_thread(self.show_mmu, *result)
+
+    def show_mmu(self, fixed: list[dict], windows: np.ndarray, curve: np.ndarray) -> None:
+        at = " ".join(f"{human_ns(r['window_ns'])}:{100 * r['mmu']:.0f}%" for r in fixed)
         lo, hi = (np.log10(windows[[0, -1]]) if len(windows) else (3.0, 4.0))
         self.query_one("#mmu", StepChart).set_series(
             f"MMU {at}", [Series("", np.log10(np.maximum(windows, 1)), curve, "#3fb950", step=False)], lo, hi,
             lambda x: human_ns(round(10 ** x)), lambda y: f"{100 * y:.0f}%", ymax=1.0)
-        self.show_view(self.view)
 
     def show_view(self, view: str) -> None:
         self.view = view

@@ -57,8 +57,8 @@ class GoroutinesScreen(AnalysisScreen):
         ids = model.trace.goroutine_ids
         self.dense = np.flatnonzero(model.summary.goroutines["live"])     # goroutine_rows' order
         assert np.array_equal(ids[self.dense], [r["id"] for r in self.rows])
-        names = [g["name"] for g in self.groups]
-        self.group_of = np.array([names.index(r["name"]) for r in self.rows], np.int64)
+        group = {g["name"]: i for i, g in enumerate(self.groups)}
+        self.group_of = np.array([group[r["name"]] for r in self.rows], np.int64)
 
     def body(self) -> ComposeResult:
         gcols = [Col("name", "start function"), Col("count", "count", "int"),

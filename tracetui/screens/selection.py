@@ -9,7 +9,9 @@ goroutine time in the range. Per goroutine: its time in each state. `c` copies b
 tables as CSV to the clipboard (OSC 52); `w` writes them to a CSV file in the current
 directory. Enter on a goroutine shows it on the timeline over the range.
 
-Opened without a selection, it shows every goroutine over the whole trace.
+The app passes the mark-to-cursor range (without a mark: the range in view) and the
+lanes in view; opened without one, it shows every goroutine over the whole trace
+(computed in a thread).
 """
 from __future__ import annotations
 
@@ -79,10 +81,21 @@ class SelectionScreen(AnalysisScreen):
         yield ArrayTable(id="per-goroutine")
 
     def on_mount(self) -> None:
-        if self.goroutines is None:
-            self.select(np.flatnonzero(self.model.summary.goroutines["live"]), self.origin, self.end)
-        self.fill()
         self.query_one("#per-goroutine", ArrayTable).focus()
+        if self.goroutines is not None:
+            self.fill()
+            return
+        # every goroutine over the whole trace: seconds on a large trace, so in a thread
+        live = np.flatnonzero(self.model.summary.goroutines["live"])
+        self.query_one("#range", Static).update(f"computing the whole trace for {len(live):,} goroutines…")
+        self.run_worker(lambda: self.app.call_from_thread(
+            self.show, live, self.origin, self.end, *selection_stats(self.model, live, self.origin, self.end)),
+            thread=True, exclusive=True)
+
+    def show(self, goroutines, t0, t1, states, per_g) -> None:
+        if self.goroutines is None:      # no selection came meanwhile
+            self.goroutines, self.t0, self.t1, self.states, self.per_g = goroutines, t0, t1, states, per_g
+            self.fill()
 
     def fill(self) -> None:
         scols = [Col("state", "state"), Col("goroutines", "goroutines", "int"),

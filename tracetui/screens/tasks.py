@@ -32,13 +32,13 @@ class TasksScreen(AnalysisScreen):
         super().__init__(model)
         T = model.summary.tasks
         self.types = task_groups(model)
-        tree = task_tree(model)
-        self.tree_rows = tree
+        tree = self.tree_rows = task_tree(model)
         index = {int(i): ti for ti, i in enumerate(np.asarray(T["id"]).tolist())}
         self.logs_of = {r["id"]: r["log_list"] for r in task_rows(model, with_logs=True)}
         self.task_index = np.array([index[r["id"]] for r in tree], np.int64)   # tree row -> summary task
         self.type_names = [r["name"] for r in self.types]
-        self.type_of = np.array([self.type_names.index(r["name"]) for r in tree], np.int64)
+        type_index = {n: i for i, n in enumerate(self.type_names)}
+        self.type_of = np.array([type_index[r["name"]] for r in tree], np.int64)
         for r in tree:
             r["label"] = "  " * r["depth"] + r["name"]
         self.whole_tree = False
