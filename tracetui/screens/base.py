@@ -12,6 +12,9 @@ from an analysis screen it replaces the current one; Escape pops back.
 """
 from __future__ import annotations
 
+import re
+
+import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -133,8 +136,6 @@ class AnalysisScreen(Screen):
 
 def compile_filter(text: str):
     """The regular expression of a filter prompt, or None for an empty one."""
-    import re
-
     if not text:
         return None
     try:
@@ -189,8 +190,6 @@ class AnalysisHost:
 
 def columns_of(rows: list[dict], cols) -> dict:
     """Report rows (dicts) as table columns: text columns as lists, the rest as numpy arrays."""
-    import numpy as np
-
     return {c.key: [r[c.key] for r in rows] if c.kind == "text" else np.array([r[c.key] for r in rows])
             for c in cols}
 

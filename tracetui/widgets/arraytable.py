@@ -163,7 +163,8 @@ class ArrayTable(ScrollView, can_focus=True):
             self._apply(keep=None)
 
     def sort_by(self, key: str, descending: bool | None = None, keep_cursor: bool = True) -> None:
-        """Sort rows by column `key` (stable: equal values keep their previous order)."""
+        """Sort rows by column `key` (stable: equal values keep the data's order); `descending`
+        None: the other way if already sorted by `key`, else text A to Z and numbers largest first."""
         col = next(c for c in self.columns if c.key == key)
         if descending is None:
             descending = not self.descending if key == self.sort_column else col.kind != "text"
