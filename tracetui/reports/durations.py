@@ -8,6 +8,8 @@ The mean is `total // count` (integer ns, rounded down).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 STATS = ("count", "total", "min", "mean", "p50", "p90", "p99", "max")
@@ -52,6 +54,17 @@ def percentile(durations, q: float) -> int:
     return int(d[rank - 1])
 
 
+def _ceil_sqrt10(i: int) -> int:
+    """ceil(10 ** (i / 2)), exactly."""
+    if i % 2 == 0:
+        return 10 ** (i // 2)
+    return math.isqrt(10 ** i - 1) + 1
+
+
+# The last bucket, from 10**18.5 ns, ends at the largest int64.
+_EDGES = np.array([_ceil_sqrt10(i) for i in range(38)] + [np.iinfo(np.int64).max], np.int64)
+
+
 def log_histogram(durations) -> list[dict]:
     """Counts of `durations` in decade-halved buckets: [1µs, 3.16µs), [3.16µs, 10µs), ...
 
@@ -60,12 +73,12 @@ def log_histogram(durations) -> list[dict]:
     d = np.asarray(durations, np.int64)
     if len(d) == 0:
         return []
-    # Bucket b holds [10**(b/2), 10**((b+1)/2)) ns; durations of 0 go in bucket 0.
-    b = np.floor(2 * np.log10(np.maximum(d, 1))).astype(np.int64)
+    # Bucket b holds [EDGES[b], EDGES[b+1]) ns, EDGES[b] = ceil(10**(b/2)); 0 goes in bucket 0.
+    b = np.searchsorted(_EDGES, np.maximum(d, 1), side="right") - 1
     lo, hi = int(b.min()), int(b.max())
     counts = np.bincount(b - lo, minlength=hi - lo + 1)
-    edges = [int(round(10 ** (i / 2))) for i in range(lo, hi + 2)]
-    return [{"lo_ns": edges[i], "hi_ns": edges[i + 1], "count": int(c)} for i, c in enumerate(counts)]
+    return [{"lo_ns": int(_EDGES[lo + i]), "hi_ns": int(_EDGES[lo + i + 1]), "count": int(c)}
+            for i, c in enumerate(counts)]
 
 
 def sort_rows(rows: list[dict], key: str, top: int | None = None) -> list[dict]:
