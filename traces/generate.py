@@ -62,6 +62,7 @@ SCENARIOS = [
     "cgo",
     "iter",
     "mixed",
+    "flightrecorder",
 ]
 DEMO_VERSION = "1.27.3"
 DEMO_SCENARIO = "mixed"
@@ -126,6 +127,15 @@ CHECKS: dict[str, dict[str, list[str]]] = {
         ]
     },
     "iter": {"wire": [r"^GoSwitch ", r"^GoSwitchDestroy ", r"^GoCreateBlocked "]},
+    "flightrecorder": {
+        "parsed": [
+            r'RangeActive .*"GC concurrent mark phase"',  # the window starts mid-GC
+            r"Undetermined->Syscall",  # ... and with a goroutine in a syscall
+            r'RegionEnd .*Type="recording"',  # begun before the window
+            r'RegionBegin .*Type="tail"',  # still open at the end
+            r'Reason="forever"',
+        ]
+    },
     "mixed": {
         "parsed": [
             r" TaskBegin ",

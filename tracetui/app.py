@@ -21,6 +21,7 @@ from textual.markup import escape
 from textual.widgets import Footer, Input, Static
 
 from tracetui.format import TraceError
+from tracetui.screens import AnalysisHost, ShowOnTimeline
 from tracetui.widgets.details import Details, region_details, span_details
 from tracetui.widgets.jump import JumpProvider
 from tracetui.widgets.palette import NAMES, legend_items
@@ -51,7 +52,7 @@ def load_model(source, progress=None, stage=None):
     return model, Rows(model), report
 
 
-class TraceApp(App):
+class TraceApp(AnalysisHost, App):
     CSS_PATH = "app.tcss"
     TITLE = "tracetui"
     COMMANDS = App.COMMANDS | {JumpProvider}
@@ -69,6 +70,7 @@ class TraceApp(App):
         Binding("r", "follow('r')", "region", show=False),
         Binding("t", "follow('t')", "task", show=False),
         Binding("g", "follow('g')", "goroutine", show=False),
+        *AnalysisHost.ANALYSIS_BINDINGS,
     ]
 
     def __init__(self, path: str | os.PathLike, title: str | None = None):
@@ -79,6 +81,7 @@ class TraceApp(App):
         self.report = None
         self.details: Details | None = None
         self.hide_idle = False
+        self._shown_only = False
         self._region_next: dict[str, int] = {}
         self._region_types: list[str] | None = None
         self.loaded = threading.Event()
@@ -221,7 +224,39 @@ class TraceApp(App):
         if box.display:
             box.display = False
             self.details = None
+        elif self._shown_only:      # after a jump that showed some goroutines only: all again
+            self._shown_only = False
+            self._clear_filters()
         self.timeline.focus()
+
+    # -- analysis screens (tracetui.screens) -------------------------------------------------
+    def on_show_on_timeline(self, m: ShowOnTimeline) -> None:
+        self.back_to_timeline()
+        if self.rows is None:
+            return
+        rows = self.rows
+        if m.goroutines is not None and len(m.goroutines) > 1:
+            rows.pattern, rows.visible_only, self.hide_idle = None, np.asarray(m.goroutines, np.int64), False
+            rows.rebuild()
+            self.timeline.rows_changed()
+            self._shown_only = True
+            self.notify(f"showing {len(m.goroutines)} goroutines; Esc shows all again", timeout=4)
+        elif m.focus_goroutine is not None and rows.row_of(m.focus_goroutine) is None:
+            self._clear_filters()
+        pad = max((m.t1 - m.t0) // 10, 1000)
+        self.timeline.jump(m.t0 - pad, m.t1 + pad, m.t0, m.focus_goroutine)
+        self.timeline.focus()
+
+    def timeline_selection(self):
+        """Mark to cursor (without a mark: the view) for the goroutine lanes in view."""
+        tl = self.timeline if self.rows is not None else None
+        if tl is None:
+            return None
+        top = int(tl.scroll_offset.y)
+        shown = list(dict.fromkeys(self.rows.ident[top:top + tl.page].tolist()))
+        if tl.mark is None:
+            return shown, tl.t0, min(tl.t1, self.rows.t_last)
+        return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
 
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""

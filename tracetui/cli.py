@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from tracetui.commands import COMMANDS
-from tracetui.commands.common import DEMO_TRACE, UsageError, explain, quiet_broken_pipe
+from tracetui.commands.common import DEMO_TRACE, UsageError, quiet_broken_pipe
 from tracetui.commands.tui import interactive
 from tracetui.format import TraceError
 
@@ -41,9 +41,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}
-    # `tracetui TRACE` (no command) and `tracetui --demo`: the timeline in a terminal, else stats.
+    # `tracetui TRACE` (no command; TRACE may be '-') and `tracetui --demo`: the timeline
+    # in a terminal, else stats.
     default = "tui" if interactive() else "stats"
-    if argv and argv[0] not in names and not argv[0].startswith("-"):
+    if argv and argv[0] not in names and (argv[0] == "-" or not argv[0].startswith("-")):
         argv = [default, *argv]
     elif argv[:1] == ["--demo"]:
         argv = [default, str(DEMO_TRACE), *argv[1:]]
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler.run(args)
     except TraceError as e:
-        print(f"tracetui: {explain(e, getattr(args, 'trace', None))}", file=sys.stderr)
+        print(f"tracetui: {e}", file=sys.stderr)
         return 1
     except UsageError as e:
         print(f"tracetui: {e}", file=sys.stderr)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tests import goref
-from tracetui.format import read
+from tracetui.format import Trace, read
 from tracetui.model._summary import Summarizer
 
 BUILD = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "go-reference" / "build.sh"
@@ -30,8 +30,9 @@ def oracle():
     return lambda path: json.loads(subprocess.check_output([str(exe), str(path)]))
 
 
-def ours(path):
-    tr = read(path)
+def ours(source):
+    """Our summary in traceoracle's JSON shape, of a Trace or of what `read` accepts."""
+    tr = source if isinstance(source, Trace) else read(source)
     forever = tr.strings.index("forever") if "forever" in tr.strings else -1
     out = Summarizer().run(tr, forever, tr.strings)
     G, names = out["goroutines"], out["range_names"]

@@ -48,6 +48,9 @@ type Scenario struct {
 	Setup func(env *Env)
 	// Run runs while tracing. Tracing stops when it returns.
 	Run func(env *Env)
+	// SelfTraced scenarios write their own trace to env.Out (e.g. a
+	// flight recorder's window): main does not call trace.Start/Stop.
+	SelfTraced bool
 	// After runs after tracing has stopped (optional), e.g. to release
 	// goroutines that were kept blocked across trace.Stop.
 	After func(env *Env)
@@ -138,12 +141,16 @@ func main() {
 	if sc.Setup != nil {
 		sc.Setup(env)
 	}
-	if err := trace.Start(env.Out); err != nil {
-		fmt.Fprintln(os.Stderr, "trace.Start:", err)
-		os.Exit(1)
+	if !sc.SelfTraced {
+		if err := trace.Start(env.Out); err != nil {
+			fmt.Fprintln(os.Stderr, "trace.Start:", err)
+			os.Exit(1)
+		}
 	}
 	sc.Run(env)
-	trace.Stop()
+	if !sc.SelfTraced {
+		trace.Stop()
+	}
 	if sc.After != nil {
 		sc.After(env)
 	}

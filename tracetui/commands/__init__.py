@@ -1,8 +1,16 @@
 """The `tracetui` commands, one module each; COMMANDS is the order `--help` lists them."""
 from __future__ import annotations
 
+from tracetui.commands.check import CheckCommand
 from tracetui.commands.events import EventsCommand
+from tracetui.commands.export import ExportCommand
+from tracetui.commands.gc import GCCommand
+from tracetui.commands.goroutines import GoroutinesCommand
+from tracetui.commands.pprof import PprofCommand
+from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
+from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
 
-COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand()]
+COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
+            GCCommand(), CheckCommand(), PprofCommand(), ExportCommand()]

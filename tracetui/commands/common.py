@@ -6,23 +6,33 @@ description). `tracetui.commands.COMMANDS` lists them in the order `--help` show
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
 
-from tracetui.format import TraceError
 
 DEMO_TRACE = Path(__file__).parent.parent / "data" / "demo.trace"
+TRACE_HELP = ("trace file (may be gzip-compressed), '-' for stdin, or a live capture URL "
+              "http://HOST:PORT/debug/pprof/trace?seconds=N")
 
 
 class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
-def load(path: str):
+def load(arg: str):
+    """The trace named on the command line: a file (gzip or not), '-' for stdin, or a pprof URL."""
     from tracetui.format import read
 
-    return read(sys.stdin.buffer if path == "-" else path)
+    return read(source(arg))
+
+
+def source(arg: str):
+    """What the reader takes for a command-line TRACE (see tracetui.source)."""
+    from tracetui.source import trace_source
+
+    return trace_source(arg)
 
 
 def quiet_broken_pipe() -> None:
@@ -45,32 +55,66 @@ def write_lines(lines) -> None:
         quiet_broken_pipe()
 
 
-def read_bytes(path: str) -> bytes:
-    """A file's bytes; a directory or missing file is a TraceError worded like the reader's."""
-    from tracetui.format.reader import file_error
+def load_model(path: str, strict: bool = False):
+    """The model of a trace. A truncated or broken trace is salvaged (a warning with Go's
+    "Lost N%" line on stderr) unless `strict`, when it is an error."""
+    from tracetui.format.salvage import read_salvaged
+    from tracetui.model import build
 
+    if strict:
+        trace = load(path)
+    else:
+        trace, report = read_salvaged(source(path))
+        if report is not None:
+            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+    return build(trace)
+
+
+def add_report_options(p) -> None:
+    """The trace argument, --format and --strict every report command takes."""
+    from tracetui.reports.output import add_format_option
+
+    p.add_argument("trace", help=TRACE_HELP)
+    add_format_option(p)
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
+
+
+def name_filter(pattern: str | None):
+    """--name REGEX compiled (None when not given); a bad expression is a usage error."""
+    import re
+
+    if pattern is None:
+        return None
     try:
-        return Path(path).read_bytes()
+        return re.compile(pattern)
+    except re.error as e:
+        raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None
+
+
+def default_output(trace_arg: str, suffix: str) -> str:
+    """TRACE.SUFFIX next to the trace; trace.SUFFIX in the working directory for stdin or a URL."""
+    from tracetui.source import is_url
+
+    return f"trace.{suffix}" if trace_arg == "-" or is_url(trace_arg) else f"{trace_arg}.{suffix}"
+
+
+@contextlib.contextmanager
+def output_file(path: str):
+    """A binary stream for a command's output file ('-': stdout). A file is written as
+    PATH.partial and renamed when complete, so an error leaves no half-written output."""
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        os.replace(partial, path)
     except OSError as e:
-        raise file_error(path, e) from None
-
-
-def explain(err: TraceError, path: str | None) -> str:
-    """The error line, with a better guess at what a gzip file holds than the reader's."""
-    if err.offset == 0 and "gzip" in err.message and path and path != "-":
-        import gzip
-        import zlib
-
-        name = f"{path}: "
-        try:
-            with gzip.open(path, "rb") as f:
-                head = f.read(64)
-        except (OSError, EOFError, zlib.error):
-            head = b""
-        if head.startswith(b"go 1.") and b" trace\x00\x00\x00" in head:
-            return name + f"a gzip-compressed Go execution trace: decompress it first (`gunzip -k {path}`)"
-        if head[:1] == b"\x0a":  # field 1 (sample_type), length-delimited: a profile.proto Profile
-            return (name + "this looks like a pprof profile (gzip-compressed protobuf), not an execution "
-                    f"trace: read it with `go tool pprof {path}`")
-        return name + "gzip-compressed data, not a Go execution trace"
-    return str(err)
+        e.filename = path
+        raise
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from tracetui.commands.common import read_bytes, write_lines
+from tracetui.commands.common import TRACE_HELP, source, write_lines
 from tracetui.format import TraceError
 
 
@@ -27,7 +26,7 @@ class EventsCommand:
     name = "events"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help="trace file ('-' for stdin)")
+        p.add_argument("trace", help=TRACE_HELP)
         g = p.add_mutually_exclusive_group()
         g.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
         g.add_argument("--wire", action="store_true", help="dump raw batches and events (like -d=wire)")
@@ -36,20 +35,21 @@ class EventsCommand:
         if args.wire:
             from tracetui.format.wire import dump_wire
 
-            data = sys.stdin.buffer.read() if args.trace == "-" else read_bytes(args.trace)
-            if not data or data[:2] == b"\x1f\x8b":
+            from tracetui.source import source_bytes
+
+            data = source_bytes(args.trace)
+            if not data:
                 from tracetui.format import read_header
 
-                read_header(data)  # the reader's words for an empty file or gzip data
+                read_header(data)  # the reader's words for an empty file
             write_lines(line + "\n" for line in dump_wire(data))
             return 0
         from tracetui.format import read
         from tracetui.format.jsonl import event_json
 
-        source = sys.stdin.buffer if args.trace == "-" else args.trace
         error = None
         try:
-            trace = read(source)
+            trace = read(source(args.trace))
         except TraceError as e:
             if e.partial is None:
                 raise

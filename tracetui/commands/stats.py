@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from tracetui.commands.common import load
+from tracetui.commands.common import add_report_options, load, source
 
 
 class StatsCommand:
@@ -22,32 +21,29 @@ class StatsCommand:
     examples:
       tracetui stats trace.out
       tracetui stats trace.out --format json
+      tracetui stats trace.out --format csv
       tracetui stats --strict trace.out   # in CI: fail on a damaged trace
     """
 
     name = "stats"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help="trace file ('-' for stdin)")
-        p.add_argument("--format", choices=("table", "json"), default="table")
-        p.add_argument("--strict", action="store_true",
-                       help="exit 1 on a broken or truncated trace instead of summarizing what could be read")
+        add_report_options(p)
 
     def run(self, args) -> int:
         from tracetui.format.salvage import read_salvaged
-        from tracetui.format.stats import format_stats, trace_stats
+        from tracetui.format.stats import trace_stats
+        from tracetui.reports.output import emit
+        from tracetui.reports.stats import stats_table
 
         if args.strict:
             trace, report = load(args.trace), None
         else:
-            trace, report = read_salvaged(sys.stdin.buffer if args.trace == "-" else args.trace)
+            trace, report = read_salvaged(source(args.trace))
         if report is not None:
             print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
         stats = trace_stats(trace)
-        if args.format == "json":
-            if report is not None:
-                stats["salvage"] = report.as_dict()
-            print(json.dumps(stats, indent=2))
-        else:
-            print(format_stats(stats))
+        if report is not None:
+            stats["salvage"] = report.as_dict()
+        emit(stats_table(stats), args.format)
         return 0

@@ -95,11 +95,19 @@ class Trace:
             self._cache["kind"] = table[self.type]
         return self._cache["kind"]
 
+    def rows_where(self, types) -> np.ndarray:
+        """Rows whose event type is one of `types`: byte comparisons, no wide temporaries."""
+        types = sorted(set(int(t) for t in types))
+        if not types:
+            return np.zeros(0, np.int64)
+        hit = self.type == types[0]
+        for t in types[1:]:
+            hit |= self.type == t
+        return np.flatnonzero(hit)
+
     def _rows_of(self, name: str, types: list[int]) -> np.ndarray:
         if name not in self._cache:
-            has = np.zeros(256, bool)
-            has[types] = True
-            self._cache[name] = np.flatnonzero(has[self.type])
+            self._cache[name] = self.rows_where(types)
         return self._cache[name]
 
     @property

@@ -22,6 +22,7 @@ from tracetui.format import spec as S
 
 include "../format/_evtypes.pxi"
 include "_transition.pxi"
+include "_columns.pxi"
 
 DEF ProcIdle = 3
 DEF NO_ID = 0xFFFFFFFFFFFFFFFF
@@ -178,6 +179,17 @@ cdef inline Stats snapshot(GState* g, int64_t t):
     return r
 
 
+cdef inline void keep_region_stats(Stats* s) noexcept:
+    """A finished region keeps only its nonzero block times (its range times are not
+    reported): frees the rest, since a trace may hold a million regions."""
+    cdef vector[KV] block, none
+    for kv in s.block:
+        if kv.val != 0:
+            block.push_back(kv)
+    s.block.swap(block)
+    s.ranges.swap(none)
+
+
 cdef inline void stats_sub(Stats* r, Stats* v) noexcept:
     """r -= v, over r's keys (Go's GoroutineExecStats.sub)."""
     r.exec_ -= v.exec_
@@ -207,7 +219,6 @@ cdef class Summarizer:
     cdef const int32_t* sframes
     cdef const int32_t* ffunc
     cdef const uint64_t* fpc
-    cdef vector[int32_t] g_regions_order
 
     def __cinit__(self):
         self.range_names = ["GC concurrent mark phase", "GC incremental sweep", "GC mark assist"]
@@ -246,8 +257,8 @@ cdef class Summarizer:
                 r = &self.regions[ri]
                 r.end_row = trigger_row
                 r.st = self._sub_copy(&fin, &r.st)
+                keep_region_stats(&r.st)
                 r.done = True
-                self.g_regions_order.push_back(ri)
         g.st = fin
         g.last_start = g.last_runnable = g.last_block = 0
         g.last_block_reason = 0
@@ -271,12 +282,9 @@ cdef class Summarizer:
         self.forever = forever
         cdef cnp.ndarray[cnp.int64_t] time_ = trace.time
         cdef cnp.ndarray[cnp.uint8_t] type_ = trace.type
-        cdef cnp.ndarray g_arr = trace.g.astype(np.int32, copy=False)
-        cdef cnp.ndarray p_arr = trace.p.astype(np.int32, copy=False)
-        cdef cnp.ndarray s_arr = trace.stack.astype(np.int32, copy=False)
-        cdef const int32_t[::1] gcol = g_arr
-        cdef const int32_t[::1] pcol = p_arr
-        cdef const int32_t[::1] scol = s_arr
+        cdef const int32_t[::1] gcol = trace.g
+        cdef _Narrow pcol = _Narrow(trace.p)
+        cdef _Narrow scol = _Narrow(trace.stack)
         cdef const int32_t[::1] aux = trace.aux
         cdef const int64_t[::1] arg = trace.arg
         cdef const int64_t[::1] arg2 = trace.arg2
@@ -293,6 +301,9 @@ cdef class Summarizer:
         cdef int64_t a, a2, t
         cdef uint8_t typ, role
         self.gs.resize(len(trace.goroutine_ids))
+        # Regions: one per begin, per end without a begin, per goroutine created inside one (at most).
+        self.regions.reserve(len(trace.rows_where((EvUserRegionBegin, EvUserRegionEnd, EvGoCreate,
+                                                   EvGoCreateBlocked, EvGoCreateSyscall))))
         for i in range(n):
             typ = type_[i]
             t = time_[i]
@@ -311,11 +322,11 @@ cdef class Summarizer:
             if role == T_SYNC:
                 self.sync_ts = t
             elif role == T_GO:
-                self.go_transition(i, typ, t, gcol[i], pcol[i], aux[i], scol[i], a, strings)
+                self.go_transition(i, typ, t, gcol[i], pcol.at(i), aux[i], scol.at(i), a, strings)
             elif role == T_PROC:
-                self.proc_transition(typ, t, pcol[i], aux[i], a, a2)
+                self.proc_transition(typ, t, pcol.at(i), aux[i], a, a2)
             elif role == T_RANGE_BEGIN or role == T_RANGE_ACTIVE or role == T_RANGE_END:
-                self.range_event(role, typ, t, gcol[i], pcol[i], aux[i], strings)
+                self.range_event(role, typ, t, gcol[i], pcol.at(i), aux[i], strings)
             elif role == T_REGION_BEGIN:
                 self.region_begin(i, t, gcol[i], <uint64_t>a, aux[i])
             elif role == T_REGION_END:
@@ -531,9 +542,9 @@ cdef class Summarizer:
             self.tasks[ti].regions.push_back(ri)
         cdef Stats now = snapshot(&self.gs[gi], t)
         self.regions[ri].st = self._sub_copy(&now, &self.regions[ri].st)
+        keep_region_stats(&self.regions[ri].st)
         self.regions[ri].end_row = row
         self.regions[ri].done = True
-        self.g_regions_order.push_back(ri)
 
     cdef void task_event(self, Py_ssize_t row, uint8_t typ, int32_t gi, uint64_t id, uint64_t parent, int32_t name):
         cdef int32_t ti = self.task_of(id)
@@ -644,7 +655,7 @@ cdef class Summarizer:
         T["log_offsets"] = np.array(log_off, np.int64)
         T["log_rows"] = np.array(log_flat, np.int64)
         return dict(goroutines=G, block=block, ranges=ranges, regions=R, region_block=rblock, tasks=T,
-                    range_names=self.range_names, region_order=list(self.g_regions_order))
+                    range_names=self.range_names)
 
 
 cdef bint is_system(str name):

@@ -15,18 +15,18 @@ import numpy as np
 from tracetui.format import spec as S
 
 
-def pair_ranges(trace, begin_types, end_types, key: np.ndarray) -> dict[str, np.ndarray]:
-    """Pair begin and end events that share `key` (a per-row resource column).
+def pair_ranges(trace, begin_types, end_types, key_of) -> dict[str, np.ndarray]:
+    """Pair begin and end events that share a resource: `key_of(rows)` gives it per row.
 
     Returns begin_row/end_row (-1 where outside the trace), start/end times and the key.
     Ranges of one kind on one resource do not nest (Go's ordering rejects that), so
     within a resource begins and ends alternate, once re-stated Actives are dropped.
     """
-    is_begin = np.isin(trace.type, begin_types)
-    rows = np.flatnonzero(is_begin | np.isin(trace.type, end_types))
-    k = key[rows]
+    rows = trace.rows_where((*begin_types, *end_types))
+    k = np.asarray(key_of(rows), np.int64)
     order = np.lexsort((rows, k))
-    rows, k, b = rows[order], k[order], is_begin[rows[order]]
+    rows, k = rows[order], k[order]
+    b = np.isin(trace.type[rows], begin_types)
     # An Active event after a begin on the same resource re-states an open range
     # (at a generation's start): only the first begin-kind event of a run counts.
     restate = np.zeros(len(rows), bool)
@@ -57,7 +57,7 @@ def pair_ranges(trace, begin_types, end_types, key: np.ndarray) -> dict[str, np.
 
 def metric(trace, typ: int) -> tuple[np.ndarray, np.ndarray]:
     """(times, values) of a metric event type (HeapAlloc, HeapGoal, ProcsChange)."""
-    rows = np.flatnonzero(trace.type == typ)
+    rows = trace.rows_where([typ])
     return trace.time[rows], trace.arg_of(rows)
 
 
@@ -71,11 +71,16 @@ class GC:
     heap_goal: tuple[np.ndarray, np.ndarray]
     gomaxprocs: tuple[np.ndarray, np.ndarray]
 
+    def assists_of(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        """(start, end) of goroutine g's mark assists, in time order (an overlay on its lane)."""
+        sel = self.assists["goroutine"] == g
+        return self.assists["start"][sel], self.assists["end"][sel]
+
 
 def mark_phases(trace) -> dict[str, np.ndarray]:
     """GC cycles. GCActive re-states a cycle already running at a generation's start:
     it begins a cycle only when none is open (the trace's first generation)."""
-    rows = np.flatnonzero(np.isin(trace.type, (S.EvGCBegin, S.EvGCActive, S.EvGCEnd)))
+    rows = trace.rows_where((S.EvGCBegin, S.EvGCActive, S.EvGCEnd))
     begins, ends = [], []
     open_row = None
     for r in rows.tolist():  # a few per second of trace: a plain loop is clearer
@@ -99,19 +104,22 @@ def mark_phases(trace) -> dict[str, np.ndarray]:
                 seq=trace.arg_of(seq_rows))
 
 
+def _active_aux_else(trace, active_type, column):
+    """Key of a range event: its resource in aux for the Active kind, else the event's own column."""
+    return lambda rows: np.where(trace.type[rows] == active_type, trace.aux[rows], column[rows])
+
+
 def gc_facts(trace) -> GC:
-    g = trace.g.astype(np.int64)
-    p = trace.p.astype(np.int64)
-    stw = pair_ranges(trace, [S.EvSTWBegin], [S.EvSTWEnd], g)
+    stw = pair_ranges(trace, [S.EvSTWBegin], [S.EvSTWEnd], lambda rows: trace.g[rows])
     stw["kind"] = trace.aux[np.where(stw["begin_row"] >= 0, stw["begin_row"], stw["end_row"])]
     stw["goroutine"] = stw.pop("key")
     sweeps = pair_ranges(trace, [S.EvGCSweepBegin, S.EvGCSweepActive], [S.EvGCSweepEnd],
-                         np.where(trace.type == S.EvGCSweepActive, trace.aux, p))
+                         _active_aux_else(trace, S.EvGCSweepActive, trace.p))
     sweeps["proc"] = sweeps.pop("key")
     sweeps["swept"] = trace.arg_of(sweeps["end_row"])
     sweeps["reclaimed"] = trace.arg2_of(sweeps["end_row"])
     assists = pair_ranges(trace, [S.EvGCMarkAssistBegin, S.EvGCMarkAssistActive], [S.EvGCMarkAssistEnd],
-                          np.where(trace.type == S.EvGCMarkAssistActive, trace.aux, g))
+                          _active_aux_else(trace, S.EvGCMarkAssistActive, trace.g))
     assists["goroutine"] = assists.pop("key")
     return GC(cycles=mark_phases(trace), stw=stw, sweeps=sweeps, assists=assists,
               heap_alloc=metric(trace, S.EvHeapAlloc), heap_goal=metric(trace, S.EvHeapGoal),

@@ -32,6 +32,39 @@ class GoroutineLanes:
     state: np.ndarray
     _cum: dict = field(default_factory=dict, repr=False)
 
+    def goroutine_of(self, spans: np.ndarray) -> np.ndarray:
+        """Dense goroutine index of each span index."""
+        return np.searchsorted(self.offsets, spans, side="right") - 1
+
+    def ends(self, spans: np.ndarray) -> np.ndarray:
+        """End time of each span index (an open span ends at the trace's last event)."""
+        tr = self.trace
+        e = self.end_row[spans]
+        return np.where(e >= 0, tr.time[np.maximum(e, 0)], tr.time[-1] if len(tr) else 0)
+
+    def unblockers(self, g: int) -> np.ndarray:
+        """Per span of g: the goroutine (dense index) whose GoUnblock ended it, or -1."""
+        e = self.spans(g)["end_row"]
+        tr = self.trace
+        ee = np.maximum(e, 0)
+        return np.where((e >= 0) & (tr.type[ee] == S.EvGoUnblock), tr.g[ee], -1)
+
+    def stacks(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per span of g: the stack of the event that began it and of the one that ended it (0: none).
+
+        A goroutine's stack at a block is on the event of its own transition (GoBlock,
+        GoStop, GoSyscallBegin); the end event's stack is where the ender was."""
+        sp = self.spans(g)
+        tr = self.trace
+        e = sp["end_row"]
+        return tr.stack[sp["begin_row"]], np.where(e >= 0, tr.stack[np.maximum(e, 0)], 0)
+
+    def syscall_blocked(self, g: int) -> np.ndarray:
+        """Per span of g: a syscall that blocked (its P was taken; it ended with GoSyscallEndBlocked)."""
+        sp = self.spans(g)
+        e = sp["end_row"]
+        return (sp["state"] == SYSCALL) & (e >= 0) & (self.trace.type[np.maximum(e, 0)] == S.EvGoSyscallEndBlocked)
+
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
@@ -87,6 +120,10 @@ class GoroutineLanes:
         return np.where(busy > 0, best, NONE).astype(np.uint8), busy > 1
 
 
-def goroutine_lanes_of(trace) -> GoroutineLanes:
-    offsets, begin, end, state = goroutine_lanes(trace)
-    return GoroutineLanes(trace, offsets, begin, end, state)
+def goroutine_lanes_of(trace):
+    """(GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts) from one compiled pass."""
+    from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
+
+    offsets, begin, end, state, procs, threads, counts = goroutine_lanes(trace)
+    lanes = GoroutineLanes(trace, offsets, begin, end, state)
+    return lanes, ProcLanes(lanes, *procs), ThreadLanes(lanes, *threads), GoroutineCounts(trace, *counts)

@@ -27,11 +27,11 @@ STAT_COLUMNS = ("exec", "sched_wait", "syscall", "syscall_block", "total")
 @dataclass(eq=False)
 class Summary:
     goroutines: dict[str, np.ndarray]      # indexed by dense goroutine index; `live` marks summarized ones
-    goroutine_block: list[tuple[int, int, int]]   # (g, reason string, ns)
-    goroutine_ranges: list[tuple[int, int, int]]  # (g, range name index, ns)
+    goroutine_block: np.ndarray    # int64[n, 3]: rows of (g, reason string, ns)
+    goroutine_ranges: np.ndarray   # int64[n, 3]: rows of (g, range name index, ns)
     range_names: list[str]
     regions: dict[str, np.ndarray]
-    region_block: list[tuple[int, int, int]]      # (region, reason string, ns)
+    region_block: np.ndarray       # int64[n, 3]: rows of (region, reason string, ns)
     tasks: dict[str, object]
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -40,7 +40,7 @@ class Summary:
         by = self._cache.get("block")
         if by is None:
             by = self._cache["block"] = {}
-            for gi, reason, ns in self.goroutine_block:
+            for gi, reason, ns in self.goroutine_block.tolist():
                 by.setdefault(gi, {})[reason] = ns
         return by.get(g, {})
 
@@ -49,7 +49,7 @@ class Summary:
         by = self._cache.get("ranges")
         if by is None:
             by = self._cache["ranges"] = {}
-            for gi, name, ns in self.goroutine_ranges:
+            for gi, name, ns in self.goroutine_ranges.tolist():
                 by.setdefault(gi, {})[self.range_names[name]] = ns
         return by.get(g, {})
 
@@ -57,7 +57,7 @@ class Summary:
         by = self._cache.get("rblock")
         if by is None:
             by = self._cache["rblock"] = {}
-            for ri, reason, ns in self.region_block:
+            for ri, reason, ns in self.region_block.tolist():
                 by.setdefault(ri, {})[reason] = ns
         return by.get(region, {})
 
@@ -72,7 +72,8 @@ def summarize(trace) -> Summary:
     # Go's region intervals: a missing begin is the trace's first event, a missing end its last.
     regions["start"] = np.where(regions["start_row"] >= 0, trace.time[np.maximum(regions["start_row"], 0)], first)
     regions["end"] = np.where(regions["end_row"] >= 0, trace.time[np.maximum(regions["end_row"], 0)], last)
+    triples = {k: np.array(out[k], np.int64).reshape(-1, 3) for k in ("block", "ranges", "region_block")}
     return Summary(
-        goroutines=out["goroutines"], goroutine_block=out["block"], goroutine_ranges=out["ranges"],
-        range_names=out["range_names"], regions=regions, region_block=out["region_block"], tasks=out["tasks"],
+        goroutines=out["goroutines"], goroutine_block=triples["block"], goroutine_ranges=triples["ranges"],
+        range_names=out["range_names"], regions=regions, region_block=triples["region_block"], tasks=out["tasks"],
     )

@@ -52,8 +52,8 @@ def _stack_lines(trace, stack: int, title: str) -> list[str]:
     if stack <= 0:
         return []
     out = ["", f"[b]{title}[/b]"]
-    for fn, file, line, _pc in trace.frames(stack):
-        out.append(f"  {escape(fn)}")
+    for fn, file, line, pc in trace.frames(stack):
+        out.append(f"  {escape(fn) if fn else f'@ {pc:#x}'}")  # a frame without a name: its pc, as Go prints it
         out.append(f"    [dim]{escape(short_path(file))}:{line}[/dim]")
     return out
 

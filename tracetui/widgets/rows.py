@@ -112,7 +112,7 @@ class Rows:
         self.start = g["start"] if len(g["start"]) == ng else np.zeros(ng, np.int64)
         self.blocked = np.zeros(ng, np.int64)
         block = self.model.summary.goroutine_block
-        if block:
+        if len(block):
             arr = np.asarray(block, np.int64)
             np.add.at(self.blocked, arr[:, 0], arr[:, 2])
 

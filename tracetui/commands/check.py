@@ -1,0 +1,72 @@
+"""`tracetui check`: budgets for CI; exit 1 when one breaks."""
+from __future__ import annotations
+
+import argparse
+
+
+class CheckCommand:
+    """Check budgets for CI: exit 1 naming each budget that broke, 0 when all held.
+
+    A budget is SUBJECT:STAT=VALUE; --max holds when the measured value is at
+    most VALUE, --min when it is at least VALUE:
+
+      region:NAME:STAT      STAT: count, total, min, mean, p50, p90, p99, max
+      task:NAME:STAT        (the same; durations of complete tasks)
+      goroutine:NAME:STAT   NAME: start function; STAT: count, exec, sched_wait,
+                            block, syscall, syscall_block, assist, total (sums)
+      gc:stw:STAT           STW pauses: count or a duration statistic
+      gc:assist:STAT        mark assists: the same
+      gc:cycles:count       GC cycles
+      gc:heap:max, gc:heap:end   heap in use (bytes: B, KB, MB, GB, KiB, MiB, GiB)
+      gc:mmu@WINDOW=FRACTION     minimum mutator utilization (0.5 or 50%)
+
+    NAME is exact (`*` for all); it may contain ':'. Durations need a unit: ns,
+    us, ms, s. A malformed budget is a usage error (exit 2).
+
+    examples:
+      tracetui check trace.out --max 'region:compute:p99=5ms' --max 'gc:stw:max=1ms'
+      tracetui check trace.out --min 'gc:mmu@10ms=50%' --max 'gc:heap:max=512MiB'
+      tracetui check trace.out --max 'goroutine:main.worker:sched_wait=200ms' --format json
+    """
+
+    name = "check"
+
+    def prepare_parser(self, p: argparse.ArgumentParser) -> None:
+        from tracetui.commands.common import add_report_options
+
+        add_report_options(p)
+        p.add_argument("--max", action="append", default=[], metavar="BUDGET",
+                       help="a budget the measured value must not exceed (repeatable)")
+        p.add_argument("--min", action="append", default=[], metavar="BUDGET",
+                       help="a budget the measured value must reach, e.g. gc:mmu@10ms=0.5 (repeatable)")
+
+    def run(self, args) -> int:
+        from tracetui.commands.common import UsageError, load_model
+        from tracetui.reports.check import BudgetError, held, measure, parse_budget
+        from tracetui.reports.output import Column, Table, cell, emit
+
+        try:
+            budgets = [parse_budget(t, "max") for t in args.max] + [parse_budget(t, "min") for t in args.min]
+        except BudgetError as e:
+            raise UsageError(str(e)) from None
+        if not budgets:
+            raise UsageError("check: no budgets given (use --max or --min, see `tracetui check --help`)")
+        model = load_model(args.trace, args.strict)
+        kinds = {"ns": "ns", "bytes": "bytes", "fraction": "pct", "count": "int"}
+        rows = []
+        for b, value in zip(budgets, measure(model, budgets)):
+            ok = held(b, value)
+            kind = kinds[b.unit]
+            shown = "nothing to measure" if value is None else cell(value, kind)
+            rows.append({"budget": b.text, "bound": b.bound, "limit": b.limit, "measured": value, "held": ok,
+                         "status": "ok" if ok else "BROKE", "line": f"{'<=' if b.bound == 'max' else '>='} "
+                         f"{cell(b.limit, kind)}, measured {shown}"})
+        broke = [r for r in rows if not r["held"]]
+        summary = (f"all {len(rows)} budgets held" if not broke else
+                   f"{len(broke)} of {len(rows)} budgets broke: " + ", ".join(r["budget"] for r in broke))
+        table = Table("budgets", [Column("status", "status", in_json=False), Column("budget", "budget"), Column("line", "result", in_json=False),
+                                  Column("bound", "bound", "json"), Column("limit", "limit", "json"),
+                                  Column("measured", "measured", "json"), Column("held", "held", "json")],
+                      rows, text=[summary])
+        emit(table, args.format)
+        return 1 if broke else 0

@@ -1,0 +1,216 @@
+"""The four pprof-like profiles `go tool trace -pprof=KIND` computes, from the
+event columns (cmd/trace pprof.go, makeComputePprofFunc):
+
+- sync: time goroutines wait blocked on chan, sync or select (reason contains one of those);
+- net: time waiting on the network (reason "network");
+- syscall: time in syscalls;
+- sched: time runnable, waiting to be scheduled.
+
+For each goroutine, in event order, an episode begins at the first transition
+into the kind's state (with a matching reason) and ends at the next transition
+to another state; episodes still open at the end of the trace are not counted.
+Its time is the part of it inside the goroutine's life as Go's summarizer sees it
+[start of first run, end or the trace's last event] (so a new goroutine's wait for
+its first run counts nothing, as in Go), and it is attributed to the stack of the
+event that began it. Samples are per distinct stack (as Go deduplicates them,
+quirks included: see profile_records): contentions/count and delay/nanoseconds.
+
+`profile_records(model, kind)` returns the samples as numpy arrays;
+`pprof_profile(model, kind)` the gzipped profile.proto bytes.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tracetui.format import spec as S
+from tracetui.reports.profile_proto import Profile
+
+KINDS = ("sync", "net", "syscall", "sched")
+MAX_STACK = 128  # Go's pprofMaxStack
+
+_RUNNABLE, _RUNNING, _WAITING, _SYSCALL = 2, 3, 4, 5
+_KIND_STATE = {"sync": _WAITING, "net": _WAITING, "syscall": _SYSCALL, "sched": _RUNNABLE}
+_STATUS_TO_STATE = np.array([0, _RUNNABLE, _RUNNING, _SYSCALL, _WAITING], np.uint8)  # wire GoStatus -> GoState
+
+# Goroutine transition types: is the goroutine the event's own (else aux names it), and the new state
+# (0: from the GoStatus payload).
+_OWN, _OTHER = True, False
+_TRANSITIONS = {
+    S.EvGoCreate: (_OTHER, _RUNNABLE), S.EvGoCreateBlocked: (_OTHER, _WAITING),
+    S.EvGoCreateSyscall: (_OTHER, _SYSCALL), S.EvGoStart: (_OTHER, _RUNNING),
+    S.EvGoUnblock: (_OTHER, _RUNNABLE), S.EvGoSwitch: (_OTHER, _RUNNABLE), S.EvGoSwitchDestroy: (_OTHER, _RUNNABLE),
+    S.EvGoDestroy: (_OWN, 1), S.EvGoDestroySyscall: (_OWN, 1), S.EvGoStop: (_OWN, _RUNNABLE),
+    S.EvGoBlock: (_OWN, _WAITING), S.EvGoSyscallBegin: (_OWN, _SYSCALL), S.EvGoSyscallEnd: (_OWN, _RUNNING),
+    S.EvGoSyscallEndBlocked: (_OWN, _RUNNABLE), S.EvGoStatus: (_OTHER, 0), S.EvGoStatusStack: (_OTHER, 0),
+}
+_IS_TRANSITION = np.zeros(256, bool)
+_IS_OWN = np.zeros(256, bool)
+_NEW_STATE = np.zeros(256, np.uint8)
+for _t, (_own, _new) in _TRANSITIONS.items():
+    _IS_TRANSITION[_t], _IS_OWN[_t], _NEW_STATE[_t] = True, _own, _new
+
+
+def _reason_matches(kind: str, strings: list[str]) -> np.ndarray:
+    """Per string index: does a blocking reason with that text count for `kind`."""
+    if kind == "sync":
+        test = lambda r: "chan" in r or "sync" in r or "select" in r  # noqa: E731
+    elif kind == "net":
+        test = lambda r: r == "network"  # noqa: E731
+    else:
+        return np.ones(len(strings), bool)
+    return np.array([test(s) for s in strings], bool)
+
+
+def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goroutine, begin_row, end_row) of every completed episode of the kind's state."""
+    rows = np.flatnonzero(_IS_TRANSITION[trace.type])
+    typ = trace.type[rows]
+    own = _IS_OWN[typ]
+    gor = np.where(own, trace.g[rows], trace.aux[rows]).astype(np.int64)
+    new = _NEW_STATE[typ]
+    status = new == 0
+    if status.any():
+        wire = trace.arg_of(rows[status]) & 0xFFFFFFFF
+        new[status] = _STATUS_TO_STATE[wire % 5]
+    reason = np.where((typ == S.EvGoStop) | (typ == S.EvGoBlock), trace.aux[rows], 0)
+    keep = gor >= 0
+    rows, gor, new, reason = rows[keep], gor[keep], new[keep], reason[keep]
+    order = np.argsort(gor, kind="stable")  # per goroutine, in event order
+    rows, gor, new, reason = rows[order], gor[order], new[order], reason[order]
+
+    inside = new == _KIND_STATE[kind]
+    starts = inside & _reason_matches(kind, trace.strings)[reason]
+    # A run is a maximal stretch of one goroutine's transitions into the state; the first
+    # matching transition of a run begins the episode, the transition after the run ends it.
+    run_begin = inside.copy()
+    run_begin[1:] &= ~inside[:-1] | (gor[1:] != gor[:-1])
+    run = np.cumsum(run_begin)
+    cand = np.flatnonzero(starts)
+    _, first = np.unique(run[cand], return_index=True)
+    begin = cand[first]
+    outside = np.flatnonzero(~inside)
+    nxt = np.searchsorted(outside, begin)
+    ok = nxt < len(outside)
+    begin, end = begin[ok], outside[nxt[ok]]
+    same = gor[end] == gor[begin]
+    begin, end = begin[same], end[same]
+    return gor[begin], rows[begin], rows[end]
+
+
+def goroutine_intervals(model, name: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goroutine, start, end) of each goroutine Go's summarizer lists (named `name`, if given):
+    from its first run (0 if it never ran) to its end or the trace's last event."""
+    G, time = model.summary.goroutines, model.trace.time
+    live = G["live"]
+    if name is not None:
+        strings = model.trace.strings
+        named = np.array([s == name for s in strings], bool)
+        live = live & named[G["name"]]
+    g = np.flatnonzero(live)
+    last = time[-1] if len(time) else 0
+    return g, G["start"][g], np.where(G["end"][g] == 0, last, G["end"][g])
+
+
+def region_intervals(model, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goroutine, start, end) of the outermost regions named `name` on each goroutine (Go's
+    pprofMatchingRegions: sorted by start then end, a region starting before the last kept one
+    ended is dropped)."""
+    R, strings = model.summary.regions, model.trace.strings
+    named = np.array([s == name for s in strings], bool)
+    ri = np.flatnonzero(R["in_summary"] & (R["goroutine"] >= 0) & named[R["name"]])
+    order = np.lexsort((R["end"][ri], R["start"][ri], R["goroutine"][ri]))
+    g, start, end = R["goroutine"][ri][order].astype(np.int64), R["start"][ri][order], R["end"][ri][order]
+    keep = np.zeros(len(g), bool)
+    last_g, last_end = -1, 0
+    for i, (gi, s, e) in enumerate(zip(g.tolist(), start.tolist(), end.tolist())):  # sequential by nature
+        if gi != last_g or last_end <= s:
+            keep[i], last_g, last_end = True, gi, e
+    return g[keep], start[keep], end[keep]
+
+
+def _covered(intervals, g: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """For each (g[k], t[k]): how long goroutine g's intervals (disjoint, sorted) cover up to time t."""
+    ig, istart, iend = intervals
+    order = np.lexsort((istart, ig))
+    ig, istart, iend = ig[order], istart[order], iend[order]
+    length = iend - istart
+    before = np.cumsum(length) - length
+    first_of_g = np.ones(len(ig), bool)
+    first_of_g[1:] = ig[1:] != ig[:-1]
+    before -= np.maximum.accumulate(np.where(first_of_g, before, 0)) if len(ig) else 0
+    # The last interval of the same goroutine starting at or before t: merge queries into the intervals.
+    n = len(ig)
+    keys_g = np.concatenate([ig, g])
+    keys_t = np.concatenate([istart, t])
+    is_query = np.concatenate([np.zeros(n, bool), np.ones(len(g), bool)])
+    merged = np.lexsort((is_query, keys_t, keys_g))
+    seen = np.maximum.accumulate(np.where(merged < n, merged, -1)) if len(merged) else merged
+    at = np.empty(len(g), np.int64)
+    at[merged[is_query[merged]] - n] = seen[is_query[merged]]
+    ok = at >= 0
+    ok[ok] &= ig[at[ok]] == g[ok]
+    j = np.maximum(at, 0)
+    return np.where(ok, before[j] + np.clip(t - istart[j], 0, length[j]) if n else 0, 0)
+
+
+def profile_records(model, kind: str, goroutine: str | None = None, region: str | None = None
+                    ) -> dict[str, np.ndarray]:
+    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns).
+
+    Time counts inside the goroutines' lives (Go's summarizer), or with `goroutine` only inside
+    the lives of goroutines of that name, or with `region` only inside that region's outermost
+    instances on each goroutine (as Go's web UI filters its profiles)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(KINDS)})")
+    trace = model.trace
+    g, b, e = episodes(trace, kind)
+    intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
+    overlap = _covered(intervals, g, trace.time[e]) - _covered(intervals, g, trace.time[b])
+    counted = overlap > 0
+    stacks, overlap, ends = trace.stack[b[counted]].astype(np.int64), overlap[counted], e[counted]
+    # Go merges stacks by their first 128 program counters, padded with zeros (so a stack of one
+    # frame at pc 0 merges with "no stack"), and a merged record shows the stack seen last: that
+    # of the episode that ended last.
+    uniq, inv = np.unique(stacks, return_inverse=True)
+    pcs = {}
+    key = np.array([pcs.setdefault(_pc_key(trace, int(s)), len(pcs)) for s in uniq], np.int64)[inv]
+    keys, group = np.unique(key, return_inverse=True)
+    last_end = np.full(len(keys), -1, np.int64)
+    np.maximum.at(last_end, group, ends)
+    shown = np.empty(len(keys), np.int64)
+    is_last = ends == last_end[group]
+    shown[group[is_last]] = stacks[is_last]
+    time = np.zeros(len(keys), np.int64)
+    np.add.at(time, group, overlap)  # exact int64 sums
+    return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64), time=time)
+
+
+def _pc_key(trace, stack: int) -> tuple[int, ...]:
+    pcs = trace.frame_pc[trace.stack_frame_ids(stack)[:MAX_STACK]].tolist()
+    while pcs and pcs[-1] == 0:
+        pcs.pop()
+    return tuple(pcs)
+
+
+def pprof_profile(model, kind: str, goroutine: str | None = None, region: str | None = None) -> bytes:
+    """The kind's profile as gzip-compressed profile.proto, as BuildProfile in Go's traceviewer writes it."""
+    rec = profile_records(model, kind, goroutine, region)
+    trace = model.trace
+    prof = Profile(sample_types=[("contentions", "count"), ("delay", "nanoseconds")], period_type=("trace", "count"))
+    locations: dict[int, int] = {}   # pc -> location id
+    functions: dict[tuple[int, int], int] = {}  # (file, func) string -> function id
+    strings = trace.strings
+    for stack, count, ns in zip(rec["stack"].tolist(), rec["count"].tolist(), rec["time"].tolist()):
+        ids = []
+        for f in trace.stack_frame_ids(stack)[:MAX_STACK].tolist():
+            pc = int(trace.frame_pc[f])
+            loc = locations.get(pc)
+            if loc is None:
+                fkey = (int(trace.frame_file[f]), int(trace.frame_func[f]))
+                fid = functions.get(fkey)
+                if fid is None:
+                    fid = functions[fkey] = prof.function(strings[fkey[1]], strings[fkey[0]])
+                loc = locations[pc] = prof.location(pc, fid, int(trace.frame_line[f]))
+            ids.append(loc)
+        prof.sample(ids, (count, ns))
+    return prof.encode()
