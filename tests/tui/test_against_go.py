@@ -156,3 +156,19 @@ def test_proc_lanes_show_the_goroutine_go_started(case):
                 assert int(tr.goroutine_ids[gs[k]]) == int(e.fields["GoID"]), e.line
                 checked += 1
     assert checked > 0
+
+
+def test_blocked_colour_is_the_family_of_gos_reason(case):
+    """A waiting span's colour is the family of the Reason Go prints on its Running->Waiting event."""
+    rows, go = case
+    checked = 0
+    for g in rows.active.tolist():
+        spans, _ = rows.goroutine_intervals(g)
+        sp = rows.model.lanes.spans(g)
+        for k in np.flatnonzero(sp["state"] == WAITING)[:50].tolist():
+            ev = go[int(sp["begin_row"][k])]
+            if "Running->Waiting" in ev.line:
+                reason = re.search(r'Reason="((?:[^"\\]|\\.)*)"', ev.line).group(1)
+                assert spans.cat[k] == P.reason_family(reason), ev.line
+                checked += 1
+    assert checked > 0

@@ -232,10 +232,9 @@ class Rows:
             start = tr.time[b]
             end = tr.time[e]  # a span still open (e = -1) ends at the last event: time[-1]
             waiting = np.flatnonzero(state == WAITING)
-            reason = np.zeros(len(b), np.int32)
             wb = b[waiting]
-            reason[waiting] = np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0)
-            cat = P.span_categories(state, reason, self._by_reason)
+            cat = P.span_categories(state, waiting, np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0),
+                                    self._by_reason)
             a = self.model.gc.assists
             mine = a["goroutine"] == g
             assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
