@@ -198,14 +198,13 @@ class TraceApp(AnalysisHost, App):
         return "  │  ".join(parts + extra)
 
     def _state_at(self, g: int, t: int) -> str:
-        sp = self.model.lanes.spans(g)
-        k = int(np.searchsorted(sp["start"], t, side="right")) - 1
+        """'G12 main.f: blocked: sync 1.2ms': goroutine g's span at t (from the lane's cached intervals)."""
+        iv, _ = self.rows.goroutine_intervals(g)
+        k = iv.index_at(t)
         label = self.rows.label_of(g)
-        if k < 0 or t >= sp["end"][k]:
+        if k < 0:
             return f"{label}: —"
-        from tracetui.model.lanes import STATE_NAMES
-
-        return f"{label}: {STATE_NAMES.get(int(sp['state'][k]), '?')} {fmt_dur(int(sp['end'][k] - sp['start'][k]))}"
+        return f"{label}: {NAMES[int(iv.cat[k])]} {fmt_dur(int(iv.end[k] - iv.start[k]))}"
 
     def _goroutine_on(self, kind: int, i: int, t: int) -> int | None:
         """The goroutine running on P (or thread) i at time t."""
