@@ -382,3 +382,35 @@ def test_proc_and_thread_lanes():
         assert tl.selected()[:2] == (PROC, 0)
 
     run(CONTENTION, script)
+
+
+def test_big_lanes_are_prepared_in_the_background(monkeypatch):
+    """A lane over LAZY_SPANS spans draws ┄ until the background thread has built it, then
+    exactly what it draws when built up front; the UI does not wait for it."""
+    import threading
+
+    from tracetui.widgets import rows as rows_module
+    from tracetui.widgets.timeline import HEADER, PENDING
+
+    release = threading.Event()
+    real_prepare = rows_module.Rows.prepare
+    monkeypatch.setattr(rows_module, "LAZY_SPANS", 10)
+    monkeypatch.setattr(rows_module.Rows, "prepare", lambda self, key: (release.wait(10), real_prepare(self, key)))
+
+    async def script(app, pilot):
+        tl, rows = app.timeline, app.rows
+        row = rows.row_of(int(np.flatnonzero(np.diff(app.model.lanes.offsets) > 10)[0]))
+        y = HEADER + row
+        assert set(tl.render_line(y).text[tl.label_width + 1:].strip()) == {PENDING}
+        await pilot.press("i")  # the UI keeps answering
+        release.set()
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if PENDING not in tl.render_line(y).text:
+                break
+        got = tl.render_line(y).text
+        monkeypatch.setattr(rows_module, "LAZY_SPANS", 10**12)
+        tl._cells.clear()
+        assert got == tl.render_line(y).text and PENDING not in got
+
+    run(ANNOTATIONS, script)

@@ -27,6 +27,7 @@ FIXED = (GC, STW, HEAP, RUNNABLE_GS)
 GOROUTINE, REGION, PROC, THREAD = 0, 1, 2, 3
 SORTS = ("id", "start", "exec", "blocked")
 NCAT_G = P.WAIT_OTHER + 1
+LAZY_SPANS = 100_000  # lanes with more spans are prepared off the UI thread (Rows.ready / prepare)
 LOG_MARK, SAMPLE_MARK = "◆", "·"
 
 
@@ -71,8 +72,11 @@ class Rows:
         self.ids = tr.goroutine_ids
         counts = np.diff(model.lanes.offsets)
         self.active = np.flatnonzero(counts > 0)
-        blocks = np.flatnonzero(np.isin(tr.type, (S.EvGoBlock, S.EvGoStop)))
-        self._by_reason = P.reason_categories(tr.strings, np.unique(tr.aux[blocks]))
+        is_block = np.zeros(256, bool)
+        is_block[[S.EvGoBlock, S.EvGoStop]] = True
+        reasons = tr.aux[np.flatnonzero(is_block[tr.type])]
+        self._by_reason = P.reason_categories(tr.strings, np.flatnonzero(np.bincount(reasons)) if len(reasons)
+                                              else reasons)
         self._lane_cache: dict = {}
         self._regions()
         self._stats()
@@ -309,6 +313,29 @@ class Rows:
                 high = (goal > 0) & (alloc >= goal * 0.95)
             return spark_cells(alloc, float(v.max()) if len(v) else 0.0, P.HEAP, P.HEAP_HIGH, high)
         return lane_cells(self.fixed_intervals(name), bounds)
+
+    def lane_key(self, row: int) -> tuple[int, int, int]:
+        """(kind, ident, depth): what a row draws, independent of its position."""
+        return int(self.kind[row]), int(self.ident[row]), int(self.depth[row])
+
+    def ready(self, key: tuple[int, int, int]) -> bool:
+        """Can this lane be drawn at once: its intervals are built, or it is small enough
+        to build now. A lane of millions of spans takes a second to prepare the first time."""
+        kind, i, depth = key
+        if kind == GOROUTINE:
+            return ("g", i) in self._lane_cache or self.model.lanes.count(i) <= LAZY_SPANS
+        if kind in (PROC, THREAD):
+            lanes = self.model.procs if kind == PROC else self.model.threads
+            return (kind, i) in self._lane_cache or lanes.count(i) <= LAZY_SPANS
+        return True
+
+    def prepare(self, key: tuple[int, int, int]) -> None:
+        """Build a lane's intervals (safe off the UI thread: it only adds to a cache)."""
+        kind, i, depth = key
+        if kind == GOROUTINE:
+            self.goroutine_intervals(i)
+        elif kind in (PROC, THREAD):
+            self.resource_intervals(kind, i)
 
     def cells(self, row: int, bounds: np.ndarray):
         g = int(self.ident[row])

@@ -3,11 +3,15 @@ goroutine lane and region depth, with a cursor, a mark, pan and zoom.
 
 It is a Line API widget (`ScrollView.render_line`): only the rows on screen are
 drawn, each from its cells cached per (row, view), so scrolling through 100,000
-goroutines costs what scrolling through ten does. The view is (t0, t1) in trace
+goroutines costs what scrolling through ten does. A lane of millions of spans is
+prepared once by a background thread (drawn ┄ meanwhile), so the first frame of a
+big trace does not wait for it. The view is (t0, t1) in trace
 nanoseconds; the cursor is a time, the selected row an index into `Rows`.
 """
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +30,7 @@ from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
 from tracetui.widgets.timescale import axis_line
 
 HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
+PENDING = "┄"  # a big lane still being prepared
 _CACHE_MAX = 4096
 
 
@@ -73,6 +78,9 @@ class Timeline(ScrollView, can_focus=True):
         self.sel = 0
         self.highlight: int | None = None  # a goroutine state category shown alone in colour
         self._cells: dict = {}
+        self._preparing: set = set()  # big lanes queued for the background thread
+        self._prepare_queue: queue.Queue = queue.Queue()
+        self._preparer: threading.Thread | None = None
         self._history: list[View] = []
         self._future: list[View] = []
         self.virtual_size = Size(0, len(rows) + HEADER)
@@ -154,12 +162,38 @@ class Timeline(ScrollView, can_focus=True):
             row = int(self.scroll_offset.y) + y - HEADER
             if row >= len(self.rows):
                 return Strip.blank(width, Style(bgcolor=P.BACKGROUND))
-            key = (int(self.rows.kind[row]), int(self.rows.ident[row]), int(self.rows.depth[row]), *view)
-            chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
+            lane = self.rows.lane_key(row)
+            key = (*lane, *view)
+            if self.rows.ready(lane):
+                chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
+            else:
+                chars, fg, bg = self._pending(lane)
             if self.highlight is not None and key[0] == GOROUTINE:
                 fg, bg = P.dim_except(self.highlight, fg, bg)
             segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(chars, fg, bg)
         return Strip(segs).adjust_cell_length(width, Style(bgcolor=P.BACKGROUND))
+
+    def _pending(self, lane: tuple[int, int, int]):
+        """Placeholder cells of a lane being prepared by the background thread."""
+        if lane not in self._preparing:
+            self._preparing.add(lane)
+            self._prepare_queue.put(lane)
+            if self._preparer is None:
+                self._preparer = threading.Thread(target=self._prepare_lanes, name="tracetui-lanes", daemon=True)
+                self._preparer.start()
+        n = self.plot_width
+        return np.full(n, ord(PENDING), np.uint32), np.full(n, P.DIM, np.uint8), np.zeros(n, np.uint8)
+
+    def _prepare_lanes(self) -> None:
+        """Background thread: build the big lanes' intervals one by one, then redraw."""
+        while True:
+            lane = self._prepare_queue.get()
+            self.rows.prepare(lane)
+            self._preparing.discard(lane)
+            try:
+                self.app.call_from_thread(self.refresh)
+            except Exception:  # noqa: BLE001 - the app has quit
+                return
 
     # -- view changes ----------------------------------------------------------------
     def set_view(self, t0: int, t1: int, cursor: int | None = None) -> None:
