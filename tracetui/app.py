@@ -24,7 +24,7 @@ from tracetui.format import TraceError
 from tracetui.screens import AnalysisHost, ShowOnTimeline
 from tracetui.widgets.details import Details, region_details, span_details
 from tracetui.widgets.jump import JumpProvider
-from tracetui.widgets.palette import legend_items
+from tracetui.widgets.palette import NAMES, legend_items
 from tracetui.widgets.rows import GOROUTINE, SORTS, Rows
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
 from tracetui.widgets.timeline import Timeline
@@ -181,6 +181,8 @@ class TraceApp(AnalysisHost, App):
         if sel is not None and sel[0] == GOROUTINE:
             parts.append(escape(self._state_at(sel[1], tl.cursor)))
         extra = [f"sort: {rows.sort_key}"] if rows.sort_key != "id" else []
+        if tl.highlight is not None:
+            extra.append(f"highlight: {NAMES[tl.highlight]}")
         if rows.pattern is not None:
             extra.append(f"filter: {escape(rows.pattern.pattern)}")
         if self.hide_idle:
@@ -385,6 +387,7 @@ class TraceApp(AnalysisHost, App):
                                                              self.action_sort),
             ("Hide idle goroutines", "a: goroutines that only wait in the view", self.action_toggle_idle),
             ("Details of the span at the cursor", "enter", self.action_details),
+            ("Highlight a goroutine state", "x: cycles through the legend", tl.action_highlight),
             ("Keys and legend", "?", self.action_help),
         ):
             yield SystemCommand(title, help_, cb)

@@ -313,3 +313,30 @@ def test_loading_shows_progress_and_ctrl_c_quits(monkeypatch):
         release.set()
 
     asyncio.run(main())
+
+
+def test_highlight_one_state():
+    """x highlights running: goroutine lanes keep only the running colour, other states are greyed."""
+    from tracetui.widgets import palette as P
+
+    async def script(app, pilot):
+        tl = app.timeline
+        await pilot.press("x")
+        assert tl.highlight == P.RUN and "highlight: running" in str(app.status.render())
+        allowed = {P.COLORS[c].lower() for c in (P.RUN, P.GAP, P.DIMMED, P.TEXT)}
+        seen = set()
+        from tracetui.widgets.timeline import HEADER
+        for y in range(HEADER, tl.scrollable_content_region.height):
+            if app.rows.kind[y - HEADER] != GOROUTINE:  # regions keep their colours
+                continue
+            for seg in list(tl.render_line(y))[2:]:  # after the label and its separator
+                if seg.style and seg.style.bgcolor and seg.text.strip(" ") == seg.text:
+                    seen.add(seg.style.bgcolor.name.lower())
+        colours = {P.COLORS[c].lower() for c in range(len(P.COLORS))}
+        assert (seen & colours) <= allowed | {P.CURSOR.lower(), P.MARK.lower()}
+        assert P.COLORS[P.RUN].lower() in seen
+        for _ in P.LEGEND_ORDER:
+            await pilot.press("x")
+        assert tl.highlight is None
+
+    run(ANNOTATIONS, script)

@@ -37,6 +37,7 @@ class Intervals:
     """
 
     def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int, ordered: bool = False):
+        """`ordered`: the caller vouches that start ascends and no end comes before its start."""
         start = np.asarray(start, np.int64)
         if not ordered and len(start) > 1 and not (start[1:] >= start[:-1]).all():
             order = np.argsort(start, kind="stable")
@@ -45,7 +46,9 @@ class Intervals:
         self.end = np.asarray(end, np.int64)
         self.cat = np.asarray(cat, np.uint8)
         self.ncat = ncat
-        dur = np.maximum(self.end - self.start, 0)
+        dur = self.end - self.start
+        if not ordered:
+            np.maximum(dur, 0, out=dur)
         self.parts = []
         present = np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist()
         for k in present:
