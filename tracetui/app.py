@@ -24,7 +24,7 @@ from tracetui.format import TraceError
 from tracetui.screens import AnalysisHost, ShowOnTimeline
 from tracetui.widgets.details import Details, region_details, span_details
 from tracetui.widgets.jump import JumpProvider
-from tracetui.widgets.palette import legend_items
+from tracetui.widgets.palette import NAMES, legend_items
 from tracetui.widgets.rows import GOROUTINE, SORTS, Rows
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
 from tracetui.widgets.timeline import Timeline
@@ -87,16 +87,19 @@ class TraceApp(AnalysisHost, App):
         self.loaded = threading.Event()
 
     # -- loading -------------------------------------------------------------------
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         try:
             size = self.path.stat().st_size
         except OSError:
             size = 0
-        self.push_screen(LoadingScreen(self.sub_title, size))
+        self._loading = LoadingScreen(self.sub_title, size)
+        await self.push_screen(self._loading)
         threading.Thread(target=self._load, name="tracetui-load", daemon=True).start()
 
     def _call(self, fn, *args) -> None:
         """Run fn on the UI thread; the app may already be gone (quit while loading)."""
+        if not self.is_running:
+            return
         try:
             self.call_from_thread(fn, *args)
         except Exception:  # noqa: BLE001 - no app, no one to tell
@@ -109,10 +112,10 @@ class TraceApp(AnalysisHost, App):
             now = time.monotonic()
             if now - last[0] >= 0.05:
                 last[0] = now
-                self._call(self.screen.progress, done, total, gens)
+                self._call(self._loading.progress, done, total, gens)
 
         def stage(text):
-            self._call(self.screen.stage, text)
+            self._call(self._loading.stage, text)
 
         try:
             model, rows, report = load_model(self.path, progress, stage)
@@ -154,8 +157,8 @@ class TraceApp(AnalysisHost, App):
                      id="filter")
         filt.display = False
         legend = "  ".join(f"[on {c}]  [/] {escape(n)}" for c, n in legend_items())
-        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt,
-                Static(id="status"), Static(legend + "  ░ mixed", id="legend"), Footer()]
+        self.status = Static(id="status")
+        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status, Static(legend + "  ░ mixed", id="legend"), Footer()]
 
     def compose(self) -> ComposeResult:
         return []
@@ -164,7 +167,7 @@ class TraceApp(AnalysisHost, App):
     def on_timeline_changed(self, _msg: Timeline.Changed | None) -> None:
         if self.rows is None:
             return
-        self.query_one("#status", Static).update(self.status_text())
+        self.status.update(self.status_text())
 
     def status_text(self) -> str:
         tl, rows = self.timeline, self.rows
@@ -178,6 +181,8 @@ class TraceApp(AnalysisHost, App):
         if sel is not None and sel[0] == GOROUTINE:
             parts.append(escape(self._state_at(sel[1], tl.cursor)))
         extra = [f"sort: {rows.sort_key}"] if rows.sort_key != "id" else []
+        if tl.highlight is not None:
+            extra.append(f"highlight: {NAMES[tl.highlight]}")
         if rows.pattern is not None:
             extra.append(f"filter: {escape(rows.pattern.pattern)}")
         if self.hide_idle:
@@ -382,6 +387,7 @@ class TraceApp(AnalysisHost, App):
                                                              self.action_sort),
             ("Hide idle goroutines", "a: goroutines that only wait in the view", self.action_toggle_idle),
             ("Details of the span at the cursor", "enter", self.action_details),
+            ("Highlight a goroutine state", "x: cycles through the legend", tl.action_highlight),
             ("Keys and legend", "?", self.action_help),
         ):
             yield SystemCommand(title, help_, cb)

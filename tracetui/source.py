@@ -56,7 +56,7 @@ def trace_source(arg: str):
     return arg if data is None else data
 
 
-def source_bytes(arg: str) -> bytes:
+def source_bytes(arg: str) -> bytes | bytearray:
     """The (decompressed, captured) bytes of a source, for commands that need them all."""
     src = trace_source(arg)
     if isinstance(src, str):
@@ -81,11 +81,11 @@ def gunzip_limit(compressed_size: int) -> int:
     return max(GUNZIP_FLOOR, GUNZIP_RATIO * compressed_size)
 
 
-def gunzip_trace(data: bytes, name: str) -> bytes:
+def gunzip_trace(data: bytes, name: str) -> bytearray:
     """Decompress gzip data (all members) within `gunzip_limit`; say what it holds if not a trace."""
     limit = gunzip_limit(len(data))
     out = bytearray()
-    rest = bytes(data)
+    rest = data
     try:
         while rest[:2] == GZIP_MAGIC:
             d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
@@ -106,7 +106,7 @@ def gunzip_trace(data: bytes, name: str) -> bytes:
         raise TraceError(f"{name}: broken gzip data ({e})") from None
     head = bytes(out[:64])
     if head.startswith(b"go 1.") or b" trace\x00\x00\x00" in head[:32]:
-        return bytes(out)
+        return out
     if head[:1] == b"\x0a":  # field 1 (sample_type), length-delimited: a profile.proto Profile
         how = f"`go tool pprof {name}`" if name != "stdin" else "`go tool pprof FILE`"
         raise TraceError(f"{name}: this looks like a pprof profile (gzip-compressed protobuf), not an "
@@ -121,7 +121,7 @@ def _seconds_of(url: str) -> float:
         return 1.0  # net/http/pprof answers a bad value itself
 
 
-def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytes:
+def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytearray:
     """Capture a trace from net/http/pprof's /debug/pprof/trace, with progress on stderr."""
     import socket
     import urllib.error
@@ -169,7 +169,7 @@ def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytes:
     report("\n")
     if not out:
         raise TraceError(f"{url}: the server sent no data")
-    return bytes(out)
+    return out
 
 
 __all__ = ["GUNZIP_FLOOR", "GUNZIP_RATIO", "MAX_CAPTURE", "capture", "gunzip_trace", "is_url", "source_bytes",

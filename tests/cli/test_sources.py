@@ -112,6 +112,26 @@ def test_every_command_reads_gzip(tmp_path, capsysbinary):
         assert from_gz == capsysbinary.readouterr().out and from_gz, argv
 
 
+def test_tui_opens_gzip(tmp_path, monkeypatch, capsys):
+    """The TUI takes a path: gzip (or captured) bytes go through a temporary file, titled by the argument."""
+    from tracetui import cli
+    from tracetui.app import TraceApp
+    from tracetui.commands import tui
+
+    monkeypatch.setattr(cli, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "interactive", lambda: True)
+    opened = []
+    monkeypatch.setattr(TraceApp, "run", lambda self: opened.append((self.path.read_bytes(), self.sub_title)))
+    gz = tmp_path / "t.trace.gz"
+    gz.write_bytes(gzip.compress(TRACE.read_bytes()))
+    assert main([str(gz)]) == 0
+    assert opened == [(TRACE.read_bytes(), str(gz))]
+    not_trace = tmp_path / "notes.gz"
+    not_trace.write_bytes(gzip.compress(b"just notes"))
+    assert main(["tui", str(not_trace)]) == 1
+    assert "gzip-compressed data, not a Go execution trace" in one_line(capsys.readouterr().err)
+
+
 # Live capture.
 
 def _free_port() -> int:
@@ -239,3 +259,16 @@ def test_live_capture_parses_completely(gocapture):
 def test_live_capture_404(gocapture, capsys):
     assert main(["stats", f"{gocapture}/debug/pprof/nothing"]) == 1
     assert "HTTP 404" in one_line(capsys.readouterr().err)
+
+
+def test_live_capture_to_profile_and_export(gocapture, tmp_path, capsys):
+    """Every command takes the URL: a sync profile and a Chrome export of a live capture."""
+    url = f"{gocapture}/debug/pprof/trace?seconds=1"
+    prof, js = tmp_path / "sync.pb.gz", tmp_path / "live.json"
+    assert main(["pprof", url, "--kind", "sync", "-o", str(prof)]) == 0
+    assert gzip.decompress(prof.read_bytes())[:1] == b"\x0a"
+    assert main(["export", url, "-o", str(js)]) == 0
+    doc = json.loads(js.read_bytes())
+    assert sum(e["ph"] == "X" for e in doc["traceEvents"]) > 100
+    err = capsys.readouterr().err
+    assert err.count("tracetui: capturing ") == 2

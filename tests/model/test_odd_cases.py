@@ -1,14 +1,15 @@
 """The model on small hand-written traces of the odd cases real traces contain.
 
 Each trace is a Go test file in `data/` (`*.test`: Go's raw text format, as in
-$GOROOT/src/internal/trace/testdata/tests; its comment says what it holds); Go's
-own valid test traces there (proc steals around syscalls, tasks across
-generations, annotation and GC stress) join them as `go:NAME`. For every one, Go
-is the oracle: our events equal `go tool trace -d=parsed`, the
-summary equals Go's summarizer (traceoracle), the GC ranges equal Go's parsed
-ranges, the proc/thread lanes and goroutine counts equal a plain re-derivation from
-single events, and the goroutine lanes are contiguous with running time equal to
-Go's execution time. Then one test per case checks what a Go engineer expects.
+$GOROOT/src/internal/trace/testdata/tests; its comment says what it holds; after
+editing one, `data/fix_sizes.py` recomputes its batch sizes). Go's own valid test
+traces (proc steals around syscalls, tasks across generations, annotation and GC
+stress) join them as `go:NAME`. For every one, Go is the oracle: our events equal
+`go tool trace -d=parsed`, the summary equals Go's summarizer (traceoracle), the GC
+ranges equal Go's parsed ranges, the proc/thread lanes and goroutine counts equal a
+plain re-derivation from single events, and the goroutine lanes are contiguous with
+running time equal to Go's execution time. Then one test per case checks what a Go
+engineer expects.
 """
 from __future__ import annotations
 
@@ -165,10 +166,10 @@ def test_trace_starting_mid_gc(traces):
     # The assist and the sweep in progress at the start: as ranges they begin at their
     # Active events (as go tool trace shows them) ...
     g1 = g_index(tr, 1)
-    for table, active, end in ((m.gc.assists, S.EvGCMarkAssistActive, S.EvGCMarkAssistEnd),
-                               (m.gc.sweeps, S.EvGCSweepActive, S.EvGCSweepEnd)):
-        assert table["begin_row"].tolist() == rows_of(tr, active).tolist()
-        assert table["end_row"].tolist() == rows_of(tr, end).tolist()
+    for table, begin_type, end_type in ((m.gc.assists, S.EvGCMarkAssistActive, S.EvGCMarkAssistEnd),
+                                        (m.gc.sweeps, S.EvGCSweepActive, S.EvGCSweepEnd)):
+        assert table["begin_row"].tolist() == rows_of(tr, begin_type).tolist()
+        assert table["end_row"].tolist() == rows_of(tr, end_type).tolist()
     assert m.gc.assists["goroutine"].tolist() == [g1] and tr.proc_ids[m.gc.sweeps["proc"]].tolist() == [0]
     assert m.gc.sweeps["swept"].tolist() == [8192] and m.gc.sweeps["reclaimed"].tolist() == [4096]
     # ... while Go's summarizer counts G1's time in them from the trace's start.
@@ -233,6 +234,7 @@ def test_goroutines_created_inside_region(traces):
     m = model_of(traces, "regions_unmatched")
     tr = m.trace
     R = m.summary.regions
+    assert tr.strings[0] == ""
     unnamed = np.flatnonzero(R["name"] == 0)
     creates = rows_of(tr, S.EvGoCreate)
     assert sorted(tr.goroutine_ids[R["goroutine"][unnamed]].tolist()) == [2, 3]
@@ -359,3 +361,17 @@ def test_statuses_restated_at_a_generation_do_not_split_spans(traces):
     r = region(m, "across")
     assert generation_of(tr, r["start_row"]) == 1 and generation_of(tr, r["end_row"]) == 2
     assert r["in_summary"] and tr.goroutine_ids[r["goroutine"]] == 3
+
+
+def test_regions_ended_by_their_goroutines_end(traces):
+    m = model_of(traces, "regions_on_exit")
+    tr = m.trace
+    held, own, late = region(m, "held"), region(m, "own"), region(m, "late")
+    # Go's summarizer closes a goroutine's open regions at its end (exit or a block forever).
+    assert tr.type[held["end_row"]] == S.EvGoDestroy and held["in_summary"]
+    assert tr.type[own["end_row"]] == S.EvGoBlock and tr.aux[own["end_row"]] == string_of(tr, "forever")
+    assert late["start_row"] == -1 and late["task"] == 4
+    t4 = task(m, 4)  # known only from its regions
+    assert t4["start_row"] == -1 and t4["end_row"] == -1 and t4["name"] == ""
+    b, a = region(m, "b"), region(m, "a")
+    assert b["start_row"] < a["start_row"] < a["end_row"] < b["end_row"]

@@ -2,8 +2,8 @@
 
 - The flight-recorder traces (traces/go1.25+/flightrecorder.trace: the window of a
   `trace.FlightRecorder`, so they start mid-everything): each oddity the program
-  arranges is where a Go engineer expects it in the model, and the CLI commands
-  run on them. (Their events against `go tool trace -d=parsed`, their summary
+  arranges is where a Go engineer expects it in the model, and every CLI command
+  and the timeline run on them, whole and cut (salvaged). (Their events against `go tool trace -d=parsed`, their summary
   against Go's summarizer, their GC ranges, lanes and procs are checked by the
   tests that cover every committed trace.)
 - The committed corpus holds every oddity of the issue (ranges that end without a
@@ -36,6 +36,7 @@ from tracetui.model.lanes import RUNNING, SYSCALL, WAITING
 REPO = Path(__file__).resolve().parents[2]
 TRACES = goref.committed_traces()
 FLIGHT = [p for p in TRACES if p.name == "flightrecorder.trace"]
+SMALLEST_FLIGHT = min(FLIGHT, key=lambda p: p.stat().st_size) if FLIGHT else None  # for the slower runs
 MULTIGEN = sorted((REPO / "tests" / "format" / "data" / "multigen").glob("*.trace"))
 
 
@@ -43,7 +44,7 @@ def ids(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4)
 def model(path: Path):
     return build(read(path))
 
@@ -124,12 +125,14 @@ def test_flight_recorder_goroutines_created_in_region_and_blocked_forever(path):
 
 CLI_RUNS = (["stats"], ["stats", "--format", "json"], ["events"], ["events", "--format", "jsonl"],
             ["regions"], ["regions", "--instances", "--format", "csv"], ["tasks"], ["goroutines"], ["gc"],
-            ["check", "--max", "gc:stw:max=1s", "--max", "region:*:max=10s"], ["pprof", "--kind", "sched"])
+            ["check", "--max", "gc:stw:max=1s", "--max", "region:*:max=10s"], ["pprof", "--kind", "sched"],
+            ["export", "--format", "chrome"])
+WRITES_FILE = {"pprof", "export"}
 
 
 def cut_in_last_generation(tmp_path) -> Path:
-    """The newest flight-recorder trace cut in the middle of its last generation."""
-    whole = FLIGHT[-1]
+    """The smallest flight-recorder trace cut in the middle of its last generation."""
+    whole = SMALLEST_FLIGHT
     last = read(whole).generations[-1]
     path = tmp_path / "cut.trace"
     path.write_bytes(whole.read_bytes()[:(last["offset"] + last["end"]) // 2])
@@ -142,13 +145,14 @@ def test_cli_commands_on_flight_recorder_trace(argv, cut, capsys, tmp_path):
     """Every command on the window, whole and cut inside its last generation: reports
     salvage the complete generations with a warning; `events` prints the events before
     the error and fails, as `go tool trace -d=parsed` does."""
-    path = cut_in_last_generation(tmp_path) if cut else FLIGHT[-1]
-    if argv[0] == "pprof":
-        argv = [*argv, "-o", str(tmp_path / "out.pb.gz")]
+    path = cut_in_last_generation(tmp_path) if cut else SMALLEST_FLIGHT
+    written = tmp_path / "out"
+    if argv[0] in WRITES_FILE:
+        argv = [*argv, "-o", str(written)]
     rc = main([*argv, str(path)])
     out, err = capsys.readouterr()
     assert rc == (1 if cut and argv[0] == "events" else 0), err
-    assert (tmp_path / "out.pb.gz").stat().st_size > 0 if argv[0] == "pprof" else out
+    assert written.stat().st_size > 0 if argv[0] in WRITES_FILE else out
     assert "Traceback" not in err and len(err.splitlines()) <= (2 if cut else 1), err
 
 
@@ -166,10 +170,45 @@ def test_pprof_of_cut_flight_recorder_trace_equals_go(kind, tmp_path, capsys):
     assert ours == go and sum(go.values()) > 0
 
 
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "cut"])
+def test_timeline_on_flight_recorder_trace(cut, tmp_path):
+    """The TUI opens the window (salvaged with its banner when cut), draws its GC and
+    goroutine lanes, and survives panning, zooming, details and link-following keys."""
+    import asyncio
+
+    from tracetui.app import TraceApp
+    from tracetui.widgets.screens import ErrorScreen
+
+    path = cut_in_last_generation(tmp_path) if cut else SMALLEST_FLIGHT
+
+    async def drive():
+        app = TraceApp(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(1000):
+                if app.loaded.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            assert app.loaded.is_set() and not isinstance(app.screen, ErrorScreen)
+            assert app.query_one("#banner").display == cut
+            # (an exception in a key's action would end run_test with it)
+            await pilot.press("i", "i", "l", "h", "o", "o", "o", "0", "end", "home", "j", "enter", "escape",
+                              "u", "p", "r", "t", "g", "a", "s", "m", "L", "[")
+            await pilot.pause()
+            while len(app.screen_stack) > 1:
+                await pilot.press("escape")
+            tl = app.timeline
+            text = "\n".join(tl.render_line(y).text for y in range(tl.scrollable_content_region.height))
+            return text, len(app.rows.order)
+
+    text, rows = asyncio.run(drive())
+    assert rows > 10 and "GC " in text and "G1 main.main" in text
+
+
 # --- the issue's oddities across the committed corpus --------------------------------------------
 
 def oddities(m) -> set[str]:
     tr, R, T, L = m.trace, m.summary.regions, m.summary.tasks, m.lanes
+    assert tr.strings[0] == ""  # name index 0: no name
     found = set()
     if (R["start_row"] == -1).any() or (m.gc.stw["begin_row"] == -1).any():
         found.add("range ends without a begin")
@@ -197,7 +236,7 @@ def oddities(m) -> set[str]:
 def test_corpus_holds_every_oddity_and_the_model_copes():
     seen: dict[str, list[str]] = {}
     for path in TRACES:
-        m = model(path)
+        m = build(read(path))
         for odd in oddities(m):
             seen.setdefault(odd, []).append(ids(path))
         check_spans(m)

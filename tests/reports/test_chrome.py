@@ -20,6 +20,7 @@ from tests.model.test_gc import go_ranges
 from tracetui.cli import main
 from tracetui.format import read
 from tracetui.model import build
+from tracetui.model.lanes import RUNNING
 from tracetui.reports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 
 TRACES = goref.committed_traces()
@@ -141,6 +142,109 @@ def test_counters(path):
     assert counts and procs
     assert all(min(c.values()) >= 0 for c in counts)
     assert max(c["running"] for c in counts) <= max(procs)
+
+
+@pytest.mark.parametrize("path", TRACES, ids=IDS)
+def test_counts_equal_the_models(path):
+    """The exporter counts goroutines per state at every change; the model samples the same
+    counts once per block of events (its own pass): they agree at every block end, except
+    where more events share the block end's timestamp (the export shows the count after
+    them) and before the trace's first statuses are all read (the export counts a goroutine
+    alive at the start from the Sync event, where its first span begins; the model from its
+    status event)."""
+    import numpy as np
+
+    from tracetui.format import spec as S
+    from tracetui.model.procs import COUNT_BLOCK
+
+    model = build(read(path))
+    doc = exported(path)
+    t0 = doc["otherData"]["trace_start_ns"]
+    cs = [e for e in doc["traceEvents"] if e["ph"] == "C" and e["name"] == "Goroutines"]
+    times = np.array([t0 + ns(e["ts"]) for e in cs])
+    tr = model.trace
+    time = tr.time
+    n = len(time)
+    statuses = np.flatnonzero(np.isin(tr.type, [S.EvGoStatus, S.EvGoStatusStack]))
+    first_seen = statuses[(tr.arg_of(statuses) >> 32) == 0]  # old state Undetermined
+    settled = int(first_seen.max(initial=-1))
+    checked = 0
+    for b in range(len(model.counts.end)):
+        r = min(b * COUNT_BLOCK + COUNT_BLOCK - 1, n - 1)
+        if r < settled or (r + 1 < n and time[r + 1] == time[r]):
+            continue
+        i = np.searchsorted(times, time[r], side="right") - 1
+        for name, s in model.counts.STATES.items():
+            assert (cs[i]["args"][name] if i >= 0 else 0) == model.counts.end[b, s], (b, name)
+        checked += 1
+    assert checked
+
+
+WINDOWED = [p for p in TRACES if p.parent.name in ("go1.22", "go1.27")]
+
+
+@pytest.mark.parametrize("path", WINDOWED, ids=[f"{p.parent.name}/{p.stem}" for p in WINDOWED])
+def test_window(oracle, path):
+    """--from/--to: slices are clipped to the window and still nest; each goroutine's running
+    time in it equals the model's lanes query; the regions are Go's, clipped."""
+    model = build(read(path))
+    t = model.trace.time
+    w0, w1 = int(t[0] + (t[-1] - t[0]) // 3), int(t[0] + 2 * (t[-1] - t[0]) // 3)
+    buf = io.BytesIO()
+    write_chrome(model, buf, (w0, w1))
+    doc = json.loads(buf.getvalue(), parse_float=Decimal)
+    tracks = slices(doc)
+    for (pid, tid), items in tracks.items():
+        assert all(w0 <= s <= e <= w1 for s, e, _ in items)
+        stack = []
+        for s, e, _ in items:
+            while stack and stack[-1] <= s:
+                stack.pop()
+            assert not stack or e <= stack[-1]
+            stack.append(e)
+    goids = model.trace.goroutine_ids.tolist()
+    for g in range(len(model.lanes)):
+        want = int(model.lanes.state_time(g, [w0, w1])[RUNNING][0])
+        got = sum(e - s for s, e, name in tracks.get((GOROUTINES_PID, goids[g]), []) if name == "running")
+        assert got == want, goids[g]
+    ours = collections.Counter((tid - REGION_TID, name, s, e) for (pid, tid), items in tracks.items()
+                               if pid == GOROUTINES_PID and tid >= REGION_TID for s, e, name in items)
+    go = collections.Counter((r["goroutine"], r["name"], max(r["start"], w0), min(r["end"], w1))
+                             for r in oracle(path)["regions"] or [] if r["start"] <= w1 and r["end"] >= w0)
+    assert ours == go
+
+
+def test_cli_window(tmp_path, capsys):
+    trace = next(p for p in TRACES if p.parent.name == "go1.27" and p.name == "gc.trace")
+    out = tmp_path / "w.json"
+    assert main(["export", str(trace), "--from", "20ms", "--to", "30.5ms", "-o", str(out)]) == 0
+    doc = json.loads(out.read_bytes(), parse_float=Decimal)
+    t0 = doc["otherData"]["trace_start_ns"]
+    assert doc["otherData"]["window_ns"] == [t0 + 20_000_000, t0 + 30_500_000]
+    xs = [e for e in doc["traceEvents"] if e["ph"] == "X"]
+    assert xs and min(e["ts"] for e in xs) == 20000 and max(e["ts"] + e["dur"] for e in xs) == Decimal("30500")
+    assert main(["export", str(trace), "--from", "10s", "-o", str(out)]) == 2
+    assert "past the end of the trace" in capsys.readouterr().err
+    assert main(["export", str(trace), "--from", "20ms", "--to", "10ms", "-o", str(out)]) == 2
+    assert "--to is before --from" in capsys.readouterr().err
+
+
+def test_truncated_trace_is_salvaged(tmp_path, capsys):
+    """As go tool trace does: the complete generations are exported, with Go's warning."""
+    from tracetui.format.salvage import read_salvaged
+
+    multigen = Path(__file__).parents[1] / "format" / "data" / "multigen" / "go1.27.trace"
+    cut = tmp_path / "cut.trace"
+    cut.write_bytes(multigen.read_bytes()[:11000])  # two of its generations are complete
+    out = tmp_path / "cut.json"
+    assert main(["export", str(cut), "-o", str(out)]) == 0
+    assert "tracetui: warning: lost " in capsys.readouterr().err
+    doc = json.loads(out.read_bytes(), parse_float=Decimal)
+    trace, report = read_salvaged(str(cut))
+    buf = io.BytesIO()
+    write_chrome(build(trace), buf)
+    assert report is not None and doc == json.loads(buf.getvalue(), parse_float=Decimal)
+    assert sum(e["ph"] == "X" for e in doc["traceEvents"]) > 10
 
 
 def test_not_vacuous():

@@ -64,8 +64,6 @@ def test_text_when_piped(argv, capsys):
 
 
 def test_rich_table_fits_and_honours_no_color(monkeypatch):
-    from rich.console import Console  # noqa: F401  (the layer uses rich)
-
     table = Table("t", [Column("name", "name"), *(Column(f"c{i}_ns", f"column {i}", "ns", drop=i) for i in range(12))],
                   [{"name": "a region", **{f"c{i}_ns": 10**i for i in range(12)}}])
     buf = io.StringIO()

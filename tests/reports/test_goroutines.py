@@ -36,7 +36,7 @@ def test_groups_equal_go(oracle, path):
     assert execs == sorted(execs, reverse=True)  # Go's order: most execution time first
 
 
-@pytest.mark.parametrize("path", TRACES[:8], ids=trace_id)
+@pytest.mark.parametrize("path", TRACES, ids=trace_id)
 def test_instances_equal_go(oracle, path):
     want = {g["id"]: {"name": g["name"], **go_flat(g)} for g in oracle(path)["goroutines"]}
     ours = {r["id"]: {k: v for k, v in r.items() if k != "id" and (v or k in FIELDS)} for r in goroutine_rows(model_of(path))}

@@ -2,6 +2,13 @@
 and its percentiles against numpy."""
 from __future__ import annotations
 
+import html
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
 from collections import defaultdict
 
 import numpy as np
@@ -9,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import goref
 from tests.reports.conftest import TRACES, model_of, trace_id
 from tracetui.reports.durations import group_stats, log_histogram, percentile, sort_rows
 from tracetui.reports.regions import GROUPINGS, region_groups, region_rows
@@ -94,3 +102,42 @@ def test_log_histogram_counts_every_duration(durs):
     for b in h:
         inside = [d for d in durs if b["lo_ns"] <= max(d, 1) < b["hi_ns"]]
         assert len(inside) == b["count"]
+
+
+USERREGIONS_ROW = re.compile(r'<td><pre>&#34;(.*?)&#34;<br>(.*?) @ 0x([0-9a-f]+)<br>(.*?)</pre></td>\s*'
+                             r'<td><a href="[^"]*">(\d+)</a></td>')
+
+
+def go_userregions(path) -> list[tuple]:
+    """(name, frame, pc, count) rows of the /userregions page `go tool trace -http` serves."""
+    go = goref.require_go()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([go, "tool", "trace", f"-http=127.0.0.1:{port}", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "BROWSER": "true"})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/userregions", timeout=10) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.skip("go tool trace -http did not serve /userregions")
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return [(html.unescape(n), html.unescape(f"{fn} {loc}".strip()), int(pc, 16), int(c))
+            for n, fn, pc, loc, c in USERREGIONS_ROW.findall(page)]
+
+
+@pytest.mark.parametrize("path", [p for p in TRACES if p.name == "annotations.trace"][::2], ids=trace_id)
+def test_by_frame_equals_go_userregions_page(path):
+    go = go_userregions(path)
+    assert go, "no rows parsed from Go's /userregions page"
+    ours = [(r["name"], r["frame"] if r["pc"] else "", r["pc"], r["count"])
+            for r in region_groups(model_of(path), by="frame")]
+    assert sorted(ours) == sorted((n, f if pc else "", pc, c) for n, f, pc, c in go)

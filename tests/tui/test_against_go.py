@@ -116,3 +116,22 @@ def _shown_stack(markup: str, title: str) -> list[str]:
             break
         out.append(re.sub(r"\\\[", "[", line.strip()))
     return out
+
+
+def test_logs_and_cpu_samples_are_marked(case):
+    """Each of Go's Log and StackSample events marks its goroutine's lane in its column."""
+    from tracetui.widgets.rows import LOG_MARK, SAMPLE_MARK
+
+    rows, go = case
+    ncols = 120
+    bounds = column_bounds(rows.t_first, rows.t_last + 1, ncols)
+    index = {int(gid): g for g, gid in enumerate(rows.ids.tolist())}
+    want: dict[int, set[int]] = {}
+    for e in go:
+        if e.kind in ("Log", "StackSample") and e.fields["G"] != "-1":
+            col = int(np.searchsorted(bounds, int(e.fields["Time"]), side="right")) - 1
+            want.setdefault(index[int(e.fields["G"])], set()).add(col)
+    for g, cols in want.items():
+        chars = rows.cells(rows.row_of(g), bounds)[0]
+        marked = {c for c in range(ncols) if chr(chars[c]) in (LOG_MARK, SAMPLE_MARK)}
+        assert marked == cols

@@ -278,3 +278,65 @@ def test_truncated_trace_loads_with_banner(tmp_path):
         assert app.rows.t_last == int(trace.time[-1])
 
     run(cut, script)
+
+
+def test_loading_shows_progress_and_ctrl_c_quits(monkeypatch):
+    """While the loader thread is busy the UI keeps running: progress arrives, ctrl+c quits."""
+    import threading
+
+    from tracetui import app as app_module
+    from tracetui.widgets.screens import LoadingScreen
+
+    release = threading.Event()
+
+    def slow_load(source, progress=None, stage=None):
+        progress(1_000_000, 4_000_000, 3)
+        release.wait(30)
+        raise TraceError("never reached")
+
+    monkeypatch.setattr(app_module, "load_model", slow_load)
+
+    async def main():
+        app = TraceApp(ANNOTATIONS)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(300):
+                await pilot.pause(0.01)
+                if "decoded 1.0 MB of 4.0 MB, 3 generations" in str(
+                        app.screen.query_one("#loading-status").render()):
+                    break
+            assert isinstance(app.screen, LoadingScreen)
+            assert app.screen.query_one("ProgressBar").percentage == 0.25
+            assert app.return_code is None
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.return_code == 0 and not app.is_running  # quit, with the loader still busy
+        release.set()
+
+    asyncio.run(main())
+
+
+def test_highlight_one_state():
+    """x highlights running: goroutine lanes keep only the running colour, other states are greyed."""
+    from tracetui.widgets import palette as P
+
+    async def script(app, pilot):
+        tl = app.timeline
+        await pilot.press("x")
+        assert tl.highlight == P.RUN and "highlight: running" in str(app.status.render())
+        allowed = {P.COLORS[c].lower() for c in (P.RUN, P.GAP, P.DIMMED, P.TEXT)}
+        seen = set()
+        from tracetui.widgets.timeline import HEADER
+        for y in range(HEADER, tl.scrollable_content_region.height):
+            if app.rows.kind[y - HEADER] != GOROUTINE:  # regions keep their colours
+                continue
+            for seg in list(tl.render_line(y))[2:]:  # after the label and its separator
+                if seg.style and seg.style.bgcolor and seg.text.strip(" ") == seg.text:
+                    seen.add(seg.style.bgcolor.name.lower())
+        colours = {P.COLORS[c].lower() for c in range(len(P.COLORS))}
+        assert (seen & colours) <= allowed | {P.CURSOR.lower(), P.MARK.lower()}
+        assert P.COLORS[P.RUN].lower() in seen
+        for _ in P.LEGEND_ORDER:
+            await pilot.press("x")
+        assert tl.highlight is None
+
+    run(ANNOTATIONS, script)

@@ -80,6 +80,25 @@ def add_report_options(p) -> None:
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
 
 
+def name_filter(pattern: str | None):
+    """--name REGEX compiled (None when not given); a bad expression is a usage error."""
+    import re
+
+    if pattern is None:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None
+
+
+def default_output(trace_arg: str, suffix: str) -> str:
+    """TRACE.SUFFIX next to the trace; trace.SUFFIX in the working directory for stdin or a URL."""
+    from tracetui.source import is_url
+
+    return f"trace.{suffix}" if trace_arg == "-" or is_url(trace_arg) else f"{trace_arg}.{suffix}"
+
+
 @contextlib.contextmanager
 def output_file(path: str):
     """A binary stream for a command's output file ('-': stdout). A file is written as

@@ -4,8 +4,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, load, output_file
-from tracetui.source import is_url
+from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
+
+
+_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
+
+
+def duration(text: str) -> int:
+    """A duration like Go writes them (1.5s, 250ms, 80us, 100ns; a bare number is seconds) in ns."""
+    t = text.strip()
+    unit = next((u for u in ("ns", "us", "µs", "ms", "s") if t.endswith(u)), "")
+    try:
+        value = float(t[: len(t) - len(unit)])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (write e.g. 1.5s, 250ms, 80us)") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (must not be negative)")
+    return round(value * _UNITS[unit or "s"])
 
 
 class ExportCommand:
@@ -17,12 +32,20 @@ class ExportCommand:
     counters for goroutine states, heap in use, heap goal and GOMAXPROCS.
     Open it at https://ui.perfetto.dev or chrome://tracing.
 
-    Without -o the output goes to TRACE.json; `-o -` writes to stdout.
+    --from and --to keep a time window (durations since the trace's first
+    event, like 1.5s, 250ms, 80us): what overlaps it, clipped to it. Perfetto
+    and Chrome load JSON of a few hundred MB at most; a window keeps a big
+    trace's export small.
+
+    A truncated or broken trace is exported as far as it can be read, with a
+    warning, as `go tool trace` shows it. Without -o the output goes to
+    TRACE.json; `-o -` writes to stdout.
 
     examples:
       tracetui export trace.out                      # writes trace.out.json
       tracetui export trace.out --format chrome -o run.json
       tracetui export trace.out.gz -o - | gzip > run.json.gz
+      tracetui export big.trace --from 2s --to 2.5s -o slice.json
     """
 
     name = "export"
@@ -32,15 +55,27 @@ class ExportCommand:
         p.add_argument("--format", choices=("chrome",), default="chrome",
                        help="output format (default: chrome, the Trace Event Format JSON)")
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.json)")
+        p.add_argument("--from", dest="start", type=duration, metavar="DURATION",
+                       help="start of the window, since the trace's first event (e.g. 1.5s)")
+        p.add_argument("--to", dest="end", type=duration, metavar="DURATION",
+                       help="end of the window, since the trace's first event (e.g. 2s)")
 
     def run(self, args) -> int:
-        from tracetui.model import build
         from tracetui.reports.chrome import write_chrome
 
-        model = build(load(args.trace))
-        out = args.output or ("trace.json" if args.trace == "-" or is_url(args.trace) else f"{args.trace}.json")
+        if args.start is not None and args.end is not None and args.end < args.start:
+            raise UsageError("--to is before --from")
+        model = load_model(args.trace)  # a truncated trace is salvaged, with a warning, as go tool trace does
+        window = None
+        if args.start is not None or args.end is not None:
+            times = model.trace.time
+            t0, last = (int(times[0]), int(times[-1])) if len(times) else (0, 0)
+            if t0 + (args.start or 0) > last:
+                raise UsageError(f"--from is past the end of the trace (it lasts {(last - t0) / 1e9:.9g}s)")
+            window = (t0 + (args.start or 0), last if args.end is None else min(last, t0 + args.end))
+        out = args.output or default_output(args.trace, "json")
         with output_file(out) as f:
-            n = write_chrome(model, f)
+            n = write_chrome(model, f, window)
         if out != "-":
             print(f"tracetui: wrote {n} events to {out}", file=sys.stderr)
         return 0

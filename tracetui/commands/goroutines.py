@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracetui.commands.common import add_report_options, load_model
-from tracetui.commands.regions import check_regex
+from tracetui.commands.common import add_report_options, load_model, name_filter
 
 SORTS = ("exec", "sched_wait", "block", "syscall", "syscall_block", "assist", "total", "count", "name")
 TITLES = {"exec": "execution", "sched_wait": "sched wait", "block": "block", "syscall": "syscall",
@@ -39,16 +38,13 @@ class GoroutinesCommand:
         p.add_argument("--instances", action="store_true", help="one row per goroutine")
 
     def run(self, args) -> int:
-        import re
-
         from tracetui.reports.goroutines import TIMES, goroutine_groups, goroutine_rows
         from tracetui.reports.output import Column, Table, emit
 
-        check_regex(args.name)
+        pat = name_filter(args.name)
         model = load_model(args.trace, args.strict)
         rows = goroutine_rows(model) if args.instances else goroutine_groups(model)
-        if args.name is not None:
-            pat = re.compile(args.name)
+        if pat is not None:
             rows = [r for r in rows if pat.search(r["name"])]
         if args.sort == "name":
             rows.sort(key=lambda r: r["name"])

@@ -4,16 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, load_model, output_file
-
-
-def default_output(trace_arg: str, kind: str) -> str:
-    """`<trace>.<kind>.pb.gz` next to the trace; in the working directory for stdin or a URL."""
-    from tracetui.source import is_url
-
-    if trace_arg == "-" or is_url(trace_arg):
-        return f"trace.{kind}.pb.gz"
-    return f"{trace_arg}.{kind}.pb.gz"
+from tracetui.commands.common import TRACE_HELP, default_output, load_model, output_file
 
 
 class PprofCommand:
@@ -30,9 +21,15 @@ class PprofCommand:
     Each sample is a stack with contentions (count) and delay (nanoseconds).
     Without -o the profile goes to TRACE.KIND.pb.gz; `-o -` writes it to stdout.
 
+    --goroutine NAME counts only goroutines started at function NAME;
+    --region NAME only the time inside user regions NAME (the outermost ones),
+    as the profile links of `go tool trace`'s web UI filter them.
+
     examples:
       tracetui pprof trace.out --kind sync && go tool pprof -top trace.out.sync.pb.gz
-      tracetui pprof trace.out --kind sched -o - | go tool pprof -http=:8080 /dev/stdin
+      tracetui pprof trace.out --kind sched -o sched.pb.gz && go tool pprof -http=:8080 sched.pb.gz
+      tracetui pprof trace.out.gz --kind syscall -o - > syscall.pb.gz
+      tracetui pprof trace.out --kind sync --region handleRequest -o handle.pb.gz
       tracetui pprof 'http://localhost:6060/debug/pprof/trace?seconds=5' --kind net -o net.pb.gz
     """
 
@@ -43,14 +40,21 @@ class PprofCommand:
 
         p.add_argument("trace", help=TRACE_HELP)
         p.add_argument("--kind", choices=KINDS, default="sync", help="which profile (default: sync)")
+        only = p.add_mutually_exclusive_group()
+        only.add_argument("--goroutine", metavar="NAME", help="only goroutines whose start function is NAME")
+        only.add_argument("--region", metavar="NAME", help="only time inside user regions named NAME")
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.KIND.pb.gz)")
 
     def run(self, args) -> int:
         from tracetui.reports.pprof import pprof_profile
 
-        # A truncated trace is salvaged, as go tool trace -pprof does.
-        data = pprof_profile(load_model(args.trace), args.kind)
-        out = args.output or default_output(args.trace, args.kind)
+        model = load_model(args.trace)  # a truncated trace is salvaged, as go tool trace -pprof does
+        for what, name in (("goroutine", args.goroutine), ("region", args.region)):
+            if name is not None and name not in model.trace.strings:
+                print(f"tracetui: no {what} named {name!r} in the trace", file=sys.stderr)
+                return 1
+        data = pprof_profile(model, args.kind, goroutine=args.goroutine, region=args.region)
+        out = args.output or default_output(args.trace, f"{args.kind}.pb.gz")
         with output_file(out) as f:
             f.write(data)
         if out != "-":

@@ -2,37 +2,17 @@
 from __future__ import annotations
 
 import argparse
-import re
 
-from tracetui.commands.common import UsageError, add_report_options, load_model
-
-
-def stat_columns(Column):
-    """count, incomplete and the duration statistics, as output columns."""
-    drop = {"incomplete": 6, "min": 4, "mean": 5, "p90": 3}
-    return [Column("count", "count", "int"), Column("incomplete", "incompl.", "int", drop["incomplete"]),
-            *(Column(f"{s}_ns", s, "ns", drop.get(s, 0)) for s in ("total", "min", "mean", "p50", "p90", "p99", "max"))]
+from tracetui.commands.common import add_report_options, load_model, name_filter
 
 
-def histogram_lines(label: str, buckets: list[dict]) -> list[str]:
-    from tracetui.reports.output import bar, human_ns
-
-    if not buckets:
-        return []
-    most = max(b["count"] for b in buckets)
-    lines = [f"{label}:"]
-    for b in buckets:
-        lines.append(f"  {human_ns(b['lo_ns']):>7} .. {human_ns(b['hi_ns']):<7} "
-                     f"{b['count']:>7,} {bar(b['count'] / most)}")
-    return lines
+EMPTY = "no user regions in this trace (trace.WithRegion, trace.StartRegion)"
 
 
-def check_regex(pattern: str | None) -> None:
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            raise UsageError(f"--name {pattern!r}: not a regular expression ({e})") from None
+def _table(columns, rows):
+    from tracetui.reports.output import Table
+
+    return Table("regions", columns, rows, empty=EMPTY)
 
 
 class RegionsCommand:
@@ -71,24 +51,26 @@ class RegionsCommand:
 
     def run(self, args) -> int:
         from tracetui.reports.durations import sort_rows
-        from tracetui.reports.output import Column, Table, emit
+        from tracetui.reports.output import Column, emit, histogram_lines, stat_columns
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
-        check_regex(args.name)
+        name_filter(args.name)
         model = load_model(args.trace, args.strict)
         if args.instances:
             rows = sort_rows(region_rows(model, args.name), args.sort, args.top)
             cols = [Column("name", "region"), Column("goroutine", "goroutine", "int"), Column("task", "task", "int"),
                     Column("start_ns", "start", "ns"), Column("duration_ns", "duration", "ns"),
                     *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN), Column("incomplete", "incomplete", drop=3)]
-            emit(Table("regions", cols, rows), args.format)
+            emit(_table(cols, rows), args.format)
             return 0
         rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), args.sort, args.top)
         cols = [Column("name", "region")]
-        if args.by != "name":
-            cols.append(Column(args.by, args.by, "text" if args.by == "frame" else "int"))
-        cols += stat_columns(Column) + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
-        table = Table("regions", cols, rows)
+        if args.by == "frame":
+            cols += [Column("frame", "frame"), Column("pc", "pc", "json")]
+        elif args.by != "name":
+            cols.append(Column(args.by, args.by, "int"))
+        cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
+        table = _table(cols, rows)
         if args.histogram:
             table.columns.append(Column("histogram", "histogram", "json"))
             for r in rows:

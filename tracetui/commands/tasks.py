@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import argparse
 
-from tracetui.commands.common import add_report_options, load_model
-from tracetui.commands.regions import check_regex, stat_columns
+from tracetui.commands.common import add_report_options, load_model, name_filter
+
+
+EMPTY = "no user tasks in this trace (trace.NewTask)"
+
+
+def _table(columns, rows):
+    from tracetui.reports.output import Table
+
+    return Table("tasks", columns, rows, empty=EMPTY)
 
 
 class TasksCommand:
@@ -37,15 +45,12 @@ class TasksCommand:
         p.add_argument("--top", type=int, metavar="N", help="only the first N rows")
 
     def run(self, args) -> int:
-        import re
-
         from tracetui.reports.durations import sort_rows
-        from tracetui.reports.output import Column, Table, cell, emit
+        from tracetui.reports.output import Column, cell, emit, stat_columns
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
-        check_regex(args.name)
+        pat = name_filter(args.name)
         model = load_model(args.trace, args.strict)
-        pat = re.compile(args.name) if args.name is not None else None
         keep = (lambda r: True) if pat is None else (lambda r: bool(pat.search(r["name"])))
         instance_cols = [Column("id", "task", "int"), Column("name", "type"), Column("parent", "parent", "int", 3),
                          Column("start_ns", "start", "ns", 2), Column("duration_ns", "duration", "ns"),
@@ -53,12 +58,12 @@ class TasksCommand:
                          Column("regions", "regions", "int", 5), Column("logs", "logs", "int")]
         if args.tree:
             rows = [r | {"tree": "  " * r["depth"] + f"{r['name']} ({r['id']})"} for r in task_tree(model) if keep(r)]
-            cols = [Column("tree", "task"), Column("depth", "depth", "json"), *instance_cols]
-            emit(Table("tasks", cols, rows[:args.top] if args.top is not None else rows), args.format)
+            cols = [Column("tree", "task", in_json=False), Column("depth", "depth", "json"), *instance_cols]
+            emit(_table(cols, rows[:args.top] if args.top is not None else rows), args.format)
             return 0
         if args.instances:
             rows = sort_rows([r for r in task_rows(model) if keep(r)], args.sort, args.top)
-            table = Table("tasks", [*instance_cols, Column("log_list", "log list", "json")], rows)
+            table = _table([*instance_cols, Column("log_list", "log list", "json")], rows)
             for r in rows:
                 if r["log_list"]:
                     table.text.append(f"task {r['id']} {r['name']}:")
@@ -68,6 +73,6 @@ class TasksCommand:
             return 0
         rows = sort_rows([r for r in task_groups(model) if keep(r)], args.sort, args.top)
         cols = [Column("name", "type"), Column("count", "count", "int"), Column("complete", "complete", "int"),
-                *stat_columns(Column)[2:], Column("logs", "logs", "int")]
-        emit(Table("tasks", cols, rows), args.format)
+                *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
+        emit(_table(cols, rows), args.format)
         return 0

@@ -43,7 +43,8 @@ class TuiCommand:
     name = "tui"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help="trace file")
+        p.add_argument("trace", help="trace file (may be gzip-compressed) or a live capture URL "
+                                     "http://HOST:PORT/debug/pprof/trace?seconds=N")
 
     def run(self, args) -> int:
         if args.trace == "-":
@@ -51,9 +52,22 @@ class TuiCommand:
                              "give a file (or use `tracetui stats -`)")
         if not interactive():
             raise UsageError("the TUI needs a terminal; for a text summary use `tracetui stats TRACE`")
-        check_trace_file(args.trace)
+        from tracetui.source import trace_source
+
+        src = trace_source(args.trace)  # a gzip file or a capture URL gives bytes
+        if isinstance(src, str):
+            return self._open(src, getattr(args, "title", None))
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(prefix="tracetui-", suffix=".trace") as tmp:
+            tmp.write(src)
+            tmp.flush()
+            return self._open(tmp.name, getattr(args, "title", None) or args.trace)
+
+    def _open(self, path: str, title: str | None) -> int:
+        check_trace_file(path)
         from tracetui.app import TraceApp
 
-        app = TraceApp(args.trace, title=getattr(args, "title", None))
+        app = TraceApp(path, title=title)
         app.run()
         return app.return_code or 0

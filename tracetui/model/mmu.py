@@ -51,6 +51,8 @@ for _t in (S.EvGoDestroy, S.EvGoDestroySyscall, S.EvGoStop, S.EvGoBlock, S.EvGoS
 for _t in (S.EvGoCreateSyscall, S.EvGoStart, S.EvGoSyscallBegin, S.EvGoSyscallEnd):
     _EXEC_AFTER[_t] = 1
 _EXECUTING_STATES = (3, 5)   # GoState Running, Syscall
+_IS_TARGET = np.zeros(256, bool)
+_IS_TARGET[list(_TARGET)] = True
 
 
 def _gc_strings(trace) -> tuple[np.ndarray, np.ndarray]:
@@ -72,9 +74,9 @@ def _last_of_same(owner, rows, probe_owner, probe_rows, scale: int) -> np.ndarra
     (goroutine), or -1."""
     if len(rows) == 0:
         return np.full(len(probe_rows), -1, np.int64)
-    keys = owner * scale + rows
+    keys = owner.astype(np.int64) * scale + rows
     order = np.argsort(keys, kind="stable")
-    i = np.searchsorted(keys[order], probe_owner * scale + probe_rows, side="left") - 1
+    i = np.searchsorted(keys[order], probe_owner.astype(np.int64) * scale + probe_rows, side="left") - 1
     hit = order[np.maximum(i, 0)]
     return np.where((i >= 0) & (owner[hit] == probe_owner), hit, -1)
 
@@ -108,8 +110,14 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     stw_kinds, gc_labels = _gc_strings(trace)
 
     def rows_of(*types):  # Go ignores everything before the first GOMAXPROCS
-        rows = np.flatnonzero(np.isin(typ, types))
+        rows = trace.rows_where(types)
         return rows[rows >= first]
+
+    def among(goroutines: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """goroutines (dense indices, -1 = none) that are in `wanted`."""
+        mask = np.zeros(len(trace.goroutine_ids) + 1, bool)
+        mask[wanted[wanted >= 0]] = True
+        return mask[goroutines]
 
     def aux(rows):
         return trace.aux[rows].astype(np.int64)
@@ -131,9 +139,9 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     # stopping to execute takes or frees its proc.
     trans = rows_of(*_TARGET, *_SELF)
     t_type = typ[trans]
-    t_g = np.where(np.isin(t_type, _TARGET), aux(trans), g(trans))
-    before, after = _EXEC_BEFORE[t_type].astype(np.int64), _EXEC_AFTER[t_type].astype(np.int64)
-    status = np.isin(t_type, (S.EvGoStatus, S.EvGoStatusStack))
+    t_g = np.where(_IS_TARGET[t_type], trace.aux[trans], trace.g[trans])   # int32, int8: 13 M of them
+    before, after = _EXEC_BEFORE[t_type], _EXEC_AFTER[t_type]
+    status = (t_type == S.EvGoStatus) | (t_type == S.EvGoStatusStack)
     if status.any():
         word = trace.arg_of(trans[status]).astype(np.int64)
         before[status] = np.isin(word >> 32, _EXECUTING_STATES)
@@ -141,7 +149,7 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     scale = n + 1
     # In an assist: the goroutine's last assist event before the transition is a begin.
     # (Lookups only for the transitions that can matter: the searches are the cost.)
-    changes = np.flatnonzero((before != after) & np.isin(t_g, _unique(a_scope)))
+    changes = np.flatnonzero((before != after) & among(t_g, a_scope))
     hit = _last_of_same(a_scope, assist, t_g[changes], trans[changes], scale)
     in_gc = np.zeros(len(trans), bool)
     in_gc[changes] = (hit >= 0) & (a_begin[np.maximum(hit, 0)] if len(assist) else False)
@@ -153,7 +161,7 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
         worker = (lg_keys[j] == t_g) & (labels[first_at][j] < trans) if len(lg_keys) else np.zeros(len(trans), bool)
         t_delta = np.where(in_gc | worker, after - before, 0)
     else:       # a worker's run counts from its label (the label's +1) to its stop
-        mine = np.isin(t_g, workers)
+        mine = among(t_g, workers)
         starts = mine & (after == 1) & (before == 0)
         stops = np.flatnonzero(mine & (before == 1) & (after == 0) & ~in_gc)
         owner = np.concatenate([t_g[starts], l_g])
@@ -178,7 +186,7 @@ def mutator_utilization(trace, as_go: bool = False) -> tuple[np.ndarray, np.ndar
     stw_delta = np.where(typ[stw] == S.EvSTWBegin, 1, -1)
     # Assists found running at the trace's start take 1/GOMAXPROCS off the utilization so far.
     fix = assist[a_type == S.EvGCMarkAssistActive]
-    theirs = np.flatnonzero(np.isin(t_g, g(fix)))
+    theirs = np.flatnonzero(among(t_g, g(fix)))
     prev = _last_of_same(t_g[theirs], trans[theirs], g(fix), fix, scale)
     fix = fix[(prev >= 0) & (after[theirs][np.maximum(prev, 0)] == 1)] if len(theirs) else fix[:0]
 

@@ -8,9 +8,9 @@ What it holds:
 
 - process 1, "Goroutines": one track per goroutine (tid = goroutine id, named
   "G123 main.worker") with its states as complete ("X") slices: running,
-  runnable, syscall, and "waiting: REASON"; below it, a track "G123 regions" (tid
-  REGION_TID + goroutine id) with the goroutine's user regions, nested as they
-  were; and the counter "Goroutines" (how many are running, runnable, waiting,
+  runnable, syscall, and "waiting: REASON"; below it, a track "G123 main.worker
+  regions" (tid REGION_TID + goroutine id) with the goroutine's user regions,
+  nested as they were; and the counter "Goroutines" (how many are running, runnable, waiting,
   in syscall) after every change;
 - process 2, "GC": a track of GC cycles (mark phases), one of stop-the-world
   pauses named by kind, and the counters "Heap in use", "Heap goal", "GOMAXPROCS".
@@ -107,38 +107,52 @@ def _js(s: str) -> bytes:
 
 
 class _Writer:
-    def __init__(self, out, t0: int):
-        self.out, self.t0 = out, t0
+    """Writes events to `out`, keeping only what overlaps the window [lo, hi] (ns), clipped to it."""
+    def __init__(self, out, t0: int, window: tuple[int, int]):
+        self.out, self.t0, self.window = out, t0, window
         self.events = 0
 
     def records(self, n: int, pieces_of) -> None:
-        """Write n events in chunks; `pieces_of(lo, hi)` gives the pieces of events lo:hi (each ends in ",\n")."""
+        """Write events from n items in chunks; `pieces_of(lo, hi)` gives (count, pieces) for items lo:hi."""
         for lo in range(0, n, CHUNK):
-            hi = min(n, lo + CHUNK)
-            self.out.write(_format(hi - lo, pieces_of(lo, hi)))
-            self.events += hi - lo
+            count, pieces = pieces_of(lo, min(n, lo + CHUNK))
+            self.out.write(_format(count, pieces))
+            self.events += count
 
     def one(self, event: dict) -> None:
         self.out.write((json.dumps(event, separators=(",", ":")) + ",\n").encode("ascii"))
         self.events += 1
 
-    def slices(self, pid: int, n: int, columns) -> None:
-        """Complete ("X") events; `columns(lo, hi)` gives (tid, start ns, end ns, name _Text, extra pieces)."""
+    def slices(self, pid: int, n: int, columns, names: list[bytes], arg: bytes = b"") -> None:
+        """Complete ("X") events; `columns(lo, hi)` gives arrays (tid, start ns, end ns, index into `names`,
+        and if `arg` names one, an integer argument)."""
+        w0, w1 = self.window
+
         def pieces(lo, hi):
-            tid, start, end, name, extra = columns(lo, hi)
-            return [b'{"ph":"X","pid":%d,"tid":' % pid, _Int(tid), b',"ts":', _Micros(start - self.t0),
-                    b',"dur":', _Micros(end - start), b',"name":', name, *extra, b"},\n"]
+            tid, start, end, name, *value = columns(lo, hi)
+            keep = np.flatnonzero((start <= w1) & (end >= w0))
+            start, end = np.maximum(start[keep], w0), np.minimum(end[keep], w1)
+            extra = [b',"args":{%s:' % _js(arg), _Int(value[0][keep]), b"}"] if arg else []
+            return len(keep), [b'{"ph":"X","pid":%d,"tid":' % pid, _Int(tid[keep]), b',"ts":',
+                               _Micros(start - self.t0), b',"dur":', _Micros(end - start), b',"name":',
+                               _Text(names, name[keep]), *extra, b"},\n"]
         self.records(n, pieces)
 
     def counter(self, pid: int, name: str, times: np.ndarray, series: dict[str, np.ndarray]) -> None:
-        """Counter ("C") events: one per time, with every series' value."""
+        """Counter ("C") events: one per time, with every series' value; the value in effect
+        when the window opens is stated at its start."""
+        w0, w1 = self.window
+        first = max(int(np.searchsorted(times, w0, side="right")) - 1, 0)
+        sel = np.arange(first, int(np.searchsorted(times, w1, side="right")))
+        shown = np.maximum(times[sel], w0)
+
         def pieces(lo, hi):
-            out = [b'{"ph":"C","pid":%d,"name":%s,"ts":' % (pid, _js(name)), _Micros(times[lo:hi] - self.t0),
+            out = [b'{"ph":"C","pid":%d,"name":%s,"ts":' % (pid, _js(name)), _Micros(shown[lo:hi] - self.t0),
                    b',"args":{']
             for i, (key, vals) in enumerate(series.items()):
-                out += [(b"," if i else b"") + _js(key) + b":", _Int(vals[lo:hi])]
-            return out + [b"}},\n"]
-        self.records(len(times), pieces)
+                out += [(b"," if i else b"") + _js(key) + b":", _Int(vals[sel[lo:hi]])]
+            return hi - lo, out + [b"}},\n"]
+        self.records(len(sel), pieces)
 
 
 def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -165,82 +179,105 @@ def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return trace.time[rows], series
 
 
-def write_chrome(model, out) -> int:
-    """Write the Chrome trace-event JSON of `model` to the binary stream `out`; returns the event count."""
-    trace, lanes, summary, gc = model.trace, model.lanes, model.summary, model.gc
-    strings = trace.strings
-    t0 = int(trace.time[0]) if len(trace) else 0
-    last = int(trace.time[-1]) if len(trace) else 0
-    w = _Writer(out, t0)
-    other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
-    out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
+def _span_times(model, spans) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (ns) of the given goroutine spans; an open span ends at the last event."""
+    lanes, time = model.lanes, model.trace.time
+    end_row = lanes.end_row[spans]
+    last = time[-1] if len(time) else 0
+    return time[lanes.begin_row[spans]], np.where(end_row >= 0, time[np.maximum(end_row, 0)], last)
 
-    # Goroutine tracks: names and order.
+
+def _goroutine_tracks(w: _Writer, model, regions: np.ndarray) -> None:
+    """Names and order of the tracks: each goroutine with spans in the window ("G123 main.worker")
+    and, below it, its region track if it has regions there ("G123 main.worker regions")."""
+    trace, lanes, G = model.trace, model.lanes, model.summary.goroutines
     goids = trace.goroutine_ids.astype(np.int64)
-    G = summary.goroutines
-    counts = np.diff(lanes.offsets)
-    regions = summary.regions
-    shown = regions["in_summary"] & (regions["goroutine"] >= 0)
+    w0, w1 = w.window
     has_regions = np.zeros(len(goids), bool)
-    has_regions[regions["goroutine"][shown]] = True
-    for pid in (GOROUTINES_PID, GC_PID):
-        w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
-    # Each goroutine's track, and its region track below it: "G123 main.worker" and "G123 main.worker regions".
-    tracked = np.flatnonzero((counts > 0) | has_regions)
+    has_regions[model.summary.regions["goroutine"][regions]] = True
+    # Spans are in time order: the first one's start and the last one's end bound a goroutine's.
+    gs = np.flatnonzero(np.diff(lanes.offsets) > 0)
+    first_start = _span_times(model, lanes.offsets[gs])[0]
+    last_end = _span_times(model, lanes.offsets[gs + 1] - 1)[1]
+    has_spans = np.zeros(len(goids), bool)
+    has_spans[gs[(first_start <= w1) & (last_end >= w0)]] = True
     named = np.where(G["live"], G["name"], 0)  # start function (string index) of each goroutine
-    suffix = [_js(f" {t}" if t else "")[1:-1] for t in strings]
-    for gis, tid_base, more in ((tracked, 0, b""), (np.flatnonzero(has_regions), REGION_TID, b" regions")):
+    suffix = [_js(f" {t}" if t else "")[1:-1] for t in trace.strings]
+    for gis, tid_base, more in ((np.flatnonzero(has_spans | has_regions), 0, b""),
+                                (np.flatnonzero(has_regions), REGION_TID, b" regions")):
         order = 2 * gis + (tid_base > 0)
         tid = tid_base + goids[gis]
-        w.records(len(gis), lambda lo, hi: [
-            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]), b',"name":"thread_name","args":{"name":"G',
-            _Int(goids[gis[lo:hi]]), _Text(suffix, named[gis[lo:hi]]), more + b'"}},\n'])
-        w.records(len(gis), lambda lo, hi: [
+        w.records(len(gis), lambda lo, hi: (hi - lo, [
             b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]),
-            b',"name":"thread_sort_index","args":{"sort_index":', _Int(order[lo:hi]), b"}},\n"])
+            b',"name":"thread_name","args":{"name":"G', _Int(goids[gis[lo:hi]]), _Text(suffix, named[gis[lo:hi]]),
+            more + b'"}},\n']))
+        w.records(len(gis), lambda lo, hi: (hi - lo, [
+            b'{"ph":"M","pid":%d,"tid":' % GOROUTINES_PID, _Int(tid[lo:hi]),
+            b',"name":"thread_sort_index","args":{"sort_index":', _Int(order[lo:hi]), b"}},\n"]))
 
-    # Goroutine states, named by state; a wait also by its reason.
-    state_names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
-    state_names += [_js(f"waiting: {r}" if r else "waiting") for r in strings]
 
-    def states(lo, hi):
-        begin, end_row, state = lanes.begin_row[lo:hi], lanes.end_row[lo:hi], lanes.state[lo:hi]
+def _goroutine_states(w: _Writer, model) -> None:
+    """Each goroutine span, named by its state; a wait also by its reason."""
+    trace, lanes = model.trace, model.lanes
+    goids = trace.goroutine_ids.astype(np.int64)
+    names = [_js(STATE_NAMES.get(s, "?")) for s in range(_REASON)]
+    names += [_js(f"waiting: {r}" if r else "waiting") for r in trace.strings]
+
+    def columns(lo, hi):
+        begin, state = lanes.begin_row[lo:hi], lanes.state[lo:hi]
         g = np.searchsorted(lanes.offsets, np.arange(lo, hi), side="right") - 1
-        end = np.where(end_row >= 0, trace.time[np.maximum(end_row, 0)], last)
-        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0)
-        name = np.where(state == WAITING, reason.astype(np.int64) + _REASON, state)
-        return goids[g], trace.time[begin], end, _Text(state_names, name), []
-    w.slices(GOROUTINES_PID, len(lanes.state), states)
+        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0).astype(np.int64)
+        return goids[g], *_span_times(model, np.arange(lo, hi)), np.where(state == WAITING, reason + _REASON, state)
+    w.slices(GOROUTINES_PID, len(lanes.state), columns, names)
 
-    # User regions, on each goroutine's region track, outer ones first.
-    ri = np.flatnonzero(shown)
-    ri = ri[np.lexsort((regions["start"][ri] - regions["end"][ri], regions["start"][ri]))]
-    names = [_js(s) for s in strings]
 
-    def region_slices(lo, hi):
-        r = ri[lo:hi]
-        return (REGION_TID + goids[regions["goroutine"][r]], regions["start"][r], regions["end"][r],
-                _Text(names, regions["name"][r]), [b',"args":{"task":', _Int(regions["task"][r]), b"}"])
-    w.slices(GOROUTINES_PID, len(ri), region_slices)
+def _user_regions(w: _Writer, model, ri: np.ndarray) -> None:
+    """The regions `ri` on their goroutines' region tracks, outer ones first, with their task ids."""
+    R, goids = model.summary.regions, model.trace.goroutine_ids.astype(np.int64)
+    ri = ri[np.lexsort((R["start"][ri] - R["end"][ri], R["start"][ri]))]
+    w.slices(GOROUTINES_PID, len(ri), lambda lo, hi: (
+        REGION_TID + goids[R["goroutine"][ri[lo:hi]]], R["start"][ri[lo:hi]], R["end"][ri[lo:hi]],
+        R["name"][ri[lo:hi]], R["task"][ri[lo:hi]]), [_js(s) for s in model.trace.strings], arg="task")
 
-    # GC cycles and stop-the-world pauses.
+
+def _gc(w: _Writer, model) -> None:
+    """GC cycles and stop-the-world pauses on their tracks; heap and GOMAXPROCS counters."""
+    gc = model.gc
     cyc, stw = gc.cycles, gc.stw
     w.one({"ph": "M", "pid": GC_PID, "tid": CYCLES_TID, "name": "thread_name", "args": {"name": "GC cycles"}})
     w.one({"ph": "M", "pid": GC_PID, "tid": STW_TID, "name": "thread_name", "args": {"name": "stop-the-world"}})
     w.slices(GC_PID, len(cyc["start"]), lambda lo, hi: (
-        np.full(hi - lo, CYCLES_TID), cyc["start"][lo:hi], cyc["end"][lo:hi],
-        _Text([_js(f"GC {s}") for s in cyc["seq"][lo:hi].tolist()], np.arange(hi - lo)), []))
-    stw_names = [_js(f"STW: {s}" if s else "STW") for s in strings]
+        np.full(hi - lo, CYCLES_TID), cyc["start"][lo:hi], cyc["end"][lo:hi], np.arange(lo, hi)),
+        [_js(f"GC {s}") for s in cyc["seq"].tolist()])
     w.slices(GC_PID, len(stw["start"]), lambda lo, hi: (
-        np.full(hi - lo, STW_TID), stw["start"][lo:hi], stw["end"][lo:hi], _Text(stw_names, stw["kind"][lo:hi]), []))
-
-    # Counters.
-    times, series = _goroutine_counts(model)
-    w.counter(GOROUTINES_PID, "Goroutines", times, series)
+        np.full(hi - lo, STW_TID), stw["start"][lo:hi], stw["end"][lo:hi], stw["kind"][lo:hi]),
+        [_js(f"STW: {s}" if s else "STW") for s in model.trace.strings])
     for name, (t, v), unit in (("Heap in use", gc.heap_alloc, "bytes"), ("Heap goal", gc.heap_goal, "bytes"),
                                ("GOMAXPROCS", gc.gomaxprocs, "procs")):
         w.counter(GC_PID, name, t, {unit: v})
 
+
+def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
+    """Write the Chrome trace-event JSON of `model` to the binary stream `out`; returns the event count.
+
+    `window` (start, end) in trace time (ns) keeps what overlaps it, clipped to it."""
+    trace, R = model.trace, model.summary.regions
+    t0 = int(trace.time[0]) if len(trace) else 0
+    last = int(trace.time[-1]) if len(trace) else 0
+    w = _Writer(out, t0, window or (t0, last))
+    other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
+    if window:
+        other["window_ns"] = list(window)
+    out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
+    for pid in (GOROUTINES_PID, GC_PID):
+        w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
+    w0, w1 = w.window
+    regions = np.flatnonzero(R["in_summary"] & (R["goroutine"] >= 0) & (R["start"] <= w1) & (R["end"] >= w0))
+    _goroutine_tracks(w, model, regions)
+    _goroutine_states(w, model)
+    _user_regions(w, model, regions)
+    w.counter(GOROUTINES_PID, "Goroutines", *_goroutine_counts(model))
+    _gc(w, model)
     # The last event carries no trailing comma.
     out.write(b'{"ph":"M","pid":1,"name":"process_name","args":{"name":"Goroutines"}},\n'
               b'{"ph":"M","pid":2,"name":"process_name","args":{"name":"GC"}}\n]}\n')

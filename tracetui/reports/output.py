@@ -26,7 +26,7 @@ import io
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 FORMATS = ("table", "text", "json", "csv")
 
@@ -52,6 +52,7 @@ class Table:
     title: str | None = None
     record: bool = False            # one row of facts: printed as key/value pairs
     text: list[str] = field(default_factory=list)   # lines printed after the table (not in JSON/CSV)
+    empty: str = "(none)"           # printed instead of a table without rows (not in JSON/CSV)
 
 
 def add_format_option(p) -> None:
@@ -101,6 +102,25 @@ def bar(fraction: float, width: int = 30) -> str:
     return "█" * full + ("" if rest == 0 else " ▏▎▍▌▋▊▉"[rest])
 
 
+def stat_columns(incomplete: bool = True) -> list[Column]:
+    """count (and incomplete) and the duration statistics of tracetui.reports.durations."""
+    drop = {"min": 4, "mean": 5, "p90": 3}
+    cols = [Column("count", "count", "int")]
+    if incomplete:
+        cols.append(Column("incomplete", "incompl.", "int", 6))
+    return cols + [Column(f"{s}_ns", s, "ns", drop.get(s, 0))
+                   for s in ("total", "min", "mean", "p50", "p90", "p99", "max")]
+
+
+def histogram_lines(label: str, buckets: list[dict]) -> list[str]:
+    """A log_histogram as text bars under a `label:` line."""
+    if not buckets:
+        return []
+    most = max(b["count"] for b in buckets)
+    return [f"{label}:"] + [f"  {human_ns(b['lo_ns']):>7} .. {human_ns(b['hi_ns']):<7} "
+                            f"{b['count']:>7,} {bar(b['count'] / most)}" for b in buckets]
+
+
 def _jsonable(v):
     if hasattr(v, "item"):  # numpy scalar
         return v.item()
@@ -130,7 +150,7 @@ def to_csv(tables: list[Table]) -> str:
 
 
 def _visible(t: Table) -> Table:
-    return Table(t.name, _shown(t.columns), t.rows, t.title, t.record, t.text)
+    return replace(t, columns=_shown(t.columns))
 
 
 def to_text(tables: list[Table]) -> str:
@@ -140,7 +160,9 @@ def to_text(tables: list[Table]) -> str:
         t = _visible(t)
         if t.title:
             out.append(t.title)
-        if t.record:
+        if not t.rows and not t.record:
+            out.append(t.empty)
+        elif t.record:
             row = t.rows[0] if t.rows else {}
             width = max((len(c.title) for c in t.columns), default=0)
             out += [f"{c.title:<{width}}  {cell(row.get(c.key), c.kind)}" for c in t.columns]
@@ -167,7 +189,7 @@ def _fit(t: Table, width: int) -> tuple[Table, int]:
             break
         cols.remove(victim)
         dropped += 1
-    return Table(t.name, cols, t.rows, t.title, t.record, t.text), dropped
+    return replace(t, columns=cols), dropped
 
 
 def print_rich(tables: list[Table], file=None) -> None:
@@ -181,6 +203,12 @@ def print_rich(tables: list[Table], file=None) -> None:
         if dropped:
             t.text = [f"({dropped} columns left out to fit {console.width} columns: widen the terminal "
                       "or use --format text)", *t.text]
+        if not t.rows and not t.record:
+            if t.title:
+                console.print(t.title, markup=False)
+            console.print(t.empty, markup=False)
+            console.print()
+            continue
         if t.record:
             rt = RichTable(title=t.title, show_header=False, box=None, title_justify="left")
             rt.add_column(style="bold")

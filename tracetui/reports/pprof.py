@@ -97,19 +97,81 @@ def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return gor[begin], rows[begin], rows[end]
 
 
-def profile_records(model, kind: str) -> dict[str, np.ndarray]:
-    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns)."""
+def goroutine_intervals(model, name: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goroutine, start, end) of each goroutine Go's summarizer lists (named `name`, if given):
+    from its first run (0 if it never ran) to its end or the trace's last event."""
+    G, time = model.summary.goroutines, model.trace.time
+    live = G["live"]
+    if name is not None:
+        strings = model.trace.strings
+        named = np.array([s == name for s in strings], bool)
+        live = live & named[G["name"]]
+    g = np.flatnonzero(live)
+    last = time[-1] if len(time) else 0
+    return g, G["start"][g], np.where(G["end"][g] == 0, last, G["end"][g])
+
+
+def region_intervals(model, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goroutine, start, end) of the outermost regions named `name` on each goroutine (Go's
+    pprofMatchingRegions: sorted by start then end, a region starting before the last kept one
+    ended is dropped)."""
+    R, strings = model.summary.regions, model.trace.strings
+    named = np.array([s == name for s in strings], bool)
+    ri = np.flatnonzero(R["in_summary"] & (R["goroutine"] >= 0) & named[R["name"]])
+    order = np.lexsort((R["end"][ri], R["start"][ri], R["goroutine"][ri]))
+    g, start, end = R["goroutine"][ri][order].astype(np.int64), R["start"][ri][order], R["end"][ri][order]
+    keep = np.zeros(len(g), bool)
+    last_g, last_end = -1, 0
+    for i, (gi, s, e) in enumerate(zip(g.tolist(), start.tolist(), end.tolist())):  # sequential by nature
+        if gi != last_g or last_end <= s:
+            keep[i], last_g, last_end = True, gi, e
+    return g[keep], start[keep], end[keep]
+
+
+def _covered(intervals, g: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """For each (g[k], t[k]): how long goroutine g's intervals (disjoint, sorted) cover up to time t."""
+    ig, istart, iend = intervals
+    if len(np.unique(ig)) == len(ig):  # one interval per goroutine (the common case): index it directly
+        n = int(max(ig.max(initial=-1), g.max(initial=-1))) + 1
+        has = np.zeros(n, bool)
+        s0, s1 = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        has[ig], s0[ig], s1[ig] = True, istart, iend
+        return np.where(has[g], np.clip(t - s0[g], 0, s1[g] - s0[g]), 0)
+    order = np.lexsort((istart, ig))
+    ig, istart, iend = ig[order], istart[order], iend[order]
+    length = iend - istart
+    before = np.cumsum(length) - length
+    first_of_g = np.ones(len(ig), bool)
+    first_of_g[1:] = ig[1:] != ig[:-1]
+    before -= np.maximum.accumulate(np.where(first_of_g, before, 0)) if len(ig) else 0
+    # The last interval of the same goroutine starting at or before t: merge queries into the intervals.
+    n = len(ig)
+    keys_g = np.concatenate([ig, g])
+    keys_t = np.concatenate([istart, t])
+    is_query = np.concatenate([np.zeros(n, bool), np.ones(len(g), bool)])
+    merged = np.lexsort((is_query, keys_t, keys_g))
+    seen = np.maximum.accumulate(np.where(merged < n, merged, -1)) if len(merged) else merged
+    at = np.empty(len(g), np.int64)
+    at[merged[is_query[merged]] - n] = seen[is_query[merged]]
+    ok = at >= 0
+    ok[ok] &= ig[at[ok]] == g[ok]
+    j = np.maximum(at, 0)
+    return np.where(ok, before[j] + np.clip(t - istart[j], 0, length[j]) if n else 0, 0)
+
+
+def profile_records(model, kind: str, goroutine: str | None = None, region: str | None = None
+                    ) -> dict[str, np.ndarray]:
+    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns).
+
+    Time counts inside the goroutines' lives (Go's summarizer), or with `goroutine` only inside
+    the lives of goroutines of that name, or with `region` only inside that region's outermost
+    instances on each goroutine (as Go's web UI filters its profiles)."""
     if kind not in KINDS:
         raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(KINDS)})")
     trace = model.trace
     g, b, e = episodes(trace, kind)
-    G = model.summary.goroutines
-    last = int(trace.time[-1]) if len(trace) else 0
-    g_start = G["start"][g]
-    g_end = np.where(G["end"][g] == 0, last, G["end"][g])
-    t0, t1 = trace.time[b], trace.time[e]
-    lo, hi = np.maximum(t0, g_start), np.minimum(t1, g_end)
-    overlap = np.where(G["live"][g] & (t1 >= g_start) & (g_end >= t0), hi - lo, 0)
+    intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
+    overlap = _covered(intervals, g, trace.time[e]) - _covered(intervals, g, trace.time[b])
     counted = overlap > 0
     stacks, overlap, ends = trace.stack[b[counted]].astype(np.int64), overlap[counted], e[counted]
     # Go merges stacks by their first 128 program counters, padded with zeros (so a stack of one
@@ -119,13 +181,14 @@ def profile_records(model, kind: str) -> dict[str, np.ndarray]:
     pcs = {}
     key = np.array([pcs.setdefault(_pc_key(trace, int(s)), len(pcs)) for s in uniq], np.int64)[inv]
     keys, group = np.unique(key, return_inverse=True)
-    last = np.full(len(keys), -1, np.int64)
-    np.maximum.at(last, group, ends)
+    last_end = np.full(len(keys), -1, np.int64)
+    np.maximum.at(last_end, group, ends)
     shown = np.empty(len(keys), np.int64)
-    is_last = ends == last[group]
+    is_last = ends == last_end[group]
     shown[group[is_last]] = stacks[is_last]
-    return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64),
-                time=np.bincount(group, weights=overlap, minlength=len(keys)).astype(np.int64))
+    time = np.zeros(len(keys), np.int64)
+    np.add.at(time, group, overlap)  # exact int64 sums
+    return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64), time=time)
 
 
 def _pc_key(trace, stack: int) -> tuple[int, ...]:
@@ -135,9 +198,9 @@ def _pc_key(trace, stack: int) -> tuple[int, ...]:
     return tuple(pcs)
 
 
-def pprof_profile(model, kind: str) -> bytes:
+def pprof_profile(model, kind: str, goroutine: str | None = None, region: str | None = None) -> bytes:
     """The kind's profile as gzip-compressed profile.proto, as BuildProfile in Go's traceviewer writes it."""
-    rec = profile_records(model, kind)
+    rec = profile_records(model, kind, goroutine, region)
     trace = model.trace
     prof = Profile(sample_types=[("contentions", "count"), ("delay", "nanoseconds")], period_type=("trace", "count"))
     locations: dict[int, int] = {}   # pc -> location id

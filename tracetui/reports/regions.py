@@ -98,6 +98,7 @@ def _group_keys(model, inst, by: str) -> tuple[np.ndarray, list[dict]]:
         row = {"name": tr.strings[int(uniq[gi, 0])]}
         if by == "frame":
             row["frame"] = frame_label(tr, int(cols[2][first[gi]]))
+            row["pc"] = max(int(uniq[gi, 1]), 0)
         elif by in ("task", "goroutine"):
             row[by] = int(uniq[gi, 1])
         ids.append(row)

@@ -36,21 +36,31 @@ class Intervals:
     durations, so the time a category covers up to any instant is one searchsorted away.
     """
 
-    def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int):
+    def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int, ordered: bool = False):
+        """`ordered`: the caller vouches that start ascends and no end comes before its start."""
         start = np.asarray(start, np.int64)
-        if len(start) > 1 and not (start[1:] >= start[:-1]).all():
+        if not ordered and len(start) > 1 and not (start[1:] >= start[:-1]).all():
             order = np.argsort(start, kind="stable")
             start, end, cat = start[order], np.asarray(end)[order], np.asarray(cat)[order]
         self.start = start
-        self.end = np.maximum(np.asarray(end, np.int64), start)
+        self.end = np.asarray(end, np.int64)
         self.cat = np.asarray(cat, np.uint8)
         self.ncat = ncat
         dur = self.end - self.start
+        if not ordered:
+            np.maximum(dur, 0, out=dur)
         self.parts = []
-        for k in np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist():
-            mine = self.cat == k
-            d = dur[mine]
-            self.parts.append((k, self.start[mine], d, np.concatenate([[0], np.cumsum(d)])))
+        present = np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist()
+        for k in present:
+            if len(present) == 1:
+                s, d = self.start, dur
+            else:
+                mine = self.cat == k
+                s, d = self.start[mine], dur[mine]
+            cum = np.empty(len(d) + 1, np.int64)
+            cum[0] = 0
+            np.cumsum(d, out=cum[1:])
+            self.parts.append((k, s, d, cum))
 
     def __len__(self) -> int:
         return len(self.start)

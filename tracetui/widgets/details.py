@@ -54,8 +54,21 @@ def _stack_lines(trace, stack: int, title: str) -> list[str]:
     out = ["", f"[b]{title}[/b]"]
     for fn, file, line, pc in trace.frames(stack):
         out.append(f"  {escape(fn) if fn else f'@ {pc:#x}'}")  # a frame without a name: its pc, as Go prints it
-        out.append(f"    [dim]{escape(file)}:{line}[/dim]")
+        out.append(f"    [dim]{escape(short_path(file))}:{line}[/dim]")
     return out
+
+
+def short_path(file: str, width: int = 34) -> str:
+    """The end of a long file path (the panel is narrow): …/programs/main.go."""
+    if len(file) <= width:
+        return file
+    parts = file.split("/")
+    out = parts[-1]
+    for p in reversed(parts[:-1]):
+        if len(out) + len(p) + 3 > width:
+            break
+        out = f"{p}/{out}"
+    return "…/" + out
 
 
 def _times(rows, start: int, end: int, open_end: bool) -> list[str]:

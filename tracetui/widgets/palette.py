@@ -21,13 +21,13 @@ MARK = "#d2a8ff"
 
 # Category numbers (index into COLORS). GAP is "no span here".
 (GAP, RUN, ASSIST, RUNNABLE_C, SYSCALL_C, WAIT_SYNC, WAIT_IO, WAIT_SLEEP, WAIT_GC, WAIT_OTHER,
- GC_MARK, STW_GC, STW_OTHER, HEAP, HEAP_HIGH, TEXT, DIM) = range(17)
-REGION0 = 17  # REGION0 + i: the i-th region colour
+ GC_MARK, STW_GC, STW_OTHER, HEAP, HEAP_HIGH, TEXT, DIM, DIMMED) = range(18)
+REGION0 = 18  # REGION0 + i: the i-th region colour
 REGION_COLORS = ("#1f6feb", "#8957e5", "#bf8700", "#1a7f37", "#cf222e", "#0969da")
 
 COLORS = [
     BACKGROUND, "#3fb950", "#39c5cf", "#d29922", "#db61a2", "#f85149", "#58a6ff", "#6e7681", "#a371f7",
-    "#8b949e", "#a371f7", "#f85149", "#ffa657", "#388bfd", "#f0883e", "#e6edf3", "#6e7681", *REGION_COLORS,
+    "#8b949e", "#a371f7", "#f85149", "#ffa657", "#388bfd", "#f0883e", "#e6edf3", "#6e7681", "#2d333b", *REGION_COLORS,
 ]
 NAMES = {RUN: "running", ASSIST: "GC assist", RUNNABLE_C: "runnable", SYSCALL_C: "syscall",
          WAIT_SYNC: "blocked: sync", WAIT_IO: "blocked: I/O", WAIT_SLEEP: "sleep", WAIT_GC: "blocked: GC",
@@ -87,6 +87,12 @@ def style(fg: int, bg: int, bold: bool = False) -> Style:
     if s is None:
         s = _styles[key] = Style(color=COLORS[fg], bgcolor=COLORS[bg], bold=bold)
     return s
+
+
+def dim_except(keep: int, fg: np.ndarray, bg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Colours with every category but `keep` (and the gap and text) greyed out: one state highlighted."""
+    other = lambda c: (c != keep) & (c != GAP) & (c != TEXT)  # noqa: E731
+    return np.where(other(fg), DIMMED, fg).astype(np.uint8), np.where(other(bg), DIMMED, bg).astype(np.uint8)
 
 
 def legend_items() -> list[tuple[str, str]]:

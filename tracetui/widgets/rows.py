@@ -5,7 +5,8 @@ phases, STW pauses, heap) and one lane per goroutine with its regions under it.
 scrolling rows as numpy arrays (`kind`, `ident`, `depth`), so a trace with 100,000
 goroutines costs three arrays, not 100,000 objects. `cells(row, bounds)` gives a
 row's characters and colours for the screen columns between `bounds`; the
-`Intervals` behind each lane are built on first use and kept.
+`Intervals` behind each lane are built on first use and kept. Logs and CPU samples
+are markers drawn over their goroutine's lane.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ FIXED = (GC, STW, HEAP)
 GOROUTINE, REGION = 0, 1
 SORTS = ("id", "start", "exec", "blocked")
 NCAT_G = P.WAIT_OTHER + 1
+LOG_MARK, SAMPLE_MARK = "◆", "·"
 
 
 def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
@@ -72,6 +74,9 @@ class Rows:
         self._lane_cache: dict = {}
         self._regions()
         self._stats()
+        self._markers()
+        from tracetui.format.stats import wall_clock_start
+        self.wall_start = wall_clock_start(tr)  # RFC 3339 of the first event, None before Go 1.25
         self.sort_key = "id"
         self.pattern: re.Pattern | None = None
         self.visible_only: np.ndarray | None = None
@@ -110,6 +115,27 @@ class Rows:
         if len(block):
             arr = np.asarray(block, np.int64)
             np.add.at(self.blocked, arr[:, 0], arr[:, 2])
+
+    def _markers(self) -> None:
+        """Logs and CPU samples by goroutine: their rows sorted by goroutine, then time."""
+        tr = self.trace
+        is_mark = np.zeros(256, bool)
+        is_mark[[S.EvUserLog, S.EvCPUSample]] = True
+        rows = np.flatnonzero(is_mark[tr.type])
+        rows = rows[tr.g[rows] >= 0]
+        order = np.argsort(tr.g[rows], kind="stable")
+        self._mark_rows = rows[order]
+        self._mark_g = tr.g[rows][order]
+
+    def markers(self, g: int, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(columns with a log, columns with a CPU sample) of goroutine g."""
+        lo, hi = np.searchsorted(self._mark_g, [g, g + 1])
+        r = self._mark_rows[lo:hi]
+        t = self.trace.time[r]
+        inside = (t >= bounds[0]) & (t < bounds[-1])
+        cols = np.searchsorted(bounds, t[inside], side="right") - 1
+        is_log = self.trace.type[r[inside]] == S.EvUserLog
+        return np.unique(cols[is_log]), np.unique(cols[~is_log])
 
     def label_of(self, g: int) -> str:
         return f"G{int(self.ids[g])} {self.names[g]}".rstrip()
@@ -168,17 +194,27 @@ class Rows:
         return "  " + "·" * int(self.depth[row]) + "└ regions"
 
     def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
-        """(state spans, GC assists) of goroutine g."""
+        """(state spans, GC assists) of goroutine g.
+
+        Read straight from the lanes' CSR columns (one gather per column, no second
+        pass for the reasons): a runtime goroutine can have ten million spans."""
         key = ("g", g)
         iv = self._lane_cache.get(key)
         if iv is None:
-            sp = self.model.lanes.spans(g)
-            reasons = self.model.lanes.reasons(g)
-            cat = P.span_categories(sp["state"], reasons, self._by_reason)
+            L, tr = self.model.lanes, self.trace
+            lo, hi = L.offsets[g], L.offsets[g + 1]
+            b, e, state = L.begin_row[lo:hi], L.end_row[lo:hi], L.state[lo:hi]
+            start = tr.time[b]
+            end = tr.time[e]  # a span still open (e = -1) ends at the last event: time[-1]
+            waiting = np.flatnonzero(state == WAITING)
+            reason = np.zeros(len(b), np.int32)
+            wb = b[waiting]
+            reason[waiting] = np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0)
+            cat = P.span_categories(state, reason, self._by_reason)
             a = self.model.gc.assists
             mine = a["goroutine"] == g
             assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
-            iv = self._lane_cache[key] = (Intervals(sp["start"], sp["end"], cat, NCAT_G), assists)
+            iv = self._lane_cache[key] = (Intervals(start, end, cat, NCAT_G, ordered=True), assists)
         return iv
 
     def region_intervals(self, g: int, depth: int) -> tuple[Intervals, np.ndarray]:
@@ -222,7 +258,12 @@ class Rows:
         g = int(self.ident[row])
         if self.kind[row] == GOROUTINE:
             spans, assists = self.goroutine_intervals(g)
-            return lane_cells(spans, bounds, assists, P.RUN)
+            chars, fg, bg = lane_cells(spans, bounds, assists, P.RUN)
+            logs, samples = self.markers(g, bounds)
+            for cols, mark in ((samples, SAMPLE_MARK), (logs, LOG_MARK)):
+                chars[cols] = ord(mark)
+                fg[cols] = P.TEXT
+            return chars, fg, bg
         iv, idx = self.region_intervals(g, int(self.depth[row]))
         chars, fg, bg = lane_cells(iv, bounds)
         self._label_regions(iv, idx, bounds, chars, fg, bg)

@@ -70,8 +70,9 @@ class HelpScreen(ModalScreen):
         legend = "\n".join(f"  [on {c}]   [/] {escape(n)}" for c, n in legend_items())
         text = (f"[b]Keys[/b]\n{keys}\n\n[b]Goroutine states[/b]\n{legend}\n"
                 f"  ░   a cell that mixes states: the colour with most time, shaded\n"
-                f"  ▌   a span starts or ends inside the cell (eighth blocks)\n\n"
-                "[b]Lanes[/b]\n  GC    mark phases\n  STW   stop-the-world pauses (red: GC, orange: other)\n"
+                f"  ▌   a span starts or ends inside the cell (eighth blocks)\n"
+                f"  ◆   a log message (trace.Log)    ·  a CPU profile sample\n\n"
+                "[b]Lanes[/b]\n  time  the axis, from the first event; @ its wall-clock time (Go 1.25+)\n  GC    mark phases\n  STW   stop-the-world pauses (red: GC, orange: other)\n"
                 "  heap  heap in use (orange: within 5% of the GC goal)\n\n"
                 f"[dim]Times are relative to the first event; a column is never less than {fmt_dur(1)}.[/dim]")
         with VerticalScroll(id="help"):

@@ -55,6 +55,7 @@ class Timeline(ScrollView, can_focus=True):
         Binding("home", "select_to(0)", "first lane", show=False),
         Binding("end", "select_to(-1)", "last lane", show=False),
         Binding("m", "set_mark", "mark"),
+        Binding("x", "highlight", "highlight a state", show=False),
         Binding("left_square_bracket", "back", "back", show=False),
         Binding("right_square_bracket", "forward", "forward", show=False),
     ]
@@ -69,6 +70,7 @@ class Timeline(ScrollView, can_focus=True):
         self.cursor = (self.t0 + self.t1) // 2
         self.mark: int | None = None
         self.sel = 0
+        self.highlight: int | None = None  # a goroutine state category shown alone in colour
         self._cells: dict = {}
         self._history: list[View] = []
         self._future: list[View] = []
@@ -140,7 +142,9 @@ class Timeline(ScrollView, can_focus=True):
             text = axis_line(self.t0 - self.rows.t_first, self.t1 - self.rows.t_first, self.plot_width)
             chars = np.array([ord(c) for c in text], np.uint32)
             z = np.full(len(chars), P.DIM, np.uint8)
-            segs = self._label("time", False) + self._overlay(chars, z, np.zeros_like(z))
+            wall = self.rows.wall_start
+            label = f"@{wall[11:].rstrip('Z')[:15]}" if wall else "time"  # wall clock at the first event
+            segs = self._label(label, False) + self._overlay(chars, z, np.zeros_like(z))
         elif y < HEADER:
             name = FIXED[y - 1]
             cells = self._plot((name, *view), lambda: self.rows.fixed_cells(name, self.bounds()))
@@ -150,8 +154,10 @@ class Timeline(ScrollView, can_focus=True):
             if row >= len(self.rows):
                 return Strip.blank(width, Style(bgcolor=P.BACKGROUND))
             key = (int(self.rows.kind[row]), int(self.rows.ident[row]), int(self.rows.depth[row]), *view)
-            cells = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
-            segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(*cells)
+            chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
+            if self.highlight is not None and key[0] == GOROUTINE:
+                fg, bg = P.dim_except(self.highlight, fg, bg)
+            segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(chars, fg, bg)
         return Strip(segs).adjust_cell_length(width, Style(bgcolor=P.BACKGROUND))
 
     # -- view changes ----------------------------------------------------------------
@@ -183,8 +189,12 @@ class Timeline(ScrollView, can_focus=True):
                            self.cursor if cursor is None else cursor, goroutine))
 
     def _restore(self, v: View) -> None:
-        if v.goroutine is not None and self.rows.row_of(v.goroutine) is not None:
-            self.select_row(self.rows.row_of(v.goroutine))
+        row = self.rows.row_of(v.goroutine) if v.goroutine is not None else None
+        if row is not None:
+            top = int(self.scroll_offset.y)
+            if not top <= row < top + self.page - 2:  # off screen: bring it to the upper third
+                self.scroll_to(y=max(row - self.page // 3, 0), animate=False)
+            self.select_row(row)
         self.set_view(v.t0, v.t1, v.cursor)
 
     def action_back(self) -> None:
@@ -218,6 +228,12 @@ class Timeline(ScrollView, can_focus=True):
 
     def action_fit(self) -> None:
         self.jump(self.rows.t_first, max(self.rows.t_last, self.rows.t_first + 1) + 1)
+
+    def action_highlight(self) -> None:
+        """Cycle the highlighted goroutine state through the legend, then none."""
+        order = [*P.LEGEND_ORDER, None]
+        self.highlight = order[(order.index(self.highlight) + 1) % len(order)]
+        self._changed()
 
     def action_set_mark(self) -> None:
         self.mark = None if self.mark == self.cursor else self.cursor

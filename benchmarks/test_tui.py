@@ -1,0 +1,132 @@
+"""Speed of the TUI timeline.
+
+- test_redraw_committed: redrawing every line of a 160x48 timeline after a pan or a
+  zoom (Timeline.render_line over all rows), on the largest committed trace; quick,
+  always on.
+- test_redraw_big: the same on the ~100 MB trace; target under 30 ms per redraw.
+- test_startup_big: from process start to the first drawn timeline (headless, 160x48),
+  against decode + model in a fresh process; target at most 1.5x. Both are measured
+  as wall time and as the child process's CPU time (user + system); the target is
+  checked on CPU time, because on a shared machine the wall times of two runs a
+  minute apart differ by 2x, and the UI's work is what the ratio is about.
+
+The big tests need --big or TRACETUI_BIG=1.
+"""
+from __future__ import annotations
+
+import asyncio
+import resource
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SIZE = (160, 48)
+
+
+def _with_timeline(path, body):
+    """Open the app headless at 160x48 on `path`, wait for the timeline, run body(timeline)."""
+    from tracetui.app import TraceApp
+
+    async def main():
+        app = TraceApp(path)
+        async with app.run_test(size=SIZE) as pilot:
+            while not app.loaded.is_set():
+                await asyncio.sleep(0.02)
+            await pilot.pause()
+            return body(app.timeline)
+
+    return asyncio.run(main())
+
+
+def _redraws(tl):
+    """A benchmark target: alternate pan right, pan left, zoom in, zoom out, each a full redraw."""
+    moves = [lambda: tl.action_pan(1), lambda: tl.action_pan(-1), lambda: tl.action_zoom(0.5),
+             lambda: tl.action_zoom(2)]
+    state = {"i": 0}
+    height = tl.scrollable_content_region.height
+
+    def redraw():
+        moves[state["i"] % len(moves)]()
+        state["i"] += 1
+        for y in range(height):
+            tl.render_line(y)
+
+    return redraw
+
+
+@pytest.mark.parametrize("path", ["go1.27/gc", "go1.27/iter"], indirect=True)
+def test_redraw_committed(benchmark, path):
+    def body(tl):
+        tl.action_zoom(0.25)
+        benchmark(_redraws(tl))
+        return tl.scrollable_content_region.height
+
+    lines = _with_timeline(path, body)
+    benchmark.extra_info.update(lines=lines)
+
+
+def test_redraw_big(benchmark, big_trace):
+    def body(tl):
+        tl.action_zoom(0.25)
+        benchmark.pedantic(_redraws(tl), rounds=40, iterations=1, warmup_rounds=4)
+
+    _with_timeline(big_trace, body)
+    median = benchmark.stats.stats.median
+    benchmark.extra_info.update(median_ms=round(median * 1000, 2))
+    assert median < 0.030, f"a full 160x48 redraw takes {median * 1000:.1f} ms (target < 30 ms)"
+
+
+_CHILD_TUI = """
+import asyncio, sys
+from tracetui.app import TraceApp
+async def main():
+    app = TraceApp(sys.argv[1])
+    async with app.run_test(size=(160, 48)) as pilot:
+        while not app.loaded.is_set():
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        assert app.timeline.render_line(5).text.strip()
+        print("drawn", flush=True)
+asyncio.run(main())
+"""
+
+_CHILD_LOAD = """
+import sys
+from tracetui.format import read
+from tracetui.model import build
+build(read(sys.argv[1]))
+"""
+
+
+def _child(code: str, path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of a fresh Python process running `code` on `path`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(path)], capture_output=True, text=True,
+                       cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def test_startup_big(benchmark, big_trace):
+    runs = []
+
+    def startup():
+        runs.append((_child(_CHILD_LOAD, big_trace), _child(_CHILD_TUI, big_trace)))
+
+    benchmark.pedantic(startup, rounds=3, iterations=1)
+    load_wall, load_cpu = min(r[0][0] for r in runs), min(r[0][1] for r in runs)
+    tui_wall, tui_cpu = min(r[1][0] for r in runs), min(r[1][1] for r in runs)
+    benchmark.extra_info.update(first_draw_wall_s=round(tui_wall, 2), decode_model_wall_s=round(load_wall, 2),
+                                wall_ratio=round(tui_wall / load_wall, 2), first_draw_cpu_s=round(tui_cpu, 2),
+                                decode_model_cpu_s=round(load_cpu, 2), cpu_ratio=round(tui_cpu / load_cpu, 2))
+    print(f"\nfirst drawn timeline: wall {tui_wall:.2f} s vs decode+model {load_wall:.2f} s "
+          f"({tui_wall / load_wall:.2f}x); CPU {tui_cpu:.2f} s vs {load_cpu:.2f} s ({tui_cpu / load_cpu:.2f}x)")
+    assert tui_cpu / load_cpu <= 1.5, f"first drawn timeline costs {tui_cpu / load_cpu:.2f}x decode+model (CPU)"

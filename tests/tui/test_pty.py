@@ -1,0 +1,100 @@
+"""The real app in a real terminal: tmux runs `python -m tracetui TRACE` at 80x24, sends
+keys and reads the screen back, as a user over SSH would see it."""
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests import goref
+from tracetui.format import read
+from tracetui.model import build
+from tracetui.widgets.rows import Rows
+
+REPO = Path(goref.REPO)
+TRACE = REPO / "traces" / "go1.27" / "contention.trace"
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    def __init__(self, command: str, size=(80, 24)):
+        self.name = f"tracetui-test-{uuid.uuid4().hex[:8]}"
+        env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                        f"cd {shlex.quote(str(REPO))} && {env} {command}"], check=True)
+
+    def screen(self) -> str:
+        r = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return r.stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            s = self.screen()
+            if text in s:
+                return s
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def tui():
+    t = Tmux(f"{shlex.quote(sys.executable)} -m tracetui {shlex.quote(str(TRACE))}")
+    yield t
+    t.kill()
+
+
+def test_real_terminal_80x24(tui):
+    rows = Rows(build(read(TRACE)))
+    screen = tui.wait_for("goroutines")
+    lines = screen.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+    assert lines[1].startswith("GC ") and lines[2].startswith("STW ") and lines[3].startswith("heap ")
+    # the first goroutine lanes, in id order, under the fixed lanes
+    for i in range(5):
+        assert lines[4 + i].startswith(rows.label(i)[:20]), lines[4 + i]
+    assert f"{len(rows.order)} goroutines" in screen
+    tui.keys("j", "j")
+    screen = tui.wait_for(rows.label(2)[:20] + ": ")  # the status line names the selected lane
+    tui.keys("Enter")
+    screen = tui.wait_for("state ")
+    tui.keys("Escape")
+    time.sleep(0.3)  # an Escape followed at once by a key reads as alt+key
+    tui.keys("?")
+    tui.wait_for("zoom in")
+    tui.keys("Escape")
+    time.sleep(0.3)
+    tui.keys("q")
+    end = time.monotonic() + 10
+    while tui.alive() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not tui.alive(), "q did not quit"
+
+
+def test_ctrl_c_quits():
+    t = Tmux(f"{shlex.quote(sys.executable)} -m tracetui {shlex.quote(str(TRACE))}")
+    try:
+        t.wait_for("goroutines", timeout=60)
+        t.keys("C-c")
+        end = time.monotonic() + 10
+        while t.alive() and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not t.alive(), "ctrl+c did not quit"
+    finally:
+        t.kill()
