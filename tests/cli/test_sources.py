@@ -259,3 +259,16 @@ def test_live_capture_parses_completely(gocapture):
 def test_live_capture_404(gocapture, capsys):
     assert main(["stats", f"{gocapture}/debug/pprof/nothing"]) == 1
     assert "HTTP 404" in one_line(capsys.readouterr().err)
+
+
+def test_live_capture_to_profile_and_export(gocapture, tmp_path, capsys):
+    """Every command takes the URL: a sync profile and a Chrome export of a live capture."""
+    url = f"{gocapture}/debug/pprof/trace?seconds=1"
+    prof, js = tmp_path / "sync.pb.gz", tmp_path / "live.json"
+    assert main(["pprof", url, "--kind", "sync", "-o", str(prof)]) == 0
+    assert gzip.decompress(prof.read_bytes())[:1] == b"\x0a"
+    assert main(["export", url, "-o", str(js)]) == 0
+    doc = json.loads(js.read_bytes())
+    assert sum(e["ph"] == "X" for e in doc["traceEvents"]) > 100
+    err = capsys.readouterr().err
+    assert err.count("tracetui: capturing ") == 2

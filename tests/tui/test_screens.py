@@ -158,11 +158,11 @@ def test_tasks_are_the_commands_and_jump(path):
     assert [t["id"] for t in tasks] == [r["id"] for r in command_json("tasks", str(path), "--tree")
                                         if r["name"] == first_type]
     task = instances[tasks[0]["id"]]
-    assert [(lg["category"], lg["message"]) for lg in logs] == \
-        [(lg["category"], lg["message"]) for lg in task["log_list"]]
-    # Enter: the task's goroutines over its interval; every goroutine that logged in it is there
     m = model_of(path)
-    origin = int(m.trace.time[0])
+    origin, strings = int(m.trace.time[0]), m.trace.strings
+    assert [(lg["time"] - origin, lg["goroutine"], strings[lg["category"]], strings[lg["message"]]) for lg in logs] \
+        == [(lg["time_ns"], lg["goroutine"], lg["category"], lg["message"]) for lg in task["log_list"]]
+    # Enter: the task's goroutines over its interval; every goroutine that logged in it is there
     [jump] = app.jumps
     assert (jump.t0, jump.t1) == (origin + task["start_ns"], origin + task["start_ns"] + task["duration_ns"])
     ids = {int(m.trace.goroutine_ids[g]) for g in jump.goroutines}
@@ -400,3 +400,34 @@ def test_filter_prompt():
     # a bad pattern is reported and changes nothing
     _, (names2, text2) = drive(DEMO, "regions", ["slash", "(", "enter", "escape"], then=inspect)
     assert text2 == "" and len(names2) == len(command_json("regions", str(DEMO)))
+
+
+def test_task_log_jump():
+    """Enter on one of a task's logs: its goroutine around its time."""
+    app, _ = drive(DEMO, "tasks", ["enter", "tab", "enter"])
+    m = model_of(DEMO)
+    first_type = command_json("tasks", str(DEMO))[0]["name"]
+    task = next(r for r in command_json("tasks", str(DEMO), "--tree") if r["name"] == first_type)
+    log = next(r for r in command_json("tasks", str(DEMO), "--instances") if r["id"] == task["id"])["log_list"][0]
+    [jump] = app.jumps
+    t = int(m.trace.time[0]) + log["time_ns"]
+    g = jump.focus_goroutine
+    assert jump.t0 < t < jump.t1 and jump.goroutines == [g] and int(m.trace.goroutine_ids[g]) == log["goroutine"]
+
+
+SMOKE_KEYS = ["1", "enter", "enter", "2", "enter", "enter", "3", "enter", "enter", "4", "enter",
+              "v", "enter", "v", "enter", "v", "enter", "5", "enter", "6", "enter", "slash", "x", "enter"]
+
+
+@pytest.mark.parametrize("path", [p for p in goref.committed_traces() if p.parent.name == "go1.27"],
+                         ids=lambda p: p.name)
+def test_every_screen_and_enter_on_every_go127_trace(path):
+    """Every screen opens and every Enter works, with or without regions, tasks, logs or GC;
+    each jump lies within the trace."""
+    app, _ = drive(path, None, SMOKE_KEYS)
+    m = model_of(path)
+    first, last = int(m.trace.time[0]), int(m.trace.time[-1])
+    assert app.jumps
+    for j in app.jumps:
+        assert first - (last - first) <= j.t0 <= j.t1 <= last + (last - first)
+        assert j.focus_goroutine is None or 0 <= j.focus_goroutine < len(m.trace.goroutine_ids)

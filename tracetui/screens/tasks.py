@@ -1,6 +1,6 @@
 """The tasks screen: task types (`reports.tasks.task_groups`), the tasks of the
 highlighted type in tree order (`task_tree`, nesting shown by indentation; `a`
-shows the whole tree), and the logs of the highlighted task (`task_rows`' log_list).
+shows the whole tree), and the logs of the highlighted task (`model.logs` with its id).
 
 Enter on a type moves to its tasks; Enter on a task shows the task's goroutines on
 the timeline over the task's interval; Enter on a log shows its goroutine at its
@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tracetui.reports.tasks import task_groups, task_rows, task_tree
+from tracetui.reports.tasks import task_groups, task_tree
 from tracetui.screens.base import AnalysisScreen, columns_of, compile_filter, point_window
 from tracetui.widgets.arraytable import ArrayTable, Col
 
@@ -34,7 +34,11 @@ class TasksScreen(AnalysisScreen):
         self.types = task_groups(model)
         tree = self.tree_rows = task_tree(model)
         index = {int(i): ti for ti, i in enumerate(np.asarray(T["id"]).tolist())}
-        self.logs_of = {r["id"]: r["log_list"] for r in task_rows(model, with_logs=True)}
+        logs = model.logs                 # a task's logs: a slice of the logs ordered by task id
+        self.log_order = np.argsort(logs["task"], kind="stable")
+        self.log_task = logs["task"][self.log_order]
+        self.log_goroutine = np.where(logs["goroutine"] >= 0,
+                                      model.trace.goroutine_ids[np.maximum(logs["goroutine"], 0)], -1)
         self.task_index = np.array([index[r["id"]] for r in tree], np.int64)   # tree row -> summary task
         self.type_names = [r["name"] for r in self.types]
         type_index = {n: i for i, n in enumerate(self.type_names)}
@@ -56,9 +60,10 @@ class TasksScreen(AnalysisScreen):
                  Col("regions", "regions", "int", drop=1), Col("logs", "logs", "int", drop=1)]
         yield ArrayTable(kcols, columns_of(self.tree_rows, kcols), id="tasks")
         yield Static("", classes="caption", id="logs-caption")
-        lcols = [Col("time_ns", "time", "ns"), Col("goroutine", "goroutine", "int"), Col("category", "category"),
-                 Col("message", "message")]
-        yield ArrayTable(lcols, {c.key: [] for c in lcols}, id="logs")
+        s = self.model.trace.strings
+        lcols = [Col("time", "time", "time"), Col("goroutine", "goroutine", "int"),
+                 Col("category", "category", labels=s), Col("message", "message", labels=s)]
+        yield ArrayTable(lcols, self.task_logs(None), origin=self.origin, id="logs")
 
     def on_mount(self) -> None:
         types = self.query_one("#types", ArrayTable)
@@ -76,12 +81,23 @@ class TasksScreen(AnalysisScreen):
         self.query_one("#tasks-caption", Static).update(caption)
         self.show_logs(tasks.current)
 
+    def task_logs(self, row: int | None) -> dict[str, np.ndarray]:
+        """The `model.logs` entries of the task in tree row `row`, in time order."""
+        lo = hi = 0
+        if row is not None:
+            tid = np.uint64(self.tree_rows[row]["id"])
+            lo, hi = np.searchsorted(self.log_task, tid, "left"), np.searchsorted(self.log_task, tid, "right")
+        idx = self.log_order[lo:hi]
+        L = self.model.logs
+        return {"row": idx, "time": L["time"][idx], "goroutine": self.log_goroutine[idx],
+                "category": L["category"][idx], "message": L["message"][idx]}
+
     def show_logs(self, row: int | None) -> None:
         logs = self.query_one("#logs", ArrayTable)
-        rows = self.logs_of[self.tree_rows[row]["id"]] if row is not None else []
-        logs.set_data(logs.columns, columns_of(rows, logs.columns))
+        data = self.current_logs = self.task_logs(row)
+        logs.set_data(logs.columns, data)
         self.query_one("#logs-caption", Static).update(
-            f"logs of task {self.tree_rows[row]['id']}: {len(rows)}" if row is not None else "")
+            f"logs of task {self.tree_rows[row]['id']}: {len(data['row'])}" if row is not None else "")
 
     def action_whole_tree(self) -> None:
         self.whole_tree = not self.whole_tree
@@ -104,14 +120,10 @@ class TasksScreen(AnalysisScreen):
             t0 = self.origin + r["start_ns"]
             self.jump(gs or None, t0, t0 + r["duration_ns"], gs[0] if gs else None)
         else:
-            tasks = self.query_one("#tasks", ArrayTable)
-            row = self.logs_of[self.tree_rows[tasks.current]["id"]][event.index]
-            g = self.dense_goroutine(row["goroutine"])
-            self.jump([g] if g is not None else None, *point_window(self, self.origin + row["time_ns"]), g)
-
-    def dense_goroutine(self, goid: int) -> int | None:
-        hit = np.flatnonzero(self.model.trace.goroutine_ids == goid) if goid >= 0 else []
-        return int(hit[0]) if len(hit) else None
+            i = int(self.current_logs["row"][event.index])
+            g = int(self.model.logs["goroutine"][i])
+            g = None if g < 0 else g
+            self.jump([g] if g is not None else None, *point_window(self, int(self.model.logs["time"][i])), g)
 
     def apply_filter(self, text: str) -> None:
         pat = compile_filter(text)

@@ -63,7 +63,9 @@ class Histogram(Widget):
         counts = np.array([b["count"] for b in self.buckets], np.float64)
         rows = max(height - 2, 1)
         if y <= rows:
-            line = column_bars(counts / counts.max(), rows)[y - 1]
+            # a bucket that has any durations shows at least an eighth, however few
+            heights = np.maximum(counts / counts.max(), (counts > 0) / (rows * 8))
+            line = column_bars(heights, rows)[y - 1]
             label = f"{int(counts.max()):,}" if y == 1 else ""
             text = label.rjust(7) + " " + "".join(ch * bw for ch in line)
             return Strip([Segment(text[:7], AXIS), Segment(text[7:width].ljust(max(width - 7, 0)), BAR)])
