@@ -414,3 +414,25 @@ def test_big_lanes_are_prepared_in_the_background(monkeypatch):
         assert got == tl.render_line(y).text and PENDING not in got
 
     run(ANNOTATIONS, script)
+
+
+def test_lane_cache_is_bounded(monkeypatch):
+    """Past CACHE_SPANS spans the kept lanes are forgotten, and a lane built again draws the same."""
+    from tracetui.model import build
+    from tracetui.widgets import rows as rows_module
+    from tracetui.widgets.cells import column_bounds
+
+    rows = rows_module.Rows(build(read(CONTENTION)))
+    bounds = column_bounds(rows.t_first, rows.t_last + 1, 100)
+    first = [rows.cells(r, bounds) for r in range(len(rows))]
+    lanes = {k: len(v[0]) for k, v in rows._lane_cache.items() if isinstance(k, tuple)}
+    biggest = max(lanes.values())
+    assert sum(lanes.values()) > biggest * 2  # so the bound below is reached
+    monkeypatch.setattr(rows_module, "CACHE_SPANS", biggest * 2)
+    rows._lane_cache.clear()
+    rows._cached_spans = 0
+    again = [rows.cells(r, bounds) for r in range(len(rows))]
+    assert rows._cached_spans <= biggest * 2
+    assert sum(len(v[0]) for k, v in rows._lane_cache.items() if isinstance(k, tuple)) == rows._cached_spans
+    for a, b in zip(first, again):
+        assert all((x == y).all() for x, y in zip(a, b))

@@ -28,6 +28,7 @@ GOROUTINE, REGION, PROC, THREAD = 0, 1, 2, 3
 SORTS = ("id", "start", "exec", "blocked")
 NCAT_G = P.WAIT_OTHER + 1
 LAZY_SPANS = 100_000  # lanes with more spans are prepared off the UI thread (Rows.ready / prepare)
+CACHE_SPANS = 25_000_000  # spans of lane intervals kept at most (41 bytes each: about 1 GB)
 LOG_MARK, SAMPLE_MARK = "◆", "·"
 
 
@@ -77,7 +78,8 @@ class Rows:
         reasons = tr.aux[np.flatnonzero(is_block[tr.type])]
         self._by_reason = P.reason_categories(tr.strings, np.flatnonzero(np.bincount(reasons)) if len(reasons)
                                               else reasons)
-        self._lane_cache: dict = {}
+        self._lane_cache: dict = {}  # lane key (a tuple) or fixed-lane name -> intervals
+        self._cached_spans = 0
         self._regions()
         self._stats()
         self._markers()
@@ -222,6 +224,18 @@ class Rows:
             return f"M{int(self.trace.thread_ids[i])}"
         return "  " + "·" * int(self.depth[row]) + "└ regions"
 
+    def _keep(self, key, lane: tuple):
+        """Cache a lane's intervals; past CACHE_SPANS spans in all, forget the lanes kept so far
+        (scrolling through every goroutine of a big trace must not keep them all)."""
+        n = len(lane[0])
+        if self._cached_spans + n > CACHE_SPANS:
+            for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
+                self._lane_cache.pop(k, None)
+            self._cached_spans = 0
+        self._cached_spans += n
+        self._lane_cache[key] = lane
+        return lane
+
     def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
         """(state spans, GC assists) of goroutine g.
 
@@ -242,7 +256,7 @@ class Rows:
             a = self.model.gc.assists
             mine = a["goroutine"] == g
             assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
-            iv = self._lane_cache[key] = (Intervals(start, end, cat, NCAT_G, ordered=True), assists)
+            iv = self._keep(key, (Intervals(start, end, cat, NCAT_G, ordered=True), assists))
         return iv
 
     def region_intervals(self, g: int, depth: int) -> tuple[Intervals, np.ndarray]:
@@ -255,7 +269,7 @@ class Rows:
             idx = self.region_idx[lo:hi]
             r = self.model.summary.regions
             cat = P.REGION0 + r["name"][idx] % len(P.REGION_COLORS)
-            got = self._lane_cache[key] = (Intervals(r["start"][idx], r["end"][idx], cat, P.REGION0 + 6), idx)
+            got = self._keep(key, (Intervals(r["start"][idx], r["end"][idx], cat, P.REGION0 + 6), idx))
         return got
 
     def resource_intervals(self, kind: int, i: int) -> tuple[Intervals, np.ndarray]:
@@ -271,7 +285,7 @@ class Rows:
                 cat = np.where(gc_labels[lanes.labels(i)], P.GC_MARK, P.RUN)
             else:
                 cat = np.where(sp["state"] == SYSCALL, P.SYSCALL_C, P.RUN)
-            got = self._lane_cache[key] = (Intervals(sp["start"], sp["end"], cat, NCAT_G + P.GC_MARK), sp["g"])
+            got = self._keep(key, (Intervals(sp["start"], sp["end"], cat, NCAT_G + P.GC_MARK), sp["g"]))
         return got
 
     def _gc_labels(self) -> np.ndarray:
