@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 
-from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING
+from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL
 
 BACKGROUND = "#101418"
 LABEL_BG = "#1c2128"
