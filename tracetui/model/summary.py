@@ -72,8 +72,7 @@ def summarize(trace) -> Summary:
     # Go's region intervals: a missing begin is the trace's first event, a missing end its last.
     regions["start"] = np.where(regions["start_row"] >= 0, trace.time[np.maximum(regions["start_row"], 0)], first)
     regions["end"] = np.where(regions["end_row"] >= 0, trace.time[np.maximum(regions["end_row"], 0)], last)
-    triples = {k: np.array(out[k], np.int64).reshape(-1, 3) for k in ("block", "ranges", "region_block")}
     return Summary(
-        goroutines=out["goroutines"], goroutine_block=triples["block"], goroutine_ranges=triples["ranges"],
-        range_names=out["range_names"], regions=regions, region_block=triples["region_block"], tasks=out["tasks"],
+        goroutines=out["goroutines"], goroutine_block=out["block"], goroutine_ranges=out["ranges"],
+        range_names=out["range_names"], regions=regions, region_block=out["region_block"], tasks=out["tasks"],
     )
