@@ -2,7 +2,7 @@
 
 - `ProcLanes`: which goroutine ran on each P and when. Each P's spans are the
   running spans that began on it, in time order (indices into the goroutine
-  spans, so nothing is copied). GC worker goroutines carry their label ("GC
+  spans, so nothing is copied), listed by a compiled pass on first use. GC worker goroutines carry their label ("GC
   (dedicated)", "GC (fractional)", "GC (idle)", from GoLabel events) per span.
 - `ThreadLanes`: what each M did: ran a goroutine (on a P) or sat in a syscall.
 - `GoroutineCounts`: how many goroutines were running, runnable, waiting and in
@@ -20,18 +20,30 @@ from functools import cached_property
 import numpy as np
 
 from tracetui.format import spec as S
-from tracetui.model._lanes import COUNT_BLOCK
+from tracetui.model._lanes import COUNT_BLOCK, resource_spans
 from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING, GoroutineLanes
 
 
 @dataclass(eq=False)
 class _ResourceLanes:
-    """Spans per resource (P or M), as CSR indices into the goroutine spans."""
+    """Spans per resource (P or M), as CSR indices into the goroutine spans
+    (`offsets`, `span_index`), listed by a compiled pass when first asked for."""
 
     lanes: GoroutineLanes
-    offsets: np.ndarray
-    span_index: np.ndarray
     _cache: dict = field(default_factory=dict, repr=False)
+    THREADS = False
+
+    @cached_property
+    def _csr(self) -> tuple[np.ndarray, np.ndarray]:
+        return resource_spans(self.lanes.trace, self.lanes.offsets, self.THREADS)
+
+    @property
+    def offsets(self) -> np.ndarray:
+        return self._csr[0]
+
+    @property
+    def span_index(self) -> np.ndarray:
+        return self._csr[1]
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -46,8 +58,11 @@ class _ResourceLanes:
             idx = self.span_index[self.offsets[i]:self.offsets[i + 1]]
             L = self.lanes
             b = L.begin_row[idx]
+            e = L.end_rows(idx)
+            last = L.trace.time[-1] if len(L.trace) else 0
             got = self._cache[i] = dict(span=idx, g=L.goroutine_of(idx), state=L.state[idx], begin_row=b,
-                                        end_row=L.end_row[idx], start=L.trace.time[b], end=L.ends(idx))
+                                        end_row=e, start=L.trace.time[b],
+                                        end=np.where(e >= 0, L.trace.time[np.maximum(e, 0)], last))
         return got
 
     def busy_time(self, i: int, bounds: np.ndarray) -> np.ndarray:
@@ -111,6 +126,8 @@ class ProcLanes(_ResourceLanes):
 class ThreadLanes(_ResourceLanes):
     """What each M did (dense thread index; real id: trace.thread_ids): spans in
     state RUNNING (on a P) or SYSCALL."""
+
+    THREADS = True
 
 
 @dataclass(eq=False)
