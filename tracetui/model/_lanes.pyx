@@ -13,10 +13,10 @@ summarizer begins counting it too. Everything else about a span follows from
 its rows: its times, the block reason and stack (aux and stack at the begin
 row), who unblocked it (g at the end row). A span ends where the goroutine's
 next one begins, so end rows are not stored: only the exceptions (a goroutine
-that stopped existing, or reappeared through a status event) are listed. The
-same pass keeps the number of goroutines in each state, sampled per block of
-COUNT_BLOCK rows (the count at the block's end and the most it reached inside
-the block). `resource_spans` lists, on demand, per proc or per thread, the spans
+that stopped existing, or reappeared through a status event) are listed.
+Two more passes run on demand: `goroutine_counts` keeps the number of goroutines
+in each state, sampled per block of COUNT_BLOCK rows (the count at the block's
+end and the most it reached inside the block); `resource_spans` lists, per proc or per thread, the spans
 that ran there (a running span belongs to the P and M of the event that began
 it, a syscall span to its M), in time order, as indices into the goroutine spans.
 """
@@ -68,12 +68,11 @@ def _set_arg_types():
 
 
 def goroutine_lanes(trace):
-    """Spans of every goroutine, and state counts.
+    """Spans of every goroutine.
 
     Returns offsets int64[ngoroutines+1], begin_row int32, state uint8, the end
     exceptions (span int32[k], end_row int32[k]: every span whose end is not the
-    next span's begin row, or -1 for a goroutine's last span), and counts:
-    (end int32[nblocks, 6], peak int32[nblocks, 6]) indexed by state.
+    next span's begin row, or -1 for a goroutine's last span).
     """
     _set_arg_types()
     cdef Py_ssize_t n = len(trace), i
@@ -110,16 +109,8 @@ def goroutine_lanes(trace):
     cdef int64_t[::1] fill = fill_arr
     cdef cnp.ndarray[cnp.int64_t] open_arr = np.full(max(ng, 1), -1, np.int64)
     cdef int64_t[::1] opened = open_arr
-    cdef Py_ssize_t nblocks = (n + BLOCK - 1) // BLOCK
-    count_end = np.zeros((nblocks, 6), np.int32)
-    count_peak = np.zeros((nblocks, 6), np.int32)
-    cdef int32_t[:, ::1] cend = count_end
-    cdef int32_t[:, ::1] cpeak = count_peak
-    cdef int32_t[6] cnt = [0, 0, 0, 0, 0, 0]
-    cdef int32_t[6] peak = [0, 0, 0, 0, 0, 0]
     cdef int32_t sync_row = 0
     cdef int64_t k
-    cdef int s
     # pass 2: fill them in, in time order per goroutine
     ai = 0
     nexc = 0
@@ -134,14 +125,42 @@ def goroutine_lanes(trace):
                     xr[nexc] = <int32_t>i
                     nexc += 1
                 opened[tr.id] = -1
-            if tr.old >= GoRunnable:
-                cnt[tr.old] -= 1
             if tr.new != GoNotExist:
                 k = fill[tr.id]
                 fill[tr.id] += 1
                 b[k] = sync_row if tr.old == GoUndetermined else <int32_t>i
                 st[k] = tr.new
                 opened[tr.id] = k
+    order = np.argsort(exc_span[:nexc], kind="stable")
+    return offsets, begin, state, (exc_span[:nexc][order], exc_row[:nexc][order])
+
+
+def goroutine_counts(trace):
+    """Goroutines in each state, per block of COUNT_BLOCK rows: (end int32[nblocks, 6],
+    peak int32[nblocks, 6]) indexed by state: the count at the block's last row and
+    the most it reached inside the block."""
+    _set_arg_types()
+    cdef Py_ssize_t n = len(trace), i
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef const int32_t[::1] gcol = trace.g
+    cdef _Narrow scol = _Narrow(trace.stack)
+    cdef const int32_t[::1] aux = trace.aux
+    cdef const int64_t[::1] arg = trace.arg
+    cdef Py_ssize_t nblocks = (n + BLOCK - 1) // BLOCK
+    count_end = np.zeros((nblocks, 6), np.int32)
+    count_peak = np.zeros((nblocks, 6), np.int32)
+    cdef int32_t[:, ::1] cend = count_end
+    cdef int32_t[:, ::1] cpeak = count_peak
+    cdef int32_t[6] cnt = [0, 0, 0, 0, 0, 0]
+    cdef int32_t[6] peak = [0, 0, 0, 0, 0, 0]
+    cdef Transition tr
+    cdef Py_ssize_t ai = 0
+    cdef int s
+    for i in range(n):
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
+            if tr.old >= GoRunnable:
+                cnt[tr.old] -= 1
+            if tr.new != GoNotExist:
                 cnt[tr.new] += 1
                 if cnt[tr.new] > peak[tr.new]:
                     peak[tr.new] = cnt[tr.new]
@@ -150,8 +169,7 @@ def goroutine_lanes(trace):
                 cend[i // BLOCK, s] = cnt[s]
                 cpeak[i // BLOCK, s] = peak[s]
                 peak[s] = cnt[s]
-    order = np.argsort(exc_span[:nexc], kind="stable")
-    return offsets, begin, state, (exc_span[:nexc][order], exc_row[:nexc][order]), (count_end, count_peak)
+    return count_end, count_peak
 
 
 def resource_spans(trace, const int64_t[::1] offsets, bint threads):

@@ -371,9 +371,9 @@ cdef class Summarizer:
         """Region arrays sized for the most regions the trace can hold: one per begin, per
         end without a begin, per goroutine created inside one. Pages never written are
         never touched; finish() shrinks the arrays in place."""
-        cdef Py_ssize_t cap = 0
-        for ty in (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate, EvGoCreateBlocked, EvGoCreateSyscall):
-            cap += np.count_nonzero(trace.type == ty)
+        cdef bint[256] table
+        cdef Py_ssize_t cap = count_types(
+            trace, (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate, EvGoCreateBlocked, EvGoCreateSyscall), table)
         R = self.region_arrays = dict(
             goroutine=np.empty(cap, np.int32), task=np.empty(cap, np.uint64), name=np.empty(cap, np.int32),
             start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), exec=np.empty(cap, np.int64),

@@ -153,10 +153,9 @@ class GoroutineLanes:
 
 
 def goroutine_lanes_of(trace):
-    """(GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts) from one compiled pass
-    (the proc and thread lanes are listed on first use)."""
+    """(GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts): the goroutine spans from
+    one compiled pass; the proc and thread lanes and the counts are computed on first use."""
     from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
 
-    offsets, begin, state, exceptions, counts = goroutine_lanes(trace)
-    lanes = GoroutineLanes(trace, offsets, begin, state, exceptions)
-    return lanes, ProcLanes(lanes), ThreadLanes(lanes), GoroutineCounts(trace, *counts)
+    lanes = GoroutineLanes(trace, *goroutine_lanes(trace))
+    return lanes, ProcLanes(lanes), ThreadLanes(lanes), GoroutineCounts(trace)

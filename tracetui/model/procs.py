@@ -6,7 +6,7 @@
   (dedicated)", "GC (fractional)", "GC (idle)", from GoLabel events) per span.
 - `ThreadLanes`: what each M did: ran a goroutine (on a P) or sat in a syscall.
 - `GoroutineCounts`: how many goroutines were running, runnable, waiting and in
-  a syscall, kept per block of COUNT_BLOCK events (the count at the block's end
+  a syscall (computed on first use), kept per block of COUNT_BLOCK events (the count at the block's end
   and its peak inside the block), so a sparkline column costs a searchsorted
   and a max over the blocks it covers, and no spike is lost.
 
@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from tracetui.format import spec as S
-from tracetui.model._lanes import COUNT_BLOCK, resource_spans
+from tracetui.model._lanes import COUNT_BLOCK, goroutine_counts, resource_spans
 from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING, GoroutineLanes
 
 
@@ -132,13 +132,26 @@ class ThreadLanes(_ResourceLanes):
 
 @dataclass(eq=False)
 class GoroutineCounts:
-    """Goroutines per state over time, sampled per block of COUNT_BLOCK events."""
+    """Goroutines per state over time, sampled per block of COUNT_BLOCK events
+    (a compiled pass on first use)."""
 
     trace: object
-    end: np.ndarray   # int32[nblocks, 6]: count per state at each block's last event
-    peak: np.ndarray  # int32[nblocks, 6]: the most per state inside each block
 
     STATES = {"running": RUNNING, "runnable": RUNNABLE, "waiting": WAITING, "syscall": SYSCALL}
+
+    @cached_property
+    def _blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        return goroutine_counts(self.trace)
+
+    @property
+    def end(self) -> np.ndarray:
+        """int32[nblocks, 6]: count per state at each block's last event."""
+        return self._blocks[0]
+
+    @property
+    def peak(self) -> np.ndarray:
+        """int32[nblocks, 6]: the most per state inside each block."""
+        return self._blocks[1]
 
     @cached_property
     def block_time(self) -> np.ndarray:

@@ -15,6 +15,7 @@ Durations are int64 nanoseconds; names are indices into `trace.strings`.
 """
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,9 +63,19 @@ class Summary:
         return by.get(region, {})
 
 
+def _release_free_memory() -> None:
+    """Hand freed heap pages back to the OS: glibc keeps the summarizer's many small
+    C++ allocations otherwise, and the lanes built next would add to them."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def summarize(trace) -> Summary:
     forever = trace.strings.index("forever") if "forever" in trace.strings else -1
     out = Summarizer().run(trace, forever, trace.strings)
+    _release_free_memory()
     regions = out["regions"]
     regions["in_summary"] = regions.pop("done")
     first = int(trace.time[0]) if len(trace) else 0
