@@ -112,12 +112,12 @@ cdef struct GState:
 cdef struct Task:
     uint64_t id
     int32_t name
-    int64_t parent      # task index or -1
-    int64_t start_row
-    int64_t end_row
-    int64_t nlogs
+    int32_t parent      # task index or -1
+    int32_t start_row
+    int32_t end_row
+    int32_t nlogs
     vector[int32_t] goroutines
-    vector[int64_t] logs
+    vector[int32_t] logs
     vector[int32_t] regions
 
 
@@ -130,6 +130,8 @@ cdef struct RegionColumns:
     int32_t* name
     int32_t* start_row
     int32_t* end_row
+    int64_t* start      # ns; a begin outside the trace: the first event's time
+    int64_t* end        # ns; an end outside the trace: the last event's time
     int64_t* exec_
     int64_t* sched
     int64_t* syscall
@@ -205,6 +207,7 @@ cdef class Summarizer:
     cdef unordered_map[int32_t, int32_t] syscalling_g
     cdef unordered_map[int64_t, int32_t] ranges_p     # (proc << 32 | name) -> goroutine
     cdef int64_t last_ts
+    cdef int64_t first_time, final_time   # of the trace's first and last events
     cdef int64_t sync_ts
     cdef int32_t forever
     cdef unordered_map[int32_t, int32_t] stw_names    # STW kind string -> range name id
@@ -241,8 +244,10 @@ cdef class Summarizer:
                 return
         t.goroutines.push_back(g)
 
-    cdef int32_t new_region(self, int32_t g, uint64_t task, int32_t name, Py_ssize_t start_row) noexcept:
-        """A region row with zero stats; returns its index."""
+    cdef int32_t new_region(self, int32_t g, uint64_t task, int32_t name, Py_ssize_t start_row,
+                            int64_t t) noexcept:
+        """A region row beginning at row start_row (-1: before the trace) and time t, with zero
+        stats; returns its index."""
         cdef int32_t ri = <int32_t>self.nregions
         self.nregions += 1
         self.rc.g[ri] = g
@@ -250,11 +255,13 @@ cdef class Summarizer:
         self.rc.name[ri] = name
         self.rc.start_row[ri] = <int32_t>start_row
         self.rc.end_row[ri] = -1
+        self.rc.start[ri] = t if start_row >= 0 else self.first_time
+        self.rc.end[ri] = self.final_time
         self.rc.done[ri] = 0
         self.rc.exec_[ri] = self.rc.sched[ri] = self.rc.syscall[ri] = self.rc.sysblock[ri] = self.rc.total[ri] = 0
         return ri
 
-    cdef void end_region(self, Active* a, Stats* now, Py_ssize_t row) noexcept:
+    cdef void end_region(self, Active* a, Stats* now, Py_ssize_t row, int64_t t) noexcept:
         """Go: the region's stats become now.sub(stats at its begin); only nonzero block times are kept."""
         cdef int32_t ri = a.ri
         cdef int64_t d
@@ -268,6 +275,8 @@ cdef class Summarizer:
             if d != 0:
                 self.emit_block(ri, kv.key, d)
         self.rc.end_row[ri] = <int32_t>row
+        if row >= 0:
+            self.rc.end[ri] = t
         self.rc.done[ri] = 1
 
     cdef void abandon_regions(self, GState* g) noexcept:
@@ -290,7 +299,7 @@ cdef class Summarizer:
         cdef Stats fin = snapshot(g, t)
         if not system:
             for a in g.active:
-                self.end_region(&a, &fin, trigger_row)
+                self.end_region(&a, &fin, trigger_row, t)
             g.active.clear()
         else:
             self.abandon_regions(g)
@@ -327,6 +336,8 @@ cdef class Summarizer:
         self.fpc = &fpc[0] if len(trace.frame_pc) else NULL
         cdef Py_ssize_t n = len(trace), i
         cdef Py_ssize_t ai = 0, bi = 0
+        self.first_time = time_[0] if n else 0
+        self.final_time = time_[n - 1] if n else 0
         cdef int64_t a, a2, t
         cdef uint8_t typ, role
         self.gs.resize(len(trace.goroutine_ids))
@@ -376,7 +387,8 @@ cdef class Summarizer:
             trace, (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate, EvGoCreateBlocked, EvGoCreateSyscall), table)
         R = self.region_arrays = dict(
             goroutine=np.empty(cap, np.int32), task=np.empty(cap, np.uint64), name=np.empty(cap, np.int32),
-            start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), exec=np.empty(cap, np.int64),
+            start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), start=np.empty(cap, np.int64),
+            end=np.empty(cap, np.int64), exec=np.empty(cap, np.int64),
             sched_wait=np.empty(cap, np.int64), syscall=np.empty(cap, np.int64),
             syscall_block=np.empty(cap, np.int64), total=np.empty(cap, np.int64), done=np.empty(cap, np.bool_))
         self.rc.g = <int32_t*>cnp.PyArray_DATA(R["goroutine"])
@@ -384,6 +396,8 @@ cdef class Summarizer:
         self.rc.name = <int32_t*>cnp.PyArray_DATA(R["name"])
         self.rc.start_row = <int32_t*>cnp.PyArray_DATA(R["start_row"])
         self.rc.end_row = <int32_t*>cnp.PyArray_DATA(R["end_row"])
+        self.rc.start = <int64_t*>cnp.PyArray_DATA(R["start"])
+        self.rc.end = <int64_t*>cnp.PyArray_DATA(R["end"])
         self.rc.exec_ = <int64_t*>cnp.PyArray_DATA(R["exec"])
         self.rc.sched = <int64_t*>cnp.PyArray_DATA(R["sched_wait"])
         self.rc.syscall = <int64_t*>cnp.PyArray_DATA(R["syscall"])
@@ -409,7 +423,7 @@ cdef class Summarizer:
         if old == GoUndetermined or old == GoNotExist:
             if old == GoNotExist and ctx_g >= 0 and self.gs[ctx_g].live and self.gs[ctx_g].active.size() > 0:
                 # A goroutine created inside a region inherits it (Go: an unnamed region of the creator's task).
-                ri = self.new_region(id, self.rc.task[self.gs[ctx_g].active.back().ri], 0, row)
+                ri = self.new_region(id, self.rc.task[self.gs[ctx_g].active.back().ri], 0, row, t)
             else:
                 ri = -1
             self.abandon_regions(g)
@@ -553,7 +567,7 @@ cdef class Summarizer:
 
     cdef void region_begin(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
         cdef Active a
-        a.ri = self.new_region(gi, task, name, row)
+        a.ri = self.new_region(gi, task, name, row, t)
         cdef Stats now = snapshot(&self.gs[gi], t)
         self.rc.exec_[a.ri], self.rc.sched[a.ri], self.rc.syscall[a.ri] = now.exec_, now.sched, now.syscall
         self.rc.sysblock[a.ri], self.rc.total[a.ri] = now.sysblock, now.total
@@ -571,12 +585,12 @@ cdef class Summarizer:
             a.block.swap(g.active.back().block)
             g.active.pop_back()
         else:
-            a.ri = self.new_region(gi, task, name, -1)
+            a.ri = self.new_region(gi, task, name, -1, t)
             ti = self.task_of(task)
             self.task_add_g(ti, gi)
             self.tasks[ti].regions.push_back(a.ri)
         cdef Stats now = snapshot(g, t)
-        self.end_region(&a, &now, row)
+        self.end_region(&a, &now, row, t)
 
     cdef void task_event(self, Py_ssize_t row, uint8_t typ, int32_t gi, uint64_t id, uint64_t parent, int32_t name):
         cdef int32_t ti = self.task_of(id)
@@ -636,16 +650,16 @@ cdef class Summarizer:
         # Region block times in region order (they were emitted as regions ended).
         rblock = int64_array(self.region_block).reshape(-1, 3)
         rblock = rblock[np.argsort(rblock[:, 0], kind="stable")]
-        T = {k: np.zeros(nt, np.int64) for k in ("parent", "start_row", "end_row", "logs")}
+        T = {k: np.zeros(nt, np.int32) for k in ("parent", "start_row", "end_row", "logs")}
         T["id"] = np.zeros(nt, np.uint64)
         T["name"] = np.zeros(nt, np.int32)
-        cdef int64_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
+        cdef int32_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
         cdef uint64_t[::1] t_id = T["id"]
         cdef int32_t[::1] t_name = T["name"]
         # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
         cdef vector[int64_t] go_off, reg_off, log_off
         cdef vector[int32_t] go_flat, reg_flat
-        cdef vector[int64_t] log_flat
+        cdef vector[int32_t] log_flat
         go_off.push_back(0)
         reg_off.push_back(0)
         log_off.push_back(0)
@@ -670,7 +684,7 @@ cdef class Summarizer:
         T["region_offsets"] = int64_array(reg_off)
         T["regions"] = int32_array(reg_flat)
         T["log_offsets"] = int64_array(log_off)
-        T["log_rows"] = int64_array(log_flat)
+        T["log_rows"] = int32_array(log_flat)
         return dict(goroutines=G, block=int64_array(block).reshape(-1, 3), ranges=int64_array(ranges).reshape(-1, 3),
                     regions=R, region_block=rblock, tasks=T, range_names=self.range_names)
 

@@ -78,11 +78,6 @@ def summarize(trace) -> Summary:
     _release_free_memory()
     regions = out["regions"]
     regions["in_summary"] = regions.pop("done")
-    first = int(trace.time[0]) if len(trace) else 0
-    last = int(trace.time[-1]) if len(trace) else 0
-    # Go's region intervals: a missing begin is the trace's first event, a missing end its last.
-    regions["start"] = np.where(regions["start_row"] >= 0, trace.time[np.maximum(regions["start_row"], 0)], first)
-    regions["end"] = np.where(regions["end_row"] >= 0, trace.time[np.maximum(regions["end_row"], 0)], last)
     return Summary(
         goroutines=out["goroutines"], goroutine_block=out["block"], goroutine_ranges=out["ranges"],
         range_names=out["range_names"], regions=regions, region_block=out["region_block"], tasks=out["tasks"],
