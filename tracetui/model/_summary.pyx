@@ -116,9 +116,7 @@ cdef struct Task:
     int32_t start_row
     int32_t end_row
     int32_t nlogs
-    vector[int32_t] goroutines
-    vector[int32_t] logs
-    vector[int32_t] regions
+    int32_t last_g      # the goroutine last listed for it (most repeats are in a row)
 
 
 # The region table, written in place into its numpy arrays (a million regions must
@@ -202,6 +200,11 @@ cdef class Summarizer:
     cdef dict region_arrays
     cdef vector[int64_t] region_block     # flat (region, reason, ns) triples, in the order regions end
     cdef vector[Task] tasks
+    # Per-task lists as flat (task index, item) pairs, made CSR by finish(): a task
+    # costs no C++ vector of its own (a trace may hold a million).
+    cdef vector[int32_t] task_goroutines
+    cdef vector[int32_t] task_logs
+    cdef vector[int32_t] region_task    # per region: its task's index, -1 for an inherited one
     cdef unordered_map[uint64_t, int32_t] task_index
     cdef unordered_map[int32_t, int32_t] syscalling_p
     cdef unordered_map[int32_t, int32_t] syscalling_g
@@ -232,17 +235,18 @@ cdef class Summarizer:
         t.start_row = -1
         t.end_row = -1
         t.nlogs = 0
+        t.last_g = -2
         cdef int32_t i = <int32_t>self.tasks.size()
         self.tasks.push_back(t)
         self.task_index[id] = i
         return i
 
     cdef void task_add_g(self, int32_t ti, int32_t g) noexcept:
-        cdef Task* t = &self.tasks[ti]
-        for x in t.goroutines:
-            if x == g:
-                return
-        t.goroutines.push_back(g)
+        """List g among task ti's goroutines (finish() drops repeats)."""
+        if self.tasks[ti].last_g != g:
+            self.tasks[ti].last_g = g
+            self.task_goroutines.push_back(ti)
+            self.task_goroutines.push_back(g)
 
     cdef int32_t new_region(self, int32_t g, uint64_t task, int32_t name, Py_ssize_t start_row,
                             int64_t t) noexcept:
@@ -250,6 +254,7 @@ cdef class Summarizer:
         stats; returns its index."""
         cdef int32_t ri = <int32_t>self.nregions
         self.nregions += 1
+        self.region_task.push_back(-1)
         self.rc.g[ri] = g
         self.rc.task[ri] = task
         self.rc.name[ri] = name
@@ -375,7 +380,8 @@ cdef class Summarizer:
                 ti = self.task_of(<uint64_t>a)
                 self.task_add_g(ti, gcol[i])
                 self.tasks[ti].nlogs += 1
-                self.tasks[ti].logs.push_back(i)
+                self.task_logs.push_back(ti)
+                self.task_logs.push_back(<int32_t>i)
         return self.finish(strings)
 
     cdef void alloc_regions(self, trace):
@@ -385,6 +391,7 @@ cdef class Summarizer:
         cdef bint[256] table
         cdef Py_ssize_t cap = count_types(
             trace, (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate, EvGoCreateBlocked, EvGoCreateSyscall), table)
+        self.region_task.reserve(cap)
         R = self.region_arrays = dict(
             goroutine=np.empty(cap, np.int32), task=np.empty(cap, np.uint64), name=np.empty(cap, np.int32),
             start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), start=np.empty(cap, np.int64),
@@ -574,7 +581,7 @@ cdef class Summarizer:
         a.block.swap(now.block)
         self.gs[gi].active.push_back(a)
         ti = self.task_of(task)
-        self.tasks[ti].regions.push_back(a.ri)
+        self.region_task[a.ri] = ti
         self.task_add_g(ti, gi)
 
     cdef void region_end(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
@@ -588,7 +595,7 @@ cdef class Summarizer:
             a.ri = self.new_region(gi, task, name, -1, t)
             ti = self.task_of(task)
             self.task_add_g(ti, gi)
-            self.tasks[ti].regions.push_back(a.ri)
+            self.region_task[a.ri] = ti
         cdef Stats now = snapshot(g, t)
         self.end_region(&a, &now, row, t)
 
@@ -656,13 +663,6 @@ cdef class Summarizer:
         cdef int32_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
         cdef uint64_t[::1] t_id = T["id"]
         cdef int32_t[::1] t_name = T["name"]
-        # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
-        cdef vector[int64_t] go_off, reg_off, log_off
-        cdef vector[int32_t] go_flat, reg_flat
-        cdef vector[int32_t] log_flat
-        go_off.push_back(0)
-        reg_off.push_back(0)
-        log_off.push_back(0)
         cdef Task* tk
         cdef size_t ti
         for ti in range(nt):
@@ -673,20 +673,26 @@ cdef class Summarizer:
             t_start[ti] = tk.start_row
             t_end[ti] = tk.end_row
             t_logs[ti] = tk.nlogs
-            go_flat.insert(go_flat.end(), tk.goroutines.begin(), tk.goroutines.end())
-            reg_flat.insert(reg_flat.end(), tk.regions.begin(), tk.regions.end())
-            log_flat.insert(log_flat.end(), tk.logs.begin(), tk.logs.end())
-            go_off.push_back(go_flat.size())
-            reg_off.push_back(reg_flat.size())
-            log_off.push_back(log_flat.size())
-        T["goroutine_offsets"] = int64_array(go_off)
-        T["goroutines"] = int32_array(go_flat)
-        T["region_offsets"] = int64_array(reg_off)
-        T["regions"] = int32_array(reg_flat)
-        T["log_offsets"] = int64_array(log_off)
-        T["log_rows"] = int32_array(log_flat)
+        # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
+        pairs = int32_array(self.task_goroutines).reshape(-1, 2)
+        first = np.unique((pairs[:, 0].astype(np.int64) << 32) | (pairs[:, 1] + 1), return_index=True)[1]
+        first.sort()  # each task's goroutines in the order they first appeared
+        T["goroutine_offsets"], T["goroutines"] = csr(pairs[first, 0], pairs[first, 1], nt)
+        rt = int32_array(self.region_task)
+        listed = np.flatnonzero(rt >= 0)
+        T["region_offsets"], T["regions"] = csr(rt[listed], listed.astype(np.int32), nt)
+        pairs = int32_array(self.task_logs).reshape(-1, 2)
+        T["log_offsets"], T["log_rows"] = csr(pairs[:, 0], pairs[:, 1], nt)
         return dict(goroutines=G, block=int64_array(block).reshape(-1, 3), ranges=int64_array(ranges).reshape(-1, 3),
                     regions=R, region_block=rblock, tasks=T, range_names=self.range_names)
+
+
+def csr(owner, items, Py_ssize_t n):
+    """(offsets int64[n+1], items grouped by owner, in their order within each owner)."""
+    order = np.argsort(owner, kind="stable")
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+    return offsets, np.ascontiguousarray(items[order])
 
 
 cdef int64_array(vector[int64_t]& v):
