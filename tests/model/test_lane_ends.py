@@ -45,5 +45,8 @@ def test_end_rows_match_transitions(path):
         got = L.end_rows(slice(lo, hi))
         assert got.tolist() == want.get(int(trace.goroutine_ids[g]), []), g
         assert (full[lo:hi] == got).all()
-    idx = np.random.default_rng(0).integers(0, max(len(full), 1), size=min(len(full), 300))
+    rng = np.random.default_rng(0)
+    idx = rng.integers(0, max(len(full), 1), size=min(len(full), 300))
     assert (L.end_rows(idx) == full[idx]).all()
+    for lo, hi in [(0, len(full)), *np.sort(rng.integers(0, len(full) + 1, size=(20, 2)), axis=1).tolist()]:
+        assert (L.end_rows(slice(lo, hi)) == full[lo:hi]).all(), (lo, hi)

@@ -31,7 +31,14 @@ class _GCRows:
         self.types = trace.type[self.rows]
 
     def of(self, types) -> np.ndarray:
-        return self.rows[np.isin(self.types, types)]
+        return self.rows[_is(self.types, types)]
+
+
+def _is(types_col: np.ndarray, types) -> np.ndarray:
+    """Whether each entry of a (short) type column is one of `types`."""
+    table = np.zeros(256, bool)
+    table[list(types)] = True
+    return table[types_col]
 
 
 def pair_ranges(trace, rows, begin_types, key_of) -> dict[str, np.ndarray]:
@@ -45,7 +52,7 @@ def pair_ranges(trace, rows, begin_types, key_of) -> dict[str, np.ndarray]:
     k = np.asarray(key_of(rows), np.int64)
     order = np.lexsort((rows, k))
     rows, k = rows[order], k[order]
-    b = np.isin(trace.type[rows], begin_types)
+    b = _is(trace.type[rows], begin_types)
     # An Active event after a begin on the same resource re-states an open range
     # (at a generation's start): only the first begin-kind event of a run counts.
     restate = np.zeros(len(rows), bool)

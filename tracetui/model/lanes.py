@@ -55,13 +55,21 @@ class GoroutineLanes:
     def end_rows(self, spans) -> np.ndarray:
         """End rows of a slice or an index array of spans: the begin row of the goroutine's
         next span, -1 after its last one, except where end_exceptions says otherwise."""
-        if isinstance(spans, slice):
-            spans = np.arange(*spans.indices(len(self.state)))
-        spans = np.asarray(spans, np.int64)
-        n = len(self.begin_row)
-        e = self.begin_row[np.minimum(spans + 1, max(n - 1, 0))] if n else np.zeros(len(spans), np.int32)
-        e[spans + 1 == self.offsets[self.goroutine_of(spans) + 1]] = -1
+        b, off = self.begin_row, self.offsets
         xs, xr = self.end_exceptions
+        if isinstance(spans, slice):  # a copy of the next begin rows, then the goroutine ends
+            lo, hi, _ = spans.indices(len(b))
+            hi = max(lo, hi)
+            e = np.empty(hi - lo, np.int32)
+            e[:len(b[lo + 1:hi + 1])] = b[lo + 1:hi + 1]
+            ends = off[np.searchsorted(off, lo, side="right"):np.searchsorted(off, hi, side="right")] - 1
+            e[ends - lo] = -1
+            x0, x1 = np.searchsorted(xs, [lo, hi])
+            e[xs[x0:x1] - lo] = xr[x0:x1]
+            return e
+        spans = np.asarray(spans, np.int64)
+        e = b[np.minimum(spans + 1, max(len(b) - 1, 0))] if len(b) else np.zeros(spans.shape, np.int32)
+        e[spans + 1 == off[self.goroutine_of(spans) + 1]] = -1
         if len(xs):
             j = np.minimum(np.searchsorted(xs, spans), len(xs) - 1)
             hit = xs[j] == spans

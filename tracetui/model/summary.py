@@ -63,19 +63,28 @@ class Summary:
         return by.get(region, {})
 
 
-def _release_free_memory() -> None:
-    """Hand freed heap pages back to the OS: glibc keeps the summarizer's many small
-    C++ allocations otherwise, and the lanes built next would add to them."""
+def _malloc_trim():
     try:
-        ctypes.CDLL(None).malloc_trim(0)
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc
-        pass
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def _release_free_memory(trace) -> None:
+    """Hand freed heap pages back to the OS after a big trace: glibc keeps the
+    summarizer's many small C++ allocations otherwise, and the lanes built next
+    would add to them."""
+    if _MALLOC_TRIM is not None and len(trace) > 1 << 20:
+        _MALLOC_TRIM(0)
 
 
 def summarize(trace) -> Summary:
     forever = trace.strings.index("forever") if "forever" in trace.strings else -1
     out = Summarizer().run(trace, forever, trace.strings)
-    _release_free_memory()
+    _release_free_memory(trace)
     regions = out["regions"]
     regions["in_summary"] = regions.pop("done")
     return Summary(
