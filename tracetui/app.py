@@ -25,7 +25,7 @@ from tracetui.screens import AnalysisHost, ShowOnTimeline
 from tracetui.widgets.details import Details, region_details, span_details
 from tracetui.widgets.jump import JumpProvider
 from tracetui.widgets.palette import NAMES, legend_items
-from tracetui.widgets.rows import GOROUTINE, SORTS, Rows
+from tracetui.widgets.rows import GOROUTINE, PROC, REGION, SORTS, THREAD, Rows
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
 from tracetui.widgets.timeline import Timeline
 from tracetui.widgets.timescale import fmt_dur, fmt_time
@@ -65,6 +65,7 @@ class TraceApp(AnalysisHost, App):
         Binding("slash", "filter", "filter", key_display="/"),
         Binding("s", "sort", "sort", show=False),
         Binding("a", "toggle_idle", "hide idle", show=False),
+        Binding("T", "toggle_threads", "thread lanes", show=False),
         Binding("u", "follow('u')", "unblocker", show=False),
         Binding("p", "follow('p')", "proc", show=False),
         Binding("r", "follow('r')", "region", show=False),
@@ -158,7 +159,8 @@ class TraceApp(AnalysisHost, App):
         filt.display = False
         legend = "  ".join(f"[on {c}]  [/] {escape(n)}" for c, n in legend_items())
         self.status = Static(id="status")
-        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status, Static(legend + "  ░ mixed", id="legend"), Footer()]
+        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status,
+                Static(legend + "  ░ mixed", id="legend"), Footer()]
 
     def compose(self) -> ComposeResult:
         return []
@@ -176,10 +178,15 @@ class TraceApp(AnalysisHost, App):
         parts = [f"cursor [b]{fmt_time(tl.cursor - rel, res)}[/b]"]
         if tl.mark is not None:
             parts.append(f"mark→cursor [b]{fmt_dur(tl.cursor - tl.mark, 4)}[/b]")
-        parts.append(f"view {fmt_dur(tl.t1 - tl.t0)}")
         sel = tl.selected()
         if sel is not None and sel[0] == GOROUTINE:
             parts.append(escape(self._state_at(sel[1], tl.cursor)))
+        elif sel is not None and sel[0] in (PROC, THREAD):
+            g = self._goroutine_on(sel[0], sel[1], tl.cursor)
+            parts.append(f"{escape(rows.label(tl.sel))}: " + (escape(rows.label_of(g)) if g is not None else "idle"))
+        counts = self.model.counts.at([tl.cursor])
+        parts.append(f"Gs {int(counts['running'][0])} running, {int(counts['runnable'][0])} runnable")
+        parts.append(f"view {fmt_dur(tl.t1 - tl.t0)}")
         extra = [f"sort: {rows.sort_key}"] if rows.sort_key != "id" else []
         if tl.highlight is not None:
             extra.append(f"highlight: {NAMES[tl.highlight]}")
@@ -191,14 +198,19 @@ class TraceApp(AnalysisHost, App):
         return "  │  ".join(parts + extra)
 
     def _state_at(self, g: int, t: int) -> str:
-        sp = self.model.lanes.spans(g)
-        k = int(np.searchsorted(sp["start"], t, side="right")) - 1
+        """'G12 main.f: blocked: sync 1.2ms': goroutine g's span at t (from the lane's cached intervals)."""
+        iv, _ = self.rows.goroutine_intervals(g)
+        k = iv.index_at(t)
         label = self.rows.label_of(g)
-        if k < 0 or t >= sp["end"][k]:
+        if k < 0:
             return f"{label}: —"
-        from tracetui.model.lanes import STATE_NAMES
+        return f"{label}: {NAMES[int(iv.cat[k])]} {fmt_dur(int(iv.end[k] - iv.start[k]))}"
 
-        return f"{label}: {STATE_NAMES.get(int(sp['state'][k]), '?')} {fmt_dur(int(sp['end'][k] - sp['start'][k]))}"
+    def _goroutine_on(self, kind: int, i: int, t: int) -> int | None:
+        """The goroutine running on P (or thread) i at time t."""
+        iv, gs = self.rows.resource_intervals(kind, i)
+        k = iv.index_at(t)
+        return int(gs[k]) if k >= 0 and gs[k] >= 0 else None
 
     # -- details -----------------------------------------------------------------------
     def action_details(self) -> None:
@@ -207,9 +219,17 @@ class TraceApp(AnalysisHost, App):
         sel = self.timeline.selected()
         if sel is None:
             return
-        kind, g, depth = sel
+        kind, i, depth = sel
         t = self.timeline.cursor
-        self.details = span_details(self.rows, g, t) if kind == GOROUTINE else region_details(self.rows, g, depth, t)
+        if kind in (PROC, THREAD):  # the goroutine span running there
+            g = self._goroutine_on(kind, i, t)
+            self.details = span_details(self.rows, g, t) if g is not None else None
+            if g is None:
+                self.notify(f"{self.rows.label(self.timeline.sel)} is idle at the cursor", timeout=3)
+        elif kind == GOROUTINE:
+            self.details = span_details(self.rows, i, t)
+        else:
+            self.details = region_details(self.rows, i, depth, t)
         box = self.query_one("#details")
         if self.details is None:
             box.display = False
@@ -253,7 +273,9 @@ class TraceApp(AnalysisHost, App):
         if tl is None:
             return None
         top = int(tl.scroll_offset.y)
-        shown = list(dict.fromkeys(self.rows.ident[top:top + tl.page].tolist()))
+        page = slice(top, top + tl.page)
+        lanes = self.rows.ident[page][np.isin(self.rows.kind[page], (GOROUTINE, REGION))]
+        shown = list(dict.fromkeys(lanes.tolist()))
         if tl.mark is None:
             return shown, tl.t0, min(tl.t1, self.rows.t_last)
         return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
@@ -263,12 +285,10 @@ class TraceApp(AnalysisHost, App):
         link = self.details.links.get(key) if self.details else None
         if link is None:
             return
-        if link.proc is not None and link.goroutine is None:
-            self.notify("proc lanes are not in the timeline yet", severity="warning")
-            return
         if link.goroutine is not None and self.rows.row_of(link.goroutine) is None:
             self._clear_filters()
-        self.timeline.jump(link.t0, link.t1, link.cursor, link.goroutine)
+        lane = (PROC, link.proc) if link.proc is not None and link.goroutine is None else None
+        self.timeline.jump(link.t0, link.t1, link.cursor, link.goroutine, lane)
         self.action_details()
 
     # -- jumps (palette) -------------------------------------------------------------------
@@ -289,6 +309,17 @@ class TraceApp(AnalysisHost, App):
         tl.jump(cursor=t, goroutine=g)
         if not tl.t0 <= t < tl.t1:
             self.jump_time(t - self.rows.t_first)
+
+    def jump_proc(self, p: int) -> None:
+        """Select P p's lane (dense index), where the cursor is."""
+        self.timeline.jump(lane=(PROC, p))
+
+    def action_toggle_threads(self) -> None:
+        if self.rows is None:
+            return
+        self.rows.show_threads = not self.rows.show_threads
+        self.rows.rebuild()
+        self.timeline.rows_changed()
 
     def region_types(self) -> list[str]:
         if self._region_types is None:
@@ -386,6 +417,7 @@ class TraceApp(AnalysisHost, App):
             ("Filter goroutines", "/", self.action_filter), ("Sort goroutines", "s: id, start, exec, blocked",
                                                              self.action_sort),
             ("Hide idle goroutines", "a: goroutines that only wait in the view", self.action_toggle_idle),
+            ("Show or hide the thread lanes", "T: one lane per M", self.action_toggle_threads),
             ("Details of the span at the cursor", "enter", self.action_details),
             ("Highlight a goroutine state", "x: cycles through the legend", tl.action_highlight),
             ("Keys and legend", "?", self.action_help),

@@ -135,3 +135,40 @@ def test_logs_and_cpu_samples_are_marked(case):
         chars = rows.cells(rows.row_of(g), bounds)[0]
         marked = {c for c in range(ncols) if chr(chars[c]) in (LOG_MARK, SAMPLE_MARK)}
         assert marked == cols
+
+
+def test_proc_lanes_show_the_goroutine_go_started(case):
+    """At every Runnable->Running transition Go prints on P=p for goroutine X, P p's lane
+    shows X running just after it."""
+    from tracetui.widgets.rows import PROC
+
+    rows, go = case
+    tr = rows.trace
+    dense_p = {int(pid): p for p, pid in enumerate(tr.proc_ids.tolist())}
+    checked = 0
+    for e in go:
+        if e.kind == "StateTransition" and "Runnable->Running" in e.line and "GoID=" in e.line \
+                and e.fields["P"] != "-1":
+            t = int(e.fields["Time"])
+            iv, gs = rows.resource_intervals(PROC, dense_p[int(e.fields["P"])])
+            k = iv.index_at(t)
+            if k >= 0 and iv.end[k] > t:  # a zero-length span shows nothing
+                assert int(tr.goroutine_ids[gs[k]]) == int(e.fields["GoID"]), e.line
+                checked += 1
+    assert checked > 0
+
+
+def test_blocked_colour_is_the_family_of_gos_reason(case):
+    """A waiting span's colour is the family of the Reason Go prints on its Running->Waiting event."""
+    rows, go = case
+    checked = 0
+    for g in rows.active.tolist():
+        spans, _ = rows.goroutine_intervals(g)
+        sp = rows.model.lanes.spans(g)
+        for k in np.flatnonzero(sp["state"] == WAITING)[:50].tolist():
+            ev = go[int(sp["begin_row"][k])]
+            if "Running->Waiting" in ev.line:
+                reason = re.search(r'Reason="((?:[^"\\]|\\.)*)"', ev.line).group(1)
+                assert spans.cat[k] == P.reason_family(reason), ev.line
+                checked += 1
+    assert checked > 0

@@ -241,6 +241,9 @@ def test_palette_jumps():
         provider = JumpProvider(app.screen)
         hits = [h async for h in provider.search(f"g{gid}")]
         assert any(f"G{gid}" in str(h.match_display) for h in hits)
+        pid = int(app.rows.trace.proc_ids[0])
+        hits = [h async for h in provider.search(f"p{pid}")]
+        assert [str(h.match_display) for h in hits] == [f"Go to P{pid}"]
 
     run(ANNOTATIONS, script)
 
@@ -340,3 +343,42 @@ def test_highlight_one_state():
         assert tl.highlight is None
 
     run(ANNOTATIONS, script)
+
+
+def test_proc_and_thread_lanes():
+    """P lanes come first (by P id); T adds a lane per thread; Enter on a P shows the goroutine
+    running there; the details' p link and the palette's p<id> select a P lane."""
+    from tracetui.widgets.rows import PROC, THREAD
+
+    g, start, end, _ = _waiting_unblocked_span(CONTENTION)
+
+    async def script(app, pilot):
+        rows, tl = app.rows, app.timeline
+        tr = rows.trace
+        nprocs = len(app.model.procs)
+        assert [rows.label(r) for r in range(nprocs)] == [f"P{p}" for p in sorted(tr.proc_ids.tolist())]
+        before = len(rows)
+        await pilot.press("T")
+        assert len(rows) == before + len(app.model.threads)
+        assert rows.kind[nprocs] == THREAD and rows.label(nprocs).startswith("M")
+        await pilot.press("T")
+        assert len(rows) == before
+        # the goroutine that woke g ran on some P at the end of g's wait: find that P's lane
+        sp = app.model.lanes.spans(g)
+        k = int(np.flatnonzero(sp["end"] == end)[0]) + 2  # after runnable, g runs again
+        assert sp["state"][k - 1] != WAITING
+        run_start = int(sp["start"][k])
+        p = int(tr.p[int(sp["begin_row"][k])])
+        tl.select_row(rows.row_of_lane(PROC, p))
+        tl.set_view(run_start - 1000, run_start + 100_000, run_start + 1)
+        await pilot.press("enter")
+        assert app.details.title == rows.label_of(g)
+        assert "proc      P" in app.details.markup()
+        await pilot.press("escape")
+        tl.select_row(rows.row_of(g))
+        await pilot.press("enter", "p")
+        assert tl.selected()[:2] == (PROC, p)
+        app.jump_proc(0)
+        assert tl.selected()[:2] == (PROC, 0)
+
+    run(CONTENTION, script)

@@ -15,7 +15,8 @@ import pytest
 from tests import goref
 from tracetui.format import read
 from tracetui.model import build
-from tracetui.widgets.rows import Rows
+from tracetui.widgets.rows import FIXED, Rows
+from tracetui.widgets.timeline import HEADER
 
 REPO = Path(goref.REPO)
 TRACE = REPO / "traces" / "go1.27" / "contention.trace"
@@ -62,14 +63,13 @@ def tui():
 
 def test_real_terminal_80x24(tui):
     rows = Rows(build(read(TRACE)))
-    screen = tui.wait_for("goroutines")
+    screen = tui.wait_for("cursor ")
     lines = screen.splitlines()
     assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
-    assert lines[1].startswith("GC ") and lines[2].startswith("STW ") and lines[3].startswith("heap ")
-    # the first goroutine lanes, in id order, under the fixed lanes
-    for i in range(5):
-        assert lines[4 + i].startswith(rows.label(i)[:20]), lines[4 + i]
-    assert f"{len(rows.order)} goroutines" in screen
+    assert [line.split("│")[0].strip() for line in lines[1:HEADER]] == list(FIXED)
+    # the P lanes, then the goroutine lanes in id order, under the fixed lanes
+    for i in range(8):
+        assert lines[HEADER + i].startswith(rows.label(i)[:20]), lines[HEADER + i]
     tui.keys("j", "j")
     screen = tui.wait_for(rows.label(2)[:20] + ": ")  # the status line names the selected lane
     tui.keys("Enter")
@@ -90,7 +90,7 @@ def test_real_terminal_80x24(tui):
 def test_ctrl_c_quits():
     t = Tmux(f"{shlex.quote(sys.executable)} -m tracetui {shlex.quote(str(TRACE))}")
     try:
-        t.wait_for("goroutines", timeout=60)
+        t.wait_for("cursor ", timeout=60)
         t.keys("C-c")
         end = time.monotonic() + 10
         while t.alive() and time.monotonic() < end:

@@ -413,3 +413,21 @@ def test_task_log_jump():
     t = int(m.trace.time[0]) + log["time_ns"]
     g = jump.focus_goroutine
     assert jump.t0 < t < jump.t1 and jump.goroutines == [g] and int(m.trace.goroutine_ids[g]) == log["goroutine"]
+
+
+SMOKE_KEYS = ["1", "enter", "enter", "2", "enter", "enter", "3", "enter", "enter", "4", "enter",
+              "v", "enter", "v", "enter", "v", "enter", "5", "enter", "6", "enter", "slash", "x", "enter"]
+
+
+@pytest.mark.parametrize("path", [p for p in goref.committed_traces() if p.parent.name == "go1.27"],
+                         ids=lambda p: p.name)
+def test_every_screen_and_enter_on_every_go127_trace(path):
+    """Every screen opens and every Enter works, with or without regions, tasks, logs or GC;
+    each jump lies within the trace."""
+    app, _ = drive(path, None, SMOKE_KEYS)
+    m = model_of(path)
+    first, last = int(m.trace.time[0]), int(m.trace.time[-1])
+    assert app.jumps
+    for j in app.jumps:
+        assert first - (last - first) <= j.t0 <= j.t1 <= last + (last - first)
+        assert j.focus_goroutine is None or 0 <= j.focus_goroutine < len(m.trace.goroutine_ids)

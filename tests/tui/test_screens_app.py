@@ -12,7 +12,7 @@ from tracetui.app import TraceApp
 from tracetui.model.lanes import STATE_NAMES
 from tracetui.screens import AnalysisScreen
 from tracetui.widgets.arraytable import ArrayTable
-from tracetui.widgets.rows import GOROUTINE
+from tracetui.widgets.rows import GOROUTINE, REGION
 
 
 def run(path, keys, inspect, size=(80, 24)):
@@ -107,7 +107,9 @@ def test_selection_is_mark_to_cursor_of_the_lanes_in_view():
     def remember(app):
         tl = app.timeline
         top = int(tl.scroll_offset.y)
-        marks.append((tl.mark, tl.cursor, list(dict.fromkeys(app.rows.ident[top:top + tl.page].tolist()))))
+        page = slice(top, top + tl.page)  # goroutine lanes and their region rows (not the P lanes)
+        lanes = app.rows.ident[page][np.isin(app.rows.kind[page], (GOROUTINE, REGION))]
+        marks.append((tl.mark, tl.cursor, list(dict.fromkeys(lanes.tolist()))))
         return marks[-1]
     mark, cursor, lanes = run(DEMO, ["m", *["L"] * 12], remember)
     t0, t1, gs, data = run(DEMO, ["m", *["L"] * 12, "6"], inspect)

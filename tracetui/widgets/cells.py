@@ -149,20 +149,19 @@ def lane_cells(iv: Intervals, bounds: np.ndarray, overlay: Intervals | None = No
     return interval_cells(times, np.diff(bounds), left, right)
 
 
-def spark_cells(times: np.ndarray, values: np.ndarray, bounds: np.ndarray, top: float, cat: int, high: int = -1,
-                high_at: np.ndarray | None = None):
-    """A sparkline: each column's highest value (the one in force at its start included), in eighths of `top`."""
-    ncols = len(bounds) - 1
-    chars = np.full(ncols, ord(" "), np.uint32)
+def spark_cells(values: np.ndarray, top: float, cat: int, high: int = -1, high_mask: np.ndarray | None = None):
+    """A sparkline: each column's value in eighths of `top` (a non-zero value shows at least
+    one eighth); columns of `high_mask` in the `high` colour."""
+    ncols = len(values)
     fg = np.full(ncols, cat, np.uint8)
-    if len(times) == 0 or top <= 0:
-        return chars, fg, np.zeros(ncols, np.uint8)
-    v = column_max(times, values, bounds)
+    if top <= 0:
+        return np.full(ncols, ord(" "), np.uint32), fg, np.zeros(ncols, np.uint8)
+    v = np.asarray(values, np.float64)
     level = np.clip(np.ceil(v / top * 8), 0, 8).astype(np.int64)
     level[(v > 0) & (level == 0)] = 1
-    chars[:] = np.array([ord(c) for c in SPARK], np.uint32)[level]
-    if high >= 0 and high_at is not None:
-        fg[v >= high_at] = high
+    chars = np.array([ord(c) for c in SPARK], np.uint32)[level]
+    if high_mask is not None:
+        fg[high_mask] = high
     return chars, fg, np.zeros(ncols, np.uint8)
 
 

@@ -1,5 +1,5 @@
 """The command palette's jumps: to a time (`12ms`, `+1.5s`), a goroutine (`g123`, or
-its function's name) or a region type (its name; each pick goes to the next one).
+its function's name), a P (`p3`) or a region type (its name; each pick goes to the next one).
 
 `parse_time("1.5ms") -> 1500000` (ns) is shared with tests. The provider only calls
 the app's `jump_time`, `jump_goroutine` and `jump_region_type`.
@@ -24,7 +24,7 @@ def parse_time(text: str) -> int | None:
 
 
 class JumpProvider(Provider):
-    """Jump to a time, a goroutine or a region type."""
+    """Jump to a time, a goroutine, a P or a region type."""
 
     async def search(self, query: str) -> Hits:
         app = self.app
@@ -42,6 +42,12 @@ class JumpProvider(Provider):
             if len(hit):
                 g = int(hit[0])
                 yield Hit(1.0, f"Go to {rows.label_of(g)}", lambda: app.jump_goroutine(g), help="select its lane")
+        m = re.match(r"^[pP](\d+)$", q)
+        if m:
+            hit = np.flatnonzero(rows.trace.proc_ids == int(m.group(1)))
+            if len(hit):
+                p = int(hit[0])
+                yield Hit(1.0, f"Go to P{m.group(1)}", lambda: app.jump_proc(p), help="select its lane")
         if len(q) < 2:
             return
         matcher = self.matcher(q)
@@ -63,8 +69,6 @@ class JumpProvider(Provider):
 
     async def discover(self) -> Hits:
         app = self.app
-        for text, help_ in (("g1", "type g and a goroutine id"), ("10ms", "type a time from the trace start")):
-            yield DiscoveryHit(f"Jump: {text}", lambda: None, help=help_)
         if getattr(app, "rows", None) is not None:
             for name in app.region_types()[:10]:
                 yield DiscoveryHit(f"region {name}", lambda n=name: app.jump_region_type(n), help="next region")

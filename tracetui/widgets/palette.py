@@ -62,14 +62,14 @@ def reason_categories(strings: list[str], used: np.ndarray) -> np.ndarray:
     return table
 
 
-def span_categories(state: np.ndarray, reason: np.ndarray, by_reason: np.ndarray) -> np.ndarray:
-    """Category of each goroutine span from its state and block reason (string index)."""
+def span_categories(state: np.ndarray, waiting: np.ndarray, reason: np.ndarray, by_reason: np.ndarray) -> np.ndarray:
+    """Category of each goroutine span from its state; the spans at indices `waiting`
+    by their block reason (string index, `reason[i]` for `waiting[i]`)."""
     table = np.full(8, WAIT_OTHER, np.uint8)
     for s, c in _STATE_CATEGORY.items():
         table[s] = c
     cat = table[state]
-    waiting = state == WAITING
-    cat[waiting] = by_reason[reason[waiting]]
+    cat[waiting] = by_reason[reason]
     return cat
 
 

@@ -1,5 +1,7 @@
 """The rows of the timeline and what each draws: the fixed lanes at the top (GC mark
-phases, STW pauses, heap) and one lane per goroutine with its regions under it.
+phases, STW pauses, heap, runnable goroutines), then one lane per P (which goroutine
+ran; GC workers drawn apart), optionally one per thread (M), and one lane per
+goroutine with its regions under it.
 
 `Rows(model)` owns the goroutine order (sorted and filtered) and the flat list of
 scrolling rows as numpy arrays (`kind`, `ident`, `depth`), so a trace with 100,000
@@ -15,14 +17,14 @@ import re
 import numpy as np
 
 from tracetui.format import spec as S
-from tracetui.model.lanes import WAITING
+from tracetui.model.lanes import SYSCALL, WAITING
 from tracetui.widgets import palette as P
 from tracetui.widgets.cells import Intervals, column_max, lane_cells, spark_cells
 
 # Fixed lanes (drawn above the scrolling rows) and the kinds of scrolling rows.
-GC, STW, HEAP = "GC", "STW", "heap"
-FIXED = (GC, STW, HEAP)
-GOROUTINE, REGION = 0, 1
+GC, STW, HEAP, RUNNABLE_GS = "GC", "STW", "heap", "runnable Gs"
+FIXED = (GC, STW, HEAP, RUNNABLE_GS)
+GOROUTINE, REGION, PROC, THREAD = 0, 1, 2, 3
 SORTS = ("id", "start", "exec", "blocked")
 NCAT_G = P.WAIT_OTHER + 1
 LOG_MARK, SAMPLE_MARK = "◆", "·"
@@ -78,6 +80,7 @@ class Rows:
         from tracetui.format.stats import wall_clock_start
         self.wall_start = wall_clock_start(tr)  # RFC 3339 of the first event, None before Go 1.25
         self.sort_key = "id"
+        self.show_threads = False
         self.pattern: re.Pattern | None = None
         self.visible_only: np.ndarray | None = None
         self.rebuild()
@@ -156,12 +159,23 @@ class Rows:
         self.order = gs
         per = 1 + self.region_rows[gs]
         n = int(per.sum())
-        self.kind = np.full(n, REGION, np.uint8)
-        self.ident = np.repeat(gs, per)
+        kind = np.full(n, REGION, np.uint8)
+        ident = np.repeat(gs, per)
         starts = (np.cumsum(per) - per).astype(np.int64)
-        self.kind[starts] = GOROUTINE
-        self.depth = (np.arange(n) - np.repeat(starts, per) - 1).astype(np.int64)
-        self._row_of = dict(zip(gs.tolist(), starts.tolist()))
+        kind[starts] = GOROUTINE
+        depth = np.arange(n) - np.repeat(starts, per) - 1
+        # the resource lanes first: every P, then every thread when they are shown
+        res_kind = [np.full(len(self.model.procs), PROC, np.uint8)]
+        res_ident = [np.argsort(self.trace.proc_ids[:len(self.model.procs)], kind="stable")]
+        if self.show_threads:
+            res_kind.append(np.full(len(self.model.threads), THREAD, np.uint8))
+            res_ident.append(np.argsort(self.trace.thread_ids[:len(self.model.threads)], kind="stable"))
+        nres = sum(len(k) for k in res_kind)
+        self.kind = np.concatenate([*res_kind, kind])
+        self.ident = np.concatenate([*res_ident, ident]).astype(np.int64)
+        self.depth = np.concatenate([np.full(nres, -1), depth]).astype(np.int64)
+        self.nresources = nres
+        self._row_of = dict(zip(gs.tolist(), (starts + nres).tolist()))
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -169,6 +183,13 @@ class Rows:
     def row_of(self, g: int) -> int | None:
         """The row of goroutine g's lane (None if filtered out)."""
         return self._row_of.get(g)
+
+    def row_of_lane(self, kind: int, ident: int) -> int | None:
+        """The row of a goroutine (GOROUTINE), P (PROC) or thread (THREAD) lane."""
+        if kind == GOROUTINE:
+            return self.row_of(ident)
+        hit = np.flatnonzero((self.kind[:self.nresources] == kind) & (self.ident[:self.nresources] == ident))
+        return int(hit[0]) if len(hit) else None
 
     def set_filter(self, text: str) -> None:
         """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
@@ -189,9 +210,13 @@ class Rows:
 
     # -- labels and cells ----------------------------------------------------------
     def label(self, row: int) -> str:
-        g = int(self.ident[row])
-        if self.kind[row] == GOROUTINE:
-            return self.label_of(g)
+        i, kind = int(self.ident[row]), self.kind[row]
+        if kind == GOROUTINE:
+            return self.label_of(i)
+        if kind == PROC:
+            return f"P{int(self.trace.proc_ids[i])}"
+        if kind == THREAD:
+            return f"M{int(self.trace.thread_ids[i])}"
         return "  " + "·" * int(self.depth[row]) + "└ regions"
 
     def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
@@ -208,10 +233,9 @@ class Rows:
             start = tr.time[b]
             end = tr.time[e]  # a span still open (e = -1) ends at the last event: time[-1]
             waiting = np.flatnonzero(state == WAITING)
-            reason = np.zeros(len(b), np.int32)
             wb = b[waiting]
-            reason[waiting] = np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0)
-            cat = P.span_categories(state, reason, self._by_reason)
+            cat = P.span_categories(state, waiting, np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0),
+                                    self._by_reason)
             a = self.model.gc.assists
             mine = a["goroutine"] == g
             assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
@@ -231,6 +255,32 @@ class Rows:
             got = self._lane_cache[key] = (Intervals(r["start"][idx], r["end"][idx], cat, P.REGION0 + 6), idx)
         return got
 
+    def resource_intervals(self, kind: int, i: int) -> tuple[Intervals, np.ndarray]:
+        """(intervals, goroutine of each) of P or thread i: on a P, GC workers (a "GC ..."
+        label) apart from other goroutines; on a thread, running apart from syscalls."""
+        key = (kind, i)
+        got = self._lane_cache.get(key)
+        if got is None:
+            lanes = self.model.procs if kind == PROC else self.model.threads
+            sp = lanes.spans(i)
+            if kind == PROC:
+                gc_labels = self._gc_labels()
+                cat = np.where(gc_labels[lanes.labels(i)], P.GC_MARK, P.RUN)
+            else:
+                cat = np.where(sp["state"] == SYSCALL, P.SYSCALL_C, P.RUN)
+            got = self._lane_cache[key] = (Intervals(sp["start"], sp["end"], cat, NCAT_G + P.GC_MARK), sp["g"])
+        return got
+
+    def _gc_labels(self) -> np.ndarray:
+        """Per string index: is it a GC worker's label ("GC (dedicated)", ...)."""
+        got = self._lane_cache.get("gc_labels")
+        if got is None:
+            used = np.unique(self.model.procs.gc_label)
+            got = np.zeros(max(len(self.trace.strings), 1), bool)
+            got[[i for i in used.tolist() if self.trace.strings[i].startswith("GC")]] = True
+            self._lane_cache["gc_labels"] = got
+        return got
+
     def fixed_intervals(self, name: str) -> Intervals:
         iv = self._lane_cache.get(name)
         if iv is None:
@@ -246,13 +296,19 @@ class Rows:
         return iv
 
     def fixed_cells(self, name: str, bounds: np.ndarray):
+        if name == RUNNABLE_GS:
+            counts = self.model.counts
+            peak = counts.peaks(int(bounds[0]), int(bounds[-1]), len(bounds) - 1)["runnable"]
+            return spark_cells(peak, float(counts.max()["runnable"]), P.RUNNABLE_C)
         if name == HEAP:
             t, v = self.model.gc.heap_alloc
             gt, gv = self.model.gc.heap_goal
-            goal = column_max(gt, gv, bounds) if len(gt) else None
-            top = float(v.max()) if len(v) else 0.0
-            return spark_cells(t, v, bounds, top, P.HEAP, P.HEAP_HIGH,
-                               None if goal is None else np.where(goal > 0, goal * 0.95, np.inf))
+            alloc = column_max(t, v, bounds)
+            high = None
+            if len(gt):
+                goal = column_max(gt, gv, bounds)
+                high = (goal > 0) & (alloc >= goal * 0.95)
+            return spark_cells(alloc, float(v.max()) if len(v) else 0.0, P.HEAP, P.HEAP_HIGH, high)
         return lane_cells(self.fixed_intervals(name), bounds)
 
     def cells(self, row: int, bounds: np.ndarray):
@@ -265,25 +321,33 @@ class Rows:
                 chars[cols] = ord(mark)
                 fg[cols] = P.TEXT
             return chars, fg, bg
+        if self.kind[row] in (PROC, THREAD):
+            iv, gs = self.resource_intervals(int(self.kind[row]), g)
+            chars, fg, bg = lane_cells(iv, bounds)
+            self._write_names(iv, lambda k: f"G{int(self.ids[gs[k]])}" if gs[k] >= 0 else "", bounds, chars, fg, bg,
+                              whole=True)
+            return chars, fg, bg
         iv, idx = self.region_intervals(g, int(self.depth[row]))
         chars, fg, bg = lane_cells(iv, bounds)
-        self._label_regions(iv, idx, bounds, chars, fg, bg)
+        names = self.model.summary.regions["name"]
+        self._write_names(iv, lambda k: self.trace.strings[int(names[idx[k]])], bounds, chars, fg, bg)
         return chars, fg, bg
 
-    def _label_regions(self, iv: Intervals, idx: np.ndarray, bounds, chars, fg, bg) -> None:
-        """Write each region's name inside it where it has room (whole cells only)."""
+    def _write_names(self, iv: Intervals, name_of, bounds, chars, fg, bg, whole: bool = False) -> None:
+        """Write name_of(k) inside each visible interval k where it has room (whole cells
+        only; `whole`: only names that fit entirely, for ids that a cut would change)."""
         t0, t1 = int(bounds[0]), int(bounds[-1])
         per = (t1 - t0) / (len(bounds) - 1)
         vis = iv.visible(t0, t1)
         if len(vis) > 2 * len(chars):
             return
-        names = self.model.summary.regions["name"]
         for k in vis.tolist():
             a = max(int(np.ceil((iv.start[k] - t0) / per)), 0)
             b = min(int((iv.end[k] - t0) // per), len(chars))
-            text = self.trace.strings[int(names[idx[k]])]
-            if b - a >= 3 and text:
-                text = text[: b - a]
-                chars[a:a + len(text)] = [ord(c) for c in text]
-                fg[a:a + len(text)] = P.TEXT
-                bg[a:a + len(text)] = iv.cat[k]
+            text = name_of(k)
+            if not text or b - a < (len(text) + 1 if whole else 3):
+                continue
+            text = text[: b - a]
+            chars[a:a + len(text)] = [ord(c) for c in text]
+            fg[a:a + len(text)] = P.TEXT
+            bg[a:a + len(text)] = iv.cat[k]

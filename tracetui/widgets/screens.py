@@ -73,7 +73,10 @@ class HelpScreen(ModalScreen):
                 f"  ▌   a span starts or ends inside the cell (eighth blocks)\n"
                 f"  ◆   a log message (trace.Log)    ·  a CPU profile sample\n\n"
                 "[b]Lanes[/b]\n  time  the axis, from the first event; @ its wall-clock time (Go 1.25+)\n  GC    mark phases\n  STW   stop-the-world pauses (red: GC, orange: other)\n"
-                "  heap  heap in use (orange: within 5% of the GC goal)\n\n"
+                "  heap  heap in use (orange: within 5% of the GC goal)\n"
+                "  runnable Gs  the most runnable goroutines at once in each column\n"
+                "  P0…  the goroutine running on each P (GC workers in purple; names where they fit)\n"
+                "  M…   each thread, running or in a syscall (T shows them)\n\n"
                 f"[dim]Times are relative to the first event; a column is never less than {fmt_dur(1)}.[/dim]")
         with VerticalScroll(id="help"):
             yield Static(text)

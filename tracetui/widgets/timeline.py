@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from tracetui.widgets import palette as P
 from tracetui.widgets.cells import column_bounds, to_segments
-from tracetui.widgets.rows import FIXED, GOROUTINE, Rows
+from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
 from tracetui.widgets.timescale import axis_line
 
 HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
@@ -31,12 +31,13 @@ _CACHE_MAX = 4096
 
 @dataclass(frozen=True)
 class View:
-    """Where the timeline looks: the time range, the cursor and the selected goroutine."""
+    """Where the timeline looks: the time range, the cursor and the selected lane
+    ((GOROUTINE, g), (PROC, p) or (THREAD, m); a region row counts as its goroutine)."""
 
     t0: int
     t1: int
     cursor: int
-    goroutine: int | None
+    lane: tuple[int, int] | None
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -177,19 +178,19 @@ class Timeline(ScrollView, can_focus=True):
         self.post_message(self.Changed())
 
     def snapshot(self) -> View:
-        g = int(self.rows.ident[self.sel]) if len(self.rows) else None
-        return View(self.t0, self.t1, self.cursor, g)
+        return View(self.t0, self.t1, self.cursor, self.selected_lane())
 
     def jump(self, t0: int | None = None, t1: int | None = None, cursor: int | None = None,
-             goroutine: int | None = None) -> None:
-        """Go somewhere new, remembering where we were (for back/forward)."""
+             goroutine: int | None = None, lane: tuple[int, int] | None = None) -> None:
+        """Go somewhere new (a goroutine's lane, or any `lane`), remembering where we were."""
         self._history.append(self.snapshot())
         self._future.clear()
         self._restore(View(self.t0 if t0 is None else t0, self.t1 if t1 is None else t1,
-                           self.cursor if cursor is None else cursor, goroutine))
+                           self.cursor if cursor is None else cursor,
+                           (GOROUTINE, goroutine) if goroutine is not None else lane))
 
     def _restore(self, v: View) -> None:
-        row = self.rows.row_of(v.goroutine) if v.goroutine is not None else None
+        row = self.rows.row_of_lane(*v.lane) if v.lane is not None else None
         if row is not None:
             top = int(self.scroll_offset.y)
             if not top <= row < top + self.page - 2:  # off screen: bring it to the upper third
@@ -260,26 +261,25 @@ class Timeline(ScrollView, can_focus=True):
         self.select_row(row if row >= 0 else len(self.rows) - 1)
 
     def rows_changed(self) -> None:
-        """The row list was rebuilt (filter, sort): keep the selected goroutine if it is still there."""
-        g = self._selected_goroutine
+        """The row list was rebuilt (filter, sort): keep the selected lane if it is still there."""
+        lane = self.selected_lane()
         self._cells.clear()
         self.virtual_size = Size(0, len(self.rows) + HEADER)
-        row = self.rows.row_of(g) if g is not None else None
+        row = self.rows.row_of_lane(*lane) if lane is not None else None
         self.select_row(row if row is not None else 0)
 
-    @property
-    def _selected_goroutine(self) -> int | None:
-        return int(self.rows.ident[self.sel]) if 0 <= self.sel < len(self.rows) else None
+    def selected_lane(self) -> tuple[int, int] | None:
+        """(kind, ident) of the selected lane; a region row gives its goroutine's lane."""
+        s = self.selected()
+        if s is None:
+            return None
+        return (GOROUTINE, s[1]) if s[0] == REGION else (s[0], s[1])
 
     def selected(self) -> tuple[int, int, int] | None:
-        """(kind, goroutine, depth) of the selected row."""
+        """(kind, ident, depth) of the selected row: ident is a goroutine, P or thread index."""
         if not 0 <= self.sel < len(self.rows):
             return None
         return int(self.rows.kind[self.sel]), int(self.rows.ident[self.sel]), int(self.rows.depth[self.sel])
-
-    def selected_goroutine_lane(self) -> bool:
-        s = self.selected()
-        return s is not None and s[0] == GOROUTINE
 
     # -- mouse -------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
