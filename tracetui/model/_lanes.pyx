@@ -1,24 +1,27 @@
 # distutils: language = c++
 # cython: language_level=3
-"""The compiled pass that cuts each goroutine's life into state spans.
+"""The compiled passes that cut each goroutine's life into state spans.
 
 Two loops over the event columns (count, then fill), no Python object per event.
 A span is what a goroutine was in between two of its state transitions:
 running, runnable, waiting, syscall. Spans are stored per goroutine, sorted by
 time, as CSR arrays: goroutine g owns spans `offsets[g]:offsets[g+1]`, each with
-the row of the event that began it and the row that ended it (-1: still open at
-the end of the trace). A goroutine first seen through a status event (already
-alive when the trace began) begins at its generation's Sync event, where Go's
-summarizer begins counting it too. Everything else about a span follows from
-its rows: its times, the block reason and stack (aux and stack at the begin
-row), who unblocked it (g at the end row). A span ends where the goroutine's
-next one begins, so end rows are not stored: only the exceptions (a goroutine
-that stopped existing, or reappeared through a status event) are listed.
-Two more passes run on demand: `goroutine_counts` keeps the number of goroutines
-in each state, sampled per block of COUNT_BLOCK rows (the count at the block's
-end and the most it reached inside the block); `resource_spans` lists, per proc or per thread, the spans
-that ran there (a running span belongs to the P and M of the event that began
-it, a syscall span to its M), in time order, as indices into the goroutine spans.
+the row of the event that began it. A goroutine first seen through a status
+event (already alive when the trace began) begins at its generation's Sync
+event, where Go's summarizer begins counting it too. A span ends where the
+goroutine's next one begins, so end rows are not stored: only the exceptions
+(a goroutine that stopped existing, or reappeared through a status event) are
+listed. Everything else about a span follows from its rows: its times, the
+block reason and stack (aux and stack at the begin row), who unblocked it (g at
+the end row).
+
+Two more passes run on demand: `goroutine_counts` keeps the number of
+goroutines in each state, sampled per block of COUNT_BLOCK rows (the count at
+the block's end and the most it reached inside the block); `resource_spans`
+lists, per proc or per thread, the spans that ran there (a running span belongs
+to the P and M of the event that began it, a syscall span to its M), in time
+order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
+(from _columns.pxi) are the column scans the GC facts use.
 """
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
 

@@ -4,8 +4,8 @@ timeline and reports ask of them.
 Spans are CSR columns: `offsets`, `begin_row`, `state`. A span ends where the
 goroutine's next span begins, so the end rows are derived (`end_rows(spans)`,
 or the whole column `end_row`) from the begin rows and a short list of
-exceptions. `lanes.spans(g)` gives one goroutine's spans with their times; `state_time(g,
-boundaries)` how long it spent in each state between consecutive boundaries
+exceptions. `lanes.spans(g)` gives one goroutine's spans with their times;
+`state_time(g, boundaries)` how long it spent in each state between consecutive boundaries
 (a screen row: a few searchsorted calls and a cumulative sum cached per lane,
 never a scan of the trace); `dominant(g, t0, t1, ncols)` the state that filled
 most of each column and whether the column mixes states.

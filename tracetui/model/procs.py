@@ -2,13 +2,14 @@
 
 - `ProcLanes`: which goroutine ran on each P and when. Each P's spans are the
   running spans that began on it, in time order (indices into the goroutine
-  spans, so nothing is copied), listed by a compiled pass on first use. GC worker goroutines carry their label ("GC
-  (dedicated)", "GC (fractional)", "GC (idle)", from GoLabel events) per span.
+  spans, so nothing is copied), listed by a compiled pass on first use. GC
+  worker goroutines carry their label ("GC (dedicated)", "GC (fractional)",
+  "GC (idle)", from GoLabel events) per span.
 - `ThreadLanes`: what each M did: ran a goroutine (on a P) or sat in a syscall.
 - `GoroutineCounts`: how many goroutines were running, runnable, waiting and in
-  a syscall (computed on first use), kept per block of COUNT_BLOCK events (the count at the block's end
-  and its peak inside the block), so a sparkline column costs a searchsorted
-  and a max over the blocks it covers, and no spike is lost.
+  a syscall (computed on first use), kept per block of COUNT_BLOCK events (the
+  count at the block's end and its peak inside the block), so a sparkline column
+  costs a searchsorted and a max over the blocks it covers, and no spike is lost.
 
 Time outside every span of a P or M is idle.
 """

@@ -6,10 +6,12 @@ internal/trace summary.go) and returns a `Summary` of numpy tables:
 - `goroutines`: one row per goroutine Go's summarizer knows (dense goroutine index
   `g`), with its name (start function), creation/start/end and exec stats;
 - `regions`: every user region, including ones whose begin or end is outside the
-  trace (rows -1), and the unnamed region a goroutine inherits when it is created
-  inside one; `in_summary` marks the ones Go's summary lists per goroutine;
-- `tasks`: every task id seen, with parent index, begin/end rows, logs, regions and
-  goroutines.
+  trace (rows -1; Go's interval then starts at the trace's first event or ends at
+  its last, as `start`/`end` do), and the unnamed region a goroutine inherits
+  when it is created inside one; `in_summary` marks the ones Go's summary lists
+  per goroutine; rows are int32;
+- `tasks`: every task id seen, with parent index, begin/end rows (int32), logs,
+  regions and goroutines.
 
 Durations are int64 nanoseconds; names are indices into `trace.strings`.
 """
