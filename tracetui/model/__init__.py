@@ -46,11 +46,12 @@ class Model:
 
 
 def build(trace) -> Model:
-    # The summarizer first: its working state is the largest, and is freed before the lanes exist.
+    # GC facts first (small, with short-lived temporaries), then the summarizer, whose
+    # working state is the largest and is freed before the lanes exist.
+    gc = gc_facts(trace)
     summary = summarize(trace)
     lanes, procs, threads, counts = goroutine_lanes_of(trace)
-    return Model(trace=trace, summary=summary, gc=gc_facts(trace), lanes=lanes, procs=procs,
-                 threads=threads, counts=counts)
+    return Model(trace=trace, summary=summary, gc=gc, lanes=lanes, procs=procs, threads=threads, counts=counts)
 
 
 __all__ = ["GC", "GoroutineCounts", "GoroutineLanes", "Model", "ProcLanes", "Summary", "ThreadLanes", "build"]

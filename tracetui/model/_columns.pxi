@@ -17,3 +17,68 @@ cdef class _Narrow:
 
     cdef inline int32_t at(self, Py_ssize_t i) noexcept:
         return self.n32[i] if self.wide else self.n16[i]
+
+
+cdef Py_ssize_t count_types(trace, types, bint* want):
+    """How many rows have a type in `types`; fills the 256-entry table `want`."""
+    cdef Py_ssize_t i, k = 0
+    for i in range(256):
+        want[i] = False
+    for t in types:
+        want[<uint8_t>t] = True
+    cdef const uint8_t[::1] type_ = trace.type
+    for i in range(len(type_)):
+        k += want[type_[i]]
+    return k
+
+
+def rows_of_types(trace, types):
+    """Rows (int64, ascending) whose event type is one of `types`: two compiled scans
+    of the type column (count, fill), no temporary as long as the trace."""
+    cdef bint[256] want
+    cdef Py_ssize_t i, k = count_types(trace, types, want)
+    cdef const uint8_t[::1] type_ = trace.type
+    out = np.empty(k, np.int64)
+    cdef int64_t[::1] o = out
+    k = 0
+    for i in range(len(type_)):
+        if want[type_[i]]:
+            o[k] = i
+            k += 1
+    return out
+
+
+def payloads_at(trace, rows, bint second=False):
+    """The sparse `arg` (or `arg2`) payload of each row (0 where it has none, or for
+    a row outside the trace), found by counting payload-carrying rows in one
+    compiled scan up to the last row asked for: no row index of the whole trace is kept."""
+    from tracetui.format._core import ARG_TYPES, ARG2_TYPES
+
+    cdef bint[256] has
+    cdef Py_ssize_t i
+    for i in range(256):
+        has[i] = False
+    for t in (ARG2_TYPES if second else ARG_TYPES):
+        has[<uint8_t>t] = True
+    rows = np.asarray(rows, np.int64)
+    shape, rows = rows.shape, rows.ravel()
+    order = np.argsort(rows, kind="stable")
+    cdef const int64_t[::1] want = rows[order]
+    cdef const int64_t[::1] vals = trace.arg2 if second else trace.arg
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef Py_ssize_t n = len(trace), j = 0, m = len(want), ai = 0
+    got = np.zeros(m, np.int64)
+    cdef int64_t[::1] g = got
+    while j < m and want[j] < 0:
+        j += 1
+    for i in range(n):
+        if j >= m:
+            break
+        while j < m and want[j] == i:
+            if has[type_[i]]:
+                g[j] = vals[ai]
+            j += 1
+        ai += has[type_[i]]
+    out = np.empty(m, np.int64)
+    out[order] = got
+    return out.reshape(shape)

@@ -1,22 +1,27 @@
 # distutils: language = c++
 # cython: language_level=3
-"""The compiled pass that cuts each goroutine's life into state spans.
+"""The compiled passes that cut each goroutine's life into state spans.
 
 Two loops over the event columns (count, then fill), no Python object per event.
 A span is what a goroutine was in between two of its state transitions:
 running, runnable, waiting, syscall. Spans are stored per goroutine, sorted by
 time, as CSR arrays: goroutine g owns spans `offsets[g]:offsets[g+1]`, each with
-the row of the event that began it and the row that ended it (-1: still open at
-the end of the trace). A goroutine first seen through a status event (already
-alive when the trace began) begins at its generation's Sync event, where Go's
-summarizer begins counting it too. Everything else about a span follows from
-its rows: its times, the proc it ran on (p at the begin row), the block reason
-and stack (aux and stack at the begin row), who unblocked it (g at the end row).
-The same pass also lists, per proc and per thread, the spans that ran there
-(a running span belongs to the P and M of the event that began it, a syscall
-span to its M), in time order, as indices into the goroutine spans; and it
-keeps the number of goroutines in each state, sampled per block of COUNT_BLOCK
-rows (the count at the block's end and the most it reached inside the block).
+the row of the event that began it. A goroutine first seen through a status
+event (already alive when the trace began) begins at its generation's Sync
+event, where Go's summarizer begins counting it too. A span ends where the
+goroutine's next one begins, so end rows are not stored: only the exceptions
+(a goroutine that stopped existing, or reappeared through a status event) are
+listed. Everything else about a span follows from its rows: its times, the
+block reason and stack (aux and stack at the begin row), who unblocked it (g at
+the end row).
+
+Two more passes run on demand: `goroutine_counts` keeps the number of
+goroutines in each state, sampled per block of COUNT_BLOCK rows (the count at
+the block's end and the most it reached inside the block); `resource_spans`
+lists, per proc or per thread, the spans that ran there (a running span belongs
+to the P and M of the event that began it, a syscall span to its M), in time
+order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
+(from _columns.pxi) are the column scans the GC facts use.
 """
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
 
@@ -43,80 +48,107 @@ COUNT_BLOCK = 64
 DEF BLOCK = 64
 
 
-def goroutine_lanes(trace):
-    """Spans of every goroutine, and per proc/thread span lists and state counts.
+cdef inline bint next_transition(const uint8_t[::1] type_, const int32_t[::1] gcol, const int32_t[::1] aux,
+                                 _Narrow scol, const int64_t[::1] arg, Py_ssize_t i, Py_ssize_t* ai,
+                                 Transition* tr) noexcept:
+    """Read row i (advancing the arg cursor); true if it changes a goroutine's state."""
+    cdef uint8_t typ = type_[i]
+    cdef int64_t a = 0
+    if HAS_ARG[typ]:
+        a = arg[ai[0]]
+        ai[0] += 1
+    if not IS_GO_TRANSITION[typ]:
+        return False
+    go_transition_of(typ, gcol[i], aux[i], scol.at(i), a, tr)
+    return tr.id >= 0 and tr.old != tr.new
 
-    Returns offsets int64[ngoroutines+1], begin_row int32, end_row int32, state uint8,
-    then (proc_offsets int64[nprocs+1], proc_spans int32), (thread_offsets, thread_spans),
-    and counts: (end int32[nblocks, 6], peak int32[nblocks, 6]) indexed by state.
-    """
+
+def _set_arg_types():
     from tracetui.format._core import ARG_TYPES
 
     for ty in ARG_TYPES:
         HAS_ARG[ty] = True
+
+
+def goroutine_lanes(trace):
+    """Spans of every goroutine.
+
+    Returns offsets int64[ngoroutines+1], begin_row int32, state uint8, the end
+    exceptions (span int32[k], end_row int32[k]: every span whose end is not the
+    next span's begin row, or -1 for a goroutine's last span).
+    """
+    _set_arg_types()
     cdef Py_ssize_t n = len(trace), i
     if n >= 2**31 - 1:
         raise ValueError("traces of 2^31 events or more are not supported by the goroutine lanes yet")
     cdef Py_ssize_t ng = len(trace.goroutine_ids)
-    cdef Py_ssize_t nprocs = len(trace.proc_ids), nthreads = len(trace.thread_ids)
     cdef const uint8_t[::1] type_ = trace.type
     cdef const int32_t[::1] gcol = trace.g
     cdef _Narrow scol = _Narrow(trace.stack)
-    cdef _Narrow pcol = _Narrow(trace.p)
-    cdef _Narrow mcol = _Narrow(trace.m)
     cdef const int32_t[::1] aux = trace.aux
     cdef const int64_t[::1] arg = trace.arg
     cdef cnp.ndarray[cnp.int64_t] offsets = np.zeros(ng + 1, np.int64)
     cdef int64_t[::1] off = offsets
-    proc_offsets = np.zeros(nprocs + 1, np.int64)
-    thread_offsets = np.zeros(nthreads + 1, np.int64)
-    cdef int64_t[::1] poff = proc_offsets
-    cdef int64_t[::1] moff = thread_offsets
     cdef Transition tr
-    cdef Py_ssize_t ai
-    cdef uint8_t typ
-    cdef int64_t a
-    cdef int32_t p, m
-    # pass 1: how many spans each goroutine, proc and thread has
-    ai = 0
+    cdef Py_ssize_t ai = 0, nexc = 0
+    # pass 1: how many spans each goroutine has, and at most how many end exceptions
     for i in range(n):
-        typ = type_[i]
-        a = 0
-        if HAS_ARG[typ]:
-            a = arg[ai]
-            ai += 1
-        if not IS_GO_TRANSITION[typ]:
-            continue
-        go_transition_of(typ, gcol[i], aux[i], scol.at(i), a, &tr)
-        if tr.id >= 0 and tr.old != tr.new and tr.new != GoNotExist:
-            off[tr.id + 1] += 1
-            if tr.new == GoRunning or tr.new == GoSyscall:
-                m = mcol.at(i)
-                if 0 <= m < nthreads:
-                    moff[m + 1] += 1
-                p = pcol.at(i)
-                if tr.new == GoRunning and 0 <= p < nprocs:
-                    poff[p + 1] += 1
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
+            if tr.new != GoNotExist:
+                off[tr.id + 1] += 1
+            if tr.new == GoNotExist or tr.old == GoUndetermined:
+                nexc += 1
     np.cumsum(offsets, out=offsets)
-    np.cumsum(proc_offsets, out=proc_offsets)
-    np.cumsum(thread_offsets, out=thread_offsets)
     cdef Py_ssize_t total = off[ng]
     begin = np.empty(total, np.int32)
-    end = np.full(total, -1, np.int32)
     state = np.empty(total, np.uint8)
-    proc_spans = np.empty(poff[nprocs], np.int32)
-    thread_spans = np.empty(moff[nthreads], np.int32)
+    exc_span = np.empty(nexc, np.int32)
+    exc_row = np.empty(nexc, np.int32)
     cdef int32_t[::1] b = begin
-    cdef int32_t[::1] e = end
     cdef uint8_t[::1] st = state
-    cdef int32_t[::1] pspans = proc_spans
-    cdef int32_t[::1] mspans = thread_spans
+    cdef int32_t[::1] xs = exc_span
+    cdef int32_t[::1] xr = exc_row
     cdef cnp.ndarray[cnp.int64_t] fill_arr = offsets[:ng].copy()
     cdef int64_t[::1] fill = fill_arr
-    cdef int64_t[::1] pfill = proc_offsets[:nprocs].copy()
-    cdef int64_t[::1] mfill = thread_offsets[:nthreads].copy()
     cdef cnp.ndarray[cnp.int64_t] open_arr = np.full(max(ng, 1), -1, np.int64)
     cdef int64_t[::1] opened = open_arr
+    cdef int32_t sync_row = 0
+    cdef int64_t k
+    # pass 2: fill them in, in time order per goroutine
+    ai = 0
+    nexc = 0
+    for i in range(n):
+        if type_[i] == EvSyncPublic:
+            sync_row = <int32_t>i
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
+            if opened[tr.id] >= 0:
+                if tr.new == GoNotExist or tr.old == GoUndetermined:
+                    # not ended by the begin of the goroutine's next span
+                    xs[nexc] = <int32_t>opened[tr.id]
+                    xr[nexc] = <int32_t>i
+                    nexc += 1
+                opened[tr.id] = -1
+            if tr.new != GoNotExist:
+                k = fill[tr.id]
+                fill[tr.id] += 1
+                b[k] = sync_row if tr.old == GoUndetermined else <int32_t>i
+                st[k] = tr.new
+                opened[tr.id] = k
+    order = np.argsort(exc_span[:nexc], kind="stable")
+    return offsets, begin, state, (exc_span[:nexc][order], exc_row[:nexc][order])
+
+
+def goroutine_counts(trace):
+    """Goroutines in each state, per block of COUNT_BLOCK rows: (end int32[nblocks, 6],
+    peak int32[nblocks, 6]) indexed by state: the count at the block's last row and
+    the most it reached inside the block."""
+    _set_arg_types()
+    cdef Py_ssize_t n = len(trace), i
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef const int32_t[::1] gcol = trace.g
+    cdef _Narrow scol = _Narrow(trace.stack)
+    cdef const int32_t[::1] aux = trace.aux
+    cdef const int64_t[::1] arg = trace.arg
     cdef Py_ssize_t nblocks = (n + BLOCK - 1) // BLOCK
     count_end = np.zeros((nblocks, 6), np.int32)
     count_peak = np.zeros((nblocks, 6), np.int32)
@@ -124,49 +156,66 @@ def goroutine_lanes(trace):
     cdef int32_t[:, ::1] cpeak = count_peak
     cdef int32_t[6] cnt = [0, 0, 0, 0, 0, 0]
     cdef int32_t[6] peak = [0, 0, 0, 0, 0, 0]
-    cdef int32_t sync_row = 0
-    cdef int64_t k
+    cdef Transition tr
+    cdef Py_ssize_t ai = 0
     cdef int s
-    # pass 2: fill them in, in time order per goroutine, proc and thread
-    ai = 0
     for i in range(n):
-        typ = type_[i]
-        a = 0
-        if HAS_ARG[typ]:
-            a = arg[ai]
-            ai += 1
-        if typ == EvSyncPublic:
-            sync_row = <int32_t>i
-        elif IS_GO_TRANSITION[typ]:
-            go_transition_of(typ, gcol[i], aux[i], scol.at(i), a, &tr)
-            if tr.id >= 0 and tr.old != tr.new:
-                if opened[tr.id] >= 0:
-                    e[opened[tr.id]] = <int32_t>i
-                    opened[tr.id] = -1
-                if tr.old >= GoRunnable:
-                    cnt[tr.old] -= 1
-                if tr.new != GoNotExist:
-                    k = fill[tr.id]
-                    fill[tr.id] += 1
-                    b[k] = sync_row if tr.old == GoUndetermined else <int32_t>i
-                    st[k] = tr.new
-                    opened[tr.id] = k
-                    cnt[tr.new] += 1
-                    if cnt[tr.new] > peak[tr.new]:
-                        peak[tr.new] = cnt[tr.new]
-                    if tr.new == GoRunning or tr.new == GoSyscall:
-                        m = mcol.at(i)
-                        if 0 <= m < nthreads:
-                            mspans[mfill[m]] = <int32_t>k
-                            mfill[m] += 1
-                        p = pcol.at(i)
-                        if tr.new == GoRunning and 0 <= p < nprocs:
-                            pspans[pfill[p]] = <int32_t>k
-                            pfill[p] += 1
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
+            if tr.old >= GoRunnable:
+                cnt[tr.old] -= 1
+            if tr.new != GoNotExist:
+                cnt[tr.new] += 1
+                if cnt[tr.new] > peak[tr.new]:
+                    peak[tr.new] = cnt[tr.new]
         if i % BLOCK == BLOCK - 1 or i == n - 1:
             for s in range(6):
                 cend[i // BLOCK, s] = cnt[s]
                 cpeak[i // BLOCK, s] = peak[s]
                 peak[s] = cnt[s]
-    return (offsets, begin, end, state, (proc_offsets, proc_spans), (thread_offsets, thread_spans),
-            (count_end, count_peak))
+    return count_end, count_peak
+
+
+def resource_spans(trace, const int64_t[::1] offsets, bint threads):
+    """Per proc (or per thread): (offsets int64[n+1], spans int32), the goroutine spans
+    that ran there in time order, found by a third pass that numbers spans as
+    goroutine_lanes does."""
+    _set_arg_types()
+    cdef Py_ssize_t n = len(trace), i
+    cdef Py_ssize_t ng = len(offsets) - 1
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef const int32_t[::1] gcol = trace.g
+    cdef _Narrow scol = _Narrow(trace.stack)
+    cdef _Narrow rcol = _Narrow(trace.m if threads else trace.p)
+    cdef Py_ssize_t nres = len(trace.thread_ids if threads else trace.proc_ids)
+    cdef const int32_t[::1] aux = trace.aux
+    cdef const int64_t[::1] arg = trace.arg
+    res_offsets = np.zeros(nres + 1, np.int64)
+    cdef int64_t[::1] roff = res_offsets
+    cdef Transition tr
+    cdef Py_ssize_t ai = 0
+    cdef int32_t r
+    # pass 1: spans per resource
+    for i in range(n):
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr) and (
+                tr.new == GoRunning or (threads and tr.new == GoSyscall)):
+            r = rcol.at(i)
+            if 0 <= r < nres:
+                roff[r + 1] += 1
+    np.cumsum(res_offsets, out=res_offsets)
+    spans = np.empty(roff[nres], np.int32)
+    cdef int32_t[::1] out = spans
+    cdef int64_t[::1] rfill = res_offsets[:nres].copy()
+    cdef int64_t[::1] fill = np.asarray(offsets[:ng]).copy()
+    cdef int64_t k
+    # pass 2: number each goroutine's spans and list them per resource
+    ai = 0
+    for i in range(n):
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr) and tr.new != GoNotExist:
+            k = fill[tr.id]
+            fill[tr.id] += 1
+            if tr.new == GoRunning or (threads and tr.new == GoSyscall):
+                r = rcol.at(i)
+                if 0 <= r < nres:
+                    out[rfill[r]] = <int32_t>k
+                    rfill[r] += 1
+    return res_offsets, spans

@@ -10,6 +10,7 @@ strings in Go are keyed by string index here (strings are interned trace-wide).
 """
 from cython.operator cimport dereference as deref
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.string cimport memcpy
 from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 
@@ -72,16 +73,6 @@ cdef inline void kv_add(vector[KV]& v, int32_t key, int64_t d) noexcept:
     v.push_back(e)
 
 
-cdef inline void kv_sub(vector[KV]& r, vector[KV]& v) noexcept:
-    """r[k] -= v[k] for r's keys (Go's map subtraction over the later snapshot's keys)."""
-    cdef size_t i, j
-    for i in range(r.size()):
-        for j in range(v.size()):
-            if v[j].key == r[i].key:
-                r[i].val -= v[j].val
-                break
-
-
 cdef struct Stats:
     int64_t exec_
     int64_t sched
@@ -90,6 +81,12 @@ cdef struct Stats:
     int64_t total
     vector[KV] block      # reason string -> ns (a few entries: a flat map copies cheaply)
     vector[KV] ranges     # range name id -> ns
+
+
+# A region open on a goroutine: its index and the goroutine's block times when it began.
+cdef struct Active:
+    int32_t ri
+    vector[KV] block
 
 
 cdef struct GState:
@@ -108,36 +105,37 @@ cdef struct GState:
     int32_t last_block_reason
     int64_t last_syscall
     int64_t last_syscall_block
-    unordered_map[int32_t, int64_t] last_range
-    vector[int32_t] active        # region indices
-
-
-cdef struct Region:
-    int32_t g
-    uint64_t task
-    int32_t name
-    int64_t start_row
-    int64_t end_row
-    Stats st
-    bint done
+    vector[KV] last_range         # range name id -> when it began (0: not in it)
+    vector[Active] active
 
 
 cdef struct Task:
     uint64_t id
     int32_t name
-    int64_t parent      # task index or -1
-    int64_t start_row
-    int64_t end_row
-    int64_t nlogs
-    vector[int32_t] goroutines
-    vector[int64_t] logs
-    vector[int32_t] regions
+    int32_t parent      # task index or -1
+    int32_t start_row
+    int32_t end_row
+    int32_t nlogs
+    int32_t last_g      # the goroutine last listed for it (most repeats are in a row)
 
 
-cdef void zero_stats(Stats* s) noexcept:
-    s.exec_ = s.sched = s.syscall = s.sysblock = s.total = 0
-    s.block.clear()
-    s.ranges.clear()
+# The region table, written in place into its numpy arrays (a million regions must
+# not cost a C++ object each). Stats hold the goroutine's at the region's begin
+# until it ends, then the difference.
+cdef struct RegionColumns:
+    int32_t* g
+    uint64_t* task
+    int32_t* name
+    int32_t* start_row
+    int32_t* end_row
+    int64_t* start      # ns; a begin outside the trace: the first event's time
+    int64_t* end        # ns; an end outside the trace: the last event's time
+    int64_t* exec_
+    int64_t* sched
+    int64_t* syscall
+    int64_t* sysblock
+    int64_t* total
+    uint8_t* done
 
 
 cdef void reset_g(GState* g) noexcept:
@@ -154,7 +152,6 @@ cdef void reset_g(GState* g) noexcept:
     g.last_block_reason = 0
     g.last_syscall = g.last_syscall_block = 0
     g.last_range.clear()
-    g.active.clear()
 
 
 cdef inline Stats snapshot(GState* g, int64_t t):
@@ -175,41 +172,45 @@ cdef inline Stats snapshot(GState* g, int64_t t):
     if g.last_syscall_block != 0:
         r.sched += t - g.last_syscall_block
     for kv in g.last_range:
-        kv_add(r.ranges, kv.first, t - kv.second)
+        kv_add(r.ranges, kv.key, t - kv.val)
     return r
 
 
-cdef inline void keep_region_stats(Stats* s) noexcept:
-    """A finished region keeps only its nonzero block times (its range times are not
-    reported): frees the rest, since a trace may hold a million regions."""
-    cdef vector[KV] block, none
-    for kv in s.block:
-        if kv.val != 0:
-            block.push_back(kv)
-    s.block.swap(block)
-    s.ranges.swap(none)
+cdef inline int64_t kv_get(vector[KV]& v, int32_t key) noexcept:
+    cdef size_t i
+    for i in range(v.size()):
+        if v[i].key == key:
+            return v[i].val
+    return 0
 
 
-cdef inline void stats_sub(Stats* r, Stats* v) noexcept:
-    """r -= v, over r's keys (Go's GoroutineExecStats.sub)."""
-    r.exec_ -= v.exec_
-    r.sched -= v.sched
-    r.syscall -= v.syscall
-    r.sysblock -= v.sysblock
-    r.total -= v.total
-    kv_sub(r.block, v.block)
-    kv_sub(r.ranges, v.ranges)
+cdef inline size_t kv_find(vector[KV]& v, int32_t key) noexcept:
+    """Index of key in v, or v.size()."""
+    cdef size_t i
+    for i in range(v.size()):
+        if v[i].key == key:
+            return i
+    return v.size()
 
 
 cdef class Summarizer:
     cdef vector[GState] gs
-    cdef vector[Region] regions
+    cdef RegionColumns rc
+    cdef Py_ssize_t nregions
+    cdef dict region_arrays
+    cdef vector[int64_t] region_block     # flat (region, reason, ns) triples, in the order regions end
     cdef vector[Task] tasks
+    # Per-task lists as flat (task index, item) pairs, made CSR by finish(): a task
+    # costs no C++ vector of its own (a trace may hold a million).
+    cdef vector[int32_t] task_goroutines
+    cdef vector[int32_t] task_logs
+    cdef vector[int32_t] region_task    # per region: its task's index, -1 for an inherited one
     cdef unordered_map[uint64_t, int32_t] task_index
     cdef unordered_map[int32_t, int32_t] syscalling_p
     cdef unordered_map[int32_t, int32_t] syscalling_g
     cdef unordered_map[int64_t, int32_t] ranges_p     # (proc << 32 | name) -> goroutine
     cdef int64_t last_ts
+    cdef int64_t first_time, final_time   # of the trace's first and last events
     cdef int64_t sync_ts
     cdef int32_t forever
     cdef unordered_map[int32_t, int32_t] stw_names    # STW kind string -> range name id
@@ -234,42 +235,84 @@ cdef class Summarizer:
         t.start_row = -1
         t.end_row = -1
         t.nlogs = 0
+        t.last_g = -2
         cdef int32_t i = <int32_t>self.tasks.size()
         self.tasks.push_back(t)
         self.task_index[id] = i
         return i
 
     cdef void task_add_g(self, int32_t ti, int32_t g) noexcept:
-        cdef Task* t = &self.tasks[ti]
-        for x in t.goroutines:
-            if x == g:
-                return
-        t.goroutines.push_back(g)
+        """List g among task ti's goroutines (finish() drops repeats)."""
+        if self.tasks[ti].last_g != g:
+            self.tasks[ti].last_g = g
+            self.task_goroutines.push_back(ti)
+            self.task_goroutines.push_back(g)
+
+    cdef int32_t new_region(self, int32_t g, uint64_t task, int32_t name, Py_ssize_t start_row,
+                            int64_t t) noexcept:
+        """A region row beginning at row start_row (-1: before the trace) and time t, with zero
+        stats; returns its index."""
+        cdef int32_t ri = <int32_t>self.nregions
+        self.nregions += 1
+        self.region_task.push_back(-1)
+        self.rc.g[ri] = g
+        self.rc.task[ri] = task
+        self.rc.name[ri] = name
+        self.rc.start_row[ri] = <int32_t>start_row
+        self.rc.end_row[ri] = -1
+        self.rc.start[ri] = t if start_row >= 0 else self.first_time
+        self.rc.end[ri] = self.final_time
+        self.rc.done[ri] = 0
+        self.rc.exec_[ri] = self.rc.sched[ri] = self.rc.syscall[ri] = self.rc.sysblock[ri] = self.rc.total[ri] = 0
+        return ri
+
+    cdef void end_region(self, Active* a, Stats* now, Py_ssize_t row, int64_t t) noexcept:
+        """Go: the region's stats become now.sub(stats at its begin); only nonzero block times are kept."""
+        cdef int32_t ri = a.ri
+        cdef int64_t d
+        self.rc.exec_[ri] = now.exec_ - self.rc.exec_[ri]
+        self.rc.sched[ri] = now.sched - self.rc.sched[ri]
+        self.rc.syscall[ri] = now.syscall - self.rc.syscall[ri]
+        self.rc.sysblock[ri] = now.sysblock - self.rc.sysblock[ri]
+        self.rc.total[ri] = now.total - self.rc.total[ri]
+        for kv in now.block:
+            d = kv.val - kv_get(a.block, kv.key)
+            if d != 0:
+                self.emit_block(ri, kv.key, d)
+        self.rc.end_row[ri] = <int32_t>row
+        if row >= 0:
+            self.rc.end[ri] = t
+        self.rc.done[ri] = 1
+
+    cdef void abandon_regions(self, GState* g) noexcept:
+        """Open regions a goroutine leaves unfinished keep its stats at their begin."""
+        for a in g.active:
+            for kv in a.block:
+                if kv.val != 0:
+                    self.emit_block(a.ri, kv.key, kv.val)
+        g.active.clear()
+
+    cdef inline void emit_block(self, int32_t ri, int32_t reason, int64_t ns) noexcept:
+        self.region_block.push_back(ri)
+        self.region_block.push_back(reason)
+        self.region_block.push_back(ns)
 
     cdef void finalize_g(self, int32_t gi, int64_t t, int64_t trigger_row, bint system) noexcept:
         cdef GState* g = &self.gs[gi]
         if trigger_row >= 0:
             g.end = t
         cdef Stats fin = snapshot(g, t)
-        cdef Region* r
         if not system:
-            for ri in g.active:
-                r = &self.regions[ri]
-                r.end_row = trigger_row
-                r.st = self._sub_copy(&fin, &r.st)
-                keep_region_stats(&r.st)
-                r.done = True
+            for a in g.active:
+                self.end_region(&a, &fin, trigger_row, t)
+            g.active.clear()
+        else:
+            self.abandon_regions(g)
         g.st = fin
         g.last_start = g.last_runnable = g.last_block = 0
         g.last_block_reason = 0
         g.last_syscall = g.last_syscall_block = 0
         g.last_range.clear()
-        g.active.clear()
-
-    cdef Stats _sub_copy(self, Stats* a, Stats* b):
-        cdef Stats r = a[0]
-        stats_sub(&r, b)
-        return r
 
     def run(self, trace, int32_t forever, list strings):
         """Summarize `trace` (a tracetui.format.Trace)."""
@@ -298,12 +341,12 @@ cdef class Summarizer:
         self.fpc = &fpc[0] if len(trace.frame_pc) else NULL
         cdef Py_ssize_t n = len(trace), i
         cdef Py_ssize_t ai = 0, bi = 0
+        self.first_time = time_[0] if n else 0
+        self.final_time = time_[n - 1] if n else 0
         cdef int64_t a, a2, t
         cdef uint8_t typ, role
         self.gs.resize(len(trace.goroutine_ids))
-        # Regions: one per begin, per end without a begin, per goroutine created inside one (at most).
-        self.regions.reserve(len(trace.rows_where((EvUserRegionBegin, EvUserRegionEnd, EvGoCreate,
-                                                   EvGoCreateBlocked, EvGoCreateSyscall))))
+        self.alloc_regions(trace)
         for i in range(n):
             typ = type_[i]
             t = time_[i]
@@ -337,8 +380,37 @@ cdef class Summarizer:
                 ti = self.task_of(<uint64_t>a)
                 self.task_add_g(ti, gcol[i])
                 self.tasks[ti].nlogs += 1
-                self.tasks[ti].logs.push_back(i)
+                self.task_logs.push_back(ti)
+                self.task_logs.push_back(<int32_t>i)
         return self.finish(strings)
+
+    cdef void alloc_regions(self, trace):
+        """Region arrays sized for the most regions the trace can hold: one per begin, per
+        end without a begin, per goroutine created inside one. Pages never written are
+        never touched; finish() shrinks the arrays in place."""
+        cdef bint[256] table
+        cdef Py_ssize_t cap = count_types(
+            trace, (EvUserRegionBegin, EvUserRegionEnd, EvGoCreate, EvGoCreateBlocked, EvGoCreateSyscall), table)
+        self.region_task.reserve(cap)
+        R = self.region_arrays = dict(
+            goroutine=np.empty(cap, np.int32), task=np.empty(cap, np.uint64), name=np.empty(cap, np.int32),
+            start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), start=np.empty(cap, np.int64),
+            end=np.empty(cap, np.int64), exec=np.empty(cap, np.int64),
+            sched_wait=np.empty(cap, np.int64), syscall=np.empty(cap, np.int64),
+            syscall_block=np.empty(cap, np.int64), total=np.empty(cap, np.int64), done=np.empty(cap, np.bool_))
+        self.rc.g = <int32_t*>cnp.PyArray_DATA(R["goroutine"])
+        self.rc.task = <uint64_t*>cnp.PyArray_DATA(R["task"])
+        self.rc.name = <int32_t*>cnp.PyArray_DATA(R["name"])
+        self.rc.start_row = <int32_t*>cnp.PyArray_DATA(R["start_row"])
+        self.rc.end_row = <int32_t*>cnp.PyArray_DATA(R["end_row"])
+        self.rc.start = <int64_t*>cnp.PyArray_DATA(R["start"])
+        self.rc.end = <int64_t*>cnp.PyArray_DATA(R["end"])
+        self.rc.exec_ = <int64_t*>cnp.PyArray_DATA(R["exec"])
+        self.rc.sched = <int64_t*>cnp.PyArray_DATA(R["sched_wait"])
+        self.rc.syscall = <int64_t*>cnp.PyArray_DATA(R["syscall"])
+        self.rc.sysblock = <int64_t*>cnp.PyArray_DATA(R["syscall_block"])
+        self.rc.total = <int64_t*>cnp.PyArray_DATA(R["total"])
+        self.rc.done = <uint8_t*>cnp.PyArray_DATA(R["done"])
 
     cdef void go_transition(self, Py_ssize_t row, uint8_t typ, int64_t t, int32_t ctx_g, int32_t ctx_p,
                             int32_t aux, int32_t stack, int64_t a, list strings):
@@ -354,25 +426,18 @@ cdef class Summarizer:
         cdef GState* g = &self.gs[id]
         cdef int64_t dt
         cdef int32_t ri
-        cdef Region reg
+        cdef Active inherited
         if old == GoUndetermined or old == GoNotExist:
             if old == GoNotExist and ctx_g >= 0 and self.gs[ctx_g].live and self.gs[ctx_g].active.size() > 0:
                 # A goroutine created inside a region inherits it (Go: an unnamed region of the creator's task).
-                reg.g = id
-                reg.task = self.regions[self.gs[ctx_g].active.back()].task
-                reg.name = 0
-                reg.start_row = row
-                reg.end_row = -1
-                reg.done = False
-                zero_stats(&reg.st)
-                ri = <int32_t>self.regions.size()
-                self.regions.push_back(reg)
+                ri = self.new_region(id, self.rc.task[self.gs[ctx_g].active.back().ri], 0, row, t)
             else:
                 ri = -1
-            g = &self.gs[id]
+            self.abandon_regions(g)
             reset_g(g)
             if ri >= 0:
-                g.active.push_back(ri)
+                inherited.ri = ri
+                g.active.push_back(inherited)
             if old == GoUndetermined:
                 g.creation = self.sync_ts
                 dt = t - self.sync_ts
@@ -490,61 +555,49 @@ cdef class Summarizer:
         if gi < 0 or not self.gs[gi].live:
             return
         cdef GState* g = &self.gs[gi]
-        if role == T_RANGE_ACTIVE:
-            it2 = g.last_range.find(name)
-            if it2 != g.last_range.end() and deref(it2).second != 0:
-                kv_add(g.st.ranges, name, self.sync_ts - deref(it2).second)
-            g.last_range[name] = self.sync_ts
-        elif role == T_RANGE_BEGIN:
-            g.last_range[name] = t
-        else:
-            it3 = g.last_range.find(name)
-            if it3 == g.last_range.end() or deref(it3).second == 0:
+        cdef size_t k = kv_find(g.last_range, name)
+        cdef KV began
+        if role == T_RANGE_END:
+            if k == g.last_range.size() or g.last_range[k].val == 0:
                 return
-            kv_add(g.st.ranges, name, t - deref(it3).second)
-            g.last_range.erase(it3)
+            kv_add(g.st.ranges, name, t - g.last_range[k].val)
+            g.last_range.erase(g.last_range.begin() + k)
+            return
+        if role == T_RANGE_ACTIVE and k < g.last_range.size() and g.last_range[k].val != 0:
+            kv_add(g.st.ranges, name, self.sync_ts - g.last_range[k].val)
+        began.key = name
+        began.val = self.sync_ts if role == T_RANGE_ACTIVE else t
+        if k < g.last_range.size():
+            g.last_range[k] = began
+        else:
+            g.last_range.push_back(began)
 
     cdef void region_begin(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
-        cdef Region r
-        r.g = gi
-        r.task = task
-        r.name = name
-        r.start_row = row
-        r.end_row = -1
-        r.done = False
-        r.st = snapshot(&self.gs[gi], t)
-        cdef int32_t ri = <int32_t>self.regions.size()
-        self.regions.push_back(r)
-        self.gs[gi].active.push_back(ri)
+        cdef Active a
+        a.ri = self.new_region(gi, task, name, row, t)
+        cdef Stats now = snapshot(&self.gs[gi], t)
+        self.rc.exec_[a.ri], self.rc.sched[a.ri], self.rc.syscall[a.ri] = now.exec_, now.sched, now.syscall
+        self.rc.sysblock[a.ri], self.rc.total[a.ri] = now.sysblock, now.total
+        a.block.swap(now.block)
+        self.gs[gi].active.push_back(a)
         ti = self.task_of(task)
-        self.tasks[ti].regions.push_back(ri)
+        self.region_task[a.ri] = ti
         self.task_add_g(ti, gi)
 
     cdef void region_end(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
         cdef GState* g = &self.gs[gi]
-        cdef int32_t ri
-        cdef Region r
+        cdef Active a
         if g.active.size() > 0:
-            ri = g.active.back()
+            a.ri = g.active.back().ri
+            a.block.swap(g.active.back().block)
             g.active.pop_back()
         else:
-            r.g = gi
-            r.task = task
-            r.name = name
-            r.start_row = -1
-            r.end_row = -1
-            r.done = False
-            zero_stats(&r.st)
-            ri = <int32_t>self.regions.size()
-            self.regions.push_back(r)
+            a.ri = self.new_region(gi, task, name, -1, t)
             ti = self.task_of(task)
             self.task_add_g(ti, gi)
-            self.tasks[ti].regions.push_back(ri)
-        cdef Stats now = snapshot(&self.gs[gi], t)
-        self.regions[ri].st = self._sub_copy(&now, &self.regions[ri].st)
-        keep_region_stats(&self.regions[ri].st)
-        self.regions[ri].end_row = row
-        self.regions[ri].done = True
+            self.region_task[a.ri] = ti
+        cdef Stats now = snapshot(g, t)
+        self.end_region(&a, &now, row, t)
 
     cdef void task_event(self, Py_ssize_t row, uint8_t typ, int32_t gi, uint64_t id, uint64_t parent, int32_t name):
         cdef int32_t ti = self.task_of(id)
@@ -565,73 +618,51 @@ cdef class Summarizer:
             if self.gs[gi].live:
                 self.finalize_g(<int32_t>gi, self.last_ts, -1, is_system(strings[self.gs[gi].name]))
                 self.gs[gi].pending = False
-        cdef size_t ng = self.gs.size(), nr = self.regions.size(), nt = self.tasks.size()
+        cdef size_t ng = self.gs.size(), nt = self.tasks.size()
         G = {k: np.zeros(ng, np.int64) for k in ("creation", "start", "end", "exec", "sched_wait", "syscall",
                                                 "syscall_block", "total")}
         G["live"] = np.zeros(ng, bool)
         G["name"] = np.zeros(ng, np.int32)
         G["pc"] = np.zeros(ng, np.uint64)
-        block, ranges = [], []
+        cdef int64_t[::1] g_creation = G["creation"], g_start = G["start"], g_end = G["end"], g_exec = G["exec"]
+        cdef int64_t[::1] g_sched = G["sched_wait"], g_sys = G["syscall"], g_sysb = G["syscall_block"]
+        cdef int64_t[::1] g_total = G["total"]
+        cdef int32_t[::1] g_name = G["name"]
+        cdef uint64_t[::1] g_pc = G["pc"]
+        cdef cnp.ndarray live = G["live"]
+        cdef vector[int64_t] block, ranges
         cdef GState* g
         for gi in range(ng):
             g = &self.gs[gi]
             if not g.live:
                 continue
-            G["live"][gi] = True
-            G["name"][gi] = g.name
-            G["pc"][gi] = g.pc
-            G["creation"][gi], G["start"][gi], G["end"][gi] = g.creation, g.start, g.end
-            G["exec"][gi], G["sched_wait"][gi], G["syscall"][gi] = g.st.exec_, g.st.sched, g.st.syscall
-            G["syscall_block"][gi], G["total"][gi] = g.st.sysblock, g.st.total
+            (<uint8_t*>cnp.PyArray_DATA(live))[gi] = 1
+            g_name[gi], g_pc[gi] = g.name, g.pc
+            g_creation[gi], g_start[gi], g_end[gi] = g.creation, g.start, g.end
+            g_exec[gi], g_sched[gi], g_sys[gi] = g.st.exec_, g.st.sched, g.st.syscall
+            g_sysb[gi], g_total[gi] = g.st.sysblock, g.st.total
             for e in g.st.block:
-                block.append((gi, e.key, e.val))
+                block.push_back(gi)
+                block.push_back(e.key)
+                block.push_back(e.val)
             for e in g.st.ranges:
-                ranges.append((gi, e.key, e.val))
-        R = {k: np.zeros(nr, np.int64) for k in ("start_row", "end_row", "exec", "sched_wait", "syscall",
-                                                "syscall_block", "total")}
-        R["goroutine"] = np.zeros(nr, np.int32)
-        R["task"] = np.zeros(nr, np.uint64)
-        R["name"] = np.zeros(nr, np.int32)
-        R["done"] = np.zeros(nr, np.uint8)
-        cdef int64_t[::1] r_start = R["start_row"], r_end = R["end_row"], r_exec = R["exec"]
-        cdef int64_t[::1] r_sched = R["sched_wait"], r_sys = R["syscall"], r_sysb = R["syscall_block"]
-        cdef int64_t[::1] r_total = R["total"]
-        cdef int32_t[::1] r_g = R["goroutine"], r_name = R["name"]
-        cdef uint64_t[::1] r_task = R["task"]
-        cdef uint8_t[::1] r_done = R["done"]
-        rblock = []
-        cdef Region* r
-        cdef size_t ri
-        for ri in range(nr):
-            r = &self.regions[ri]
-            r_g[ri] = r.g
-            r_task[ri] = r.task
-            r_name[ri] = r.name
-            r_start[ri] = r.start_row
-            r_end[ri] = r.end_row
-            r_done[ri] = r.done
-            r_exec[ri] = r.st.exec_
-            r_sched[ri] = r.st.sched
-            r_sys[ri] = r.st.syscall
-            r_sysb[ri] = r.st.sysblock
-            r_total[ri] = r.st.total
-            for e in r.st.block:
-                if e.val:
-                    rblock.append((ri, e.key, e.val))
-        R["done"] = R["done"].astype(bool)
-        T = {k: np.zeros(nt, np.int64) for k in ("parent", "start_row", "end_row", "logs")}
+                ranges.push_back(gi)
+                ranges.push_back(e.key)
+                ranges.push_back(e.val)
+        self.gs.clear()
+        self.gs.shrink_to_fit()
+        R = self.region_arrays
+        for col in R.values():
+            col.resize(self.nregions, refcheck=False)
+        # Region block times in region order (they were emitted as regions ended).
+        rblock = int64_array(self.region_block).reshape(-1, 3)
+        rblock = rblock[np.argsort(rblock[:, 0], kind="stable")]
+        T = {k: np.zeros(nt, np.int32) for k in ("parent", "start_row", "end_row", "logs")}
         T["id"] = np.zeros(nt, np.uint64)
         T["name"] = np.zeros(nt, np.int32)
-        cdef int64_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
+        cdef int32_t[::1] t_parent = T["parent"], t_start = T["start_row"], t_end = T["end_row"], t_logs = T["logs"]
         cdef uint64_t[::1] t_id = T["id"]
         cdef int32_t[::1] t_name = T["name"]
-        # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
-        cdef vector[int64_t] go_off, reg_off, log_off
-        cdef vector[int32_t] go_flat, reg_flat
-        cdef vector[int64_t] log_flat
-        go_off.push_back(0)
-        reg_off.push_back(0)
-        log_off.push_back(0)
         cdef Task* tk
         cdef size_t ti
         for ti in range(nt):
@@ -642,20 +673,40 @@ cdef class Summarizer:
             t_start[ti] = tk.start_row
             t_end[ti] = tk.end_row
             t_logs[ti] = tk.nlogs
-            go_flat.insert(go_flat.end(), tk.goroutines.begin(), tk.goroutines.end())
-            reg_flat.insert(reg_flat.end(), tk.regions.begin(), tk.regions.end())
-            log_flat.insert(log_flat.end(), tk.logs.begin(), tk.logs.end())
-            go_off.push_back(go_flat.size())
-            reg_off.push_back(reg_flat.size())
-            log_off.push_back(log_flat.size())
-        T["goroutine_offsets"] = np.array(go_off, np.int64)
-        T["goroutines"] = np.array(go_flat, np.int32)
-        T["region_offsets"] = np.array(reg_off, np.int64)
-        T["regions"] = np.array(reg_flat, np.int32)
-        T["log_offsets"] = np.array(log_off, np.int64)
-        T["log_rows"] = np.array(log_flat, np.int64)
-        return dict(goroutines=G, block=block, ranges=ranges, regions=R, region_block=rblock, tasks=T,
-                    range_names=self.range_names)
+        # Per-task lists as CSR: <what>_offsets[i]:<what>_offsets[i+1] slices <what>.
+        pairs = int32_array(self.task_goroutines).reshape(-1, 2)
+        first = np.unique((pairs[:, 0].astype(np.int64) << 32) | (pairs[:, 1] + 1), return_index=True)[1]
+        first.sort()  # each task's goroutines in the order they first appeared
+        T["goroutine_offsets"], T["goroutines"] = csr(pairs[first, 0], pairs[first, 1], nt)
+        rt = int32_array(self.region_task)
+        listed = np.flatnonzero(rt >= 0)
+        T["region_offsets"], T["regions"] = csr(rt[listed], listed.astype(np.int32), nt)
+        pairs = int32_array(self.task_logs).reshape(-1, 2)
+        T["log_offsets"], T["log_rows"] = csr(pairs[:, 0], pairs[:, 1], nt)
+        return dict(goroutines=G, block=int64_array(block).reshape(-1, 3), ranges=int64_array(ranges).reshape(-1, 3),
+                    regions=R, region_block=rblock, tasks=T, range_names=self.range_names)
+
+
+def csr(owner, items, Py_ssize_t n):
+    """(offsets int64[n+1], items grouped by owner, in their order within each owner)."""
+    order = np.argsort(owner, kind="stable")
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+    return offsets, np.ascontiguousarray(items[order])
+
+
+cdef int64_array(vector[int64_t]& v):
+    out = np.empty(v.size(), np.int64)
+    if v.size():
+        memcpy(cnp.PyArray_DATA(out), v.data(), v.size() * sizeof(int64_t))
+    return out
+
+
+cdef int32_array(vector[int32_t]& v):
+    out = np.empty(v.size(), np.int32)
+    if v.size():
+        memcpy(cnp.PyArray_DATA(out), v.data(), v.size() * sizeof(int32_t))
+    return out
 
 
 cdef bint is_system(str name):

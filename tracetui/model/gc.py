@@ -4,7 +4,8 @@ sweeps, mark assists, and the heap and GOMAXPROCS metrics over time.
 Ranges are paired per resource (goroutine for STW and assists, proc for sweeps)
 with numpy; a range that began before the trace starts at the first event, one
 still open at the end ends at the last event (as `go tool trace` shows them).
-Every table is a dict of equal-length numpy arrays; times are ns.
+Every table is a dict of equal-length numpy arrays; times are ns. The GC events
+are found in one compiled scan, and their payloads in one more each for arg and arg2.
 """
 from __future__ import annotations
 
@@ -13,20 +14,45 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracetui.format import spec as S
+from tracetui.model._lanes import payloads_at, rows_of_types
+
+STW = (S.EvSTWBegin, S.EvSTWEnd)
+SWEEPS = (S.EvGCSweepBegin, S.EvGCSweepActive, S.EvGCSweepEnd)
+ASSISTS = (S.EvGCMarkAssistBegin, S.EvGCMarkAssistActive, S.EvGCMarkAssistEnd)
+PHASES = (S.EvGCBegin, S.EvGCActive, S.EvGCEnd)
+METRICS = (S.EvHeapAlloc, S.EvHeapGoal, S.EvProcsChange)
 
 
-def pair_ranges(trace, begin_types, end_types, key_of) -> dict[str, np.ndarray]:
-    """Pair begin and end events that share a resource: `key_of(rows)` gives it per row.
+class _GCRows:
+    """The rows of every GC event type, from one scan; `of(types)` picks some types."""
+
+    def __init__(self, trace):
+        self.rows = rows_of_types(trace, STW + SWEEPS + ASSISTS + PHASES + METRICS)
+        self.types = trace.type[self.rows]
+
+    def of(self, types) -> np.ndarray:
+        return self.rows[_is(self.types, types)]
+
+
+def _is(types_col: np.ndarray, types) -> np.ndarray:
+    """Whether each entry of a (short) type column is one of `types`."""
+    table = np.zeros(256, bool)
+    table[list(types)] = True
+    return table[types_col]
+
+
+def pair_ranges(trace, rows, begin_types, key_of) -> dict[str, np.ndarray]:
+    """Pair the begin and end events among `rows` that share a resource: `key_of(rows)`
+    gives it per row; a row of a type not in `begin_types` is an end.
 
     Returns begin_row/end_row (-1 where outside the trace), start/end times and the key.
     Ranges of one kind on one resource do not nest (Go's ordering rejects that), so
     within a resource begins and ends alternate, once re-stated Actives are dropped.
     """
-    rows = trace.rows_where((*begin_types, *end_types))
     k = np.asarray(key_of(rows), np.int64)
     order = np.lexsort((rows, k))
     rows, k = rows[order], k[order]
-    b = np.isin(trace.type[rows], begin_types)
+    b = _is(trace.type[rows], begin_types)
     # An Active event after a begin on the same resource re-states an open range
     # (at a generation's start): only the first begin-kind event of a run counts.
     restate = np.zeros(len(rows), bool)
@@ -55,10 +81,9 @@ def pair_ranges(trace, begin_types, end_types, key_of) -> dict[str, np.ndarray]:
                 key=keys[order])
 
 
-def metric(trace, typ: int) -> tuple[np.ndarray, np.ndarray]:
-    """(times, values) of a metric event type (HeapAlloc, HeapGoal, ProcsChange)."""
-    rows = trace.rows_where([typ])
-    return trace.time[rows], trace.arg_of(rows)
+def metric(trace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(times, values) of the rows of a metric event type (HeapAlloc, HeapGoal, ProcsChange)."""
+    return trace.time[rows], payloads_at(trace, rows)
 
 
 @dataclass(eq=False)
@@ -77,10 +102,10 @@ class GC:
         return self.assists["start"][sel], self.assists["end"][sel]
 
 
-def mark_phases(trace) -> dict[str, np.ndarray]:
-    """GC cycles. GCActive re-states a cycle already running at a generation's start:
-    it begins a cycle only when none is open (the trace's first generation)."""
-    rows = trace.rows_where((S.EvGCBegin, S.EvGCActive, S.EvGCEnd))
+def mark_phases(trace, rows) -> dict[str, np.ndarray]:
+    """GC cycles from the rows of GCBegin/GCActive/GCEnd. GCActive re-states a cycle already
+    running at a generation's start: it begins a cycle only when none is open (the trace's
+    first generation)."""
     begins, ends = [], []
     open_row = None
     for r in rows.tolist():  # a few per second of trace: a plain loop is clearer
@@ -101,7 +126,7 @@ def mark_phases(trace) -> dict[str, np.ndarray]:
     return dict(begin_row=b, end_row=e,
                 start=np.where(b >= 0, trace.time[np.maximum(b, 0)], first),
                 end=np.where(e >= 0, trace.time[np.maximum(e, 0)], last),
-                seq=trace.arg_of(seq_rows))
+                seq=payloads_at(trace, seq_rows))
 
 
 def _active_aux_else(trace, active_type, column):
@@ -110,17 +135,18 @@ def _active_aux_else(trace, active_type, column):
 
 
 def gc_facts(trace) -> GC:
-    stw = pair_ranges(trace, [S.EvSTWBegin], [S.EvSTWEnd], lambda rows: trace.g[rows])
+    gc = _GCRows(trace)
+    stw = pair_ranges(trace, gc.of(STW), [S.EvSTWBegin], lambda rows: trace.g[rows])
     stw["kind"] = trace.aux[np.where(stw["begin_row"] >= 0, stw["begin_row"], stw["end_row"])]
     stw["goroutine"] = stw.pop("key")
-    sweeps = pair_ranges(trace, [S.EvGCSweepBegin, S.EvGCSweepActive], [S.EvGCSweepEnd],
+    sweeps = pair_ranges(trace, gc.of(SWEEPS), [S.EvGCSweepBegin, S.EvGCSweepActive],
                          _active_aux_else(trace, S.EvGCSweepActive, trace.p))
     sweeps["proc"] = sweeps.pop("key")
-    sweeps["swept"] = trace.arg_of(sweeps["end_row"])
-    sweeps["reclaimed"] = trace.arg2_of(sweeps["end_row"])
-    assists = pair_ranges(trace, [S.EvGCMarkAssistBegin, S.EvGCMarkAssistActive], [S.EvGCMarkAssistEnd],
+    sweeps["swept"] = payloads_at(trace, sweeps["end_row"])
+    sweeps["reclaimed"] = payloads_at(trace, sweeps["end_row"], second=True)
+    assists = pair_ranges(trace, gc.of(ASSISTS), [S.EvGCMarkAssistBegin, S.EvGCMarkAssistActive],
                           _active_aux_else(trace, S.EvGCMarkAssistActive, trace.g))
     assists["goroutine"] = assists.pop("key")
-    return GC(cycles=mark_phases(trace), stw=stw, sweeps=sweeps, assists=assists,
-              heap_alloc=metric(trace, S.EvHeapAlloc), heap_goal=metric(trace, S.EvHeapGoal),
-              gomaxprocs=metric(trace, S.EvProcsChange))
+    return GC(cycles=mark_phases(trace, gc.of(PHASES)), stw=stw, sweeps=sweeps, assists=assists,
+              heap_alloc=metric(trace, gc.of([S.EvHeapAlloc])), heap_goal=metric(trace, gc.of([S.EvHeapGoal])),
+              gomaxprocs=metric(trace, gc.of([S.EvProcsChange])))

@@ -1,8 +1,11 @@
 """Per-goroutine state lanes: the spans of `_lanes.pyx` and the queries the
 timeline and reports ask of them.
 
-`lanes.spans(g)` gives one goroutine's spans with their times; `state_time(g,
-boundaries)` how long it spent in each state between consecutive boundaries
+Spans are CSR columns: `offsets`, `begin_row`, `state`. A span ends where the
+goroutine's next span begins, so the end rows are derived (`end_rows(spans)`,
+or the whole column `end_row`) from the begin rows and a short list of
+exceptions. `lanes.spans(g)` gives one goroutine's spans with their times;
+`state_time(g, boundaries)` how long it spent in each state between consecutive boundaries
 (a screen row: a few searchsorted calls and a cumulative sum cached per lane,
 never a scan of the trace); `dominant(g, t0, t1, ncols)` the state that filled
 most of each column and whether the column mixes states.
@@ -26,20 +29,57 @@ NONE = 0  # no span in a column
 @dataclass(eq=False)
 class GoroutineLanes:
     trace: object
-    offsets: np.ndarray
-    begin_row: np.ndarray
-    end_row: np.ndarray
-    state: np.ndarray
+    offsets: np.ndarray      # int64[ngoroutines+1]: goroutine g owns spans offsets[g]:offsets[g+1]
+    begin_row: np.ndarray    # int32: row of the event that began each span
+    state: np.ndarray        # uint8: RUNNABLE, RUNNING, WAITING or SYSCALL
+    end_exceptions: tuple[np.ndarray, np.ndarray]  # (span, end row), sorted by span: see end_rows
     _cum: dict = field(default_factory=dict, repr=False)
 
     def goroutine_of(self, spans: np.ndarray) -> np.ndarray:
         """Dense goroutine index of each span index."""
         return np.searchsorted(self.offsets, spans, side="right") - 1
 
+    @property
+    def end_row(self) -> np.ndarray:
+        """The row that ended each span (-1: still open at the end of the trace).
+        Computed on each call (keep it if you need it twice); `end_rows` for a few spans."""
+        b = self.begin_row
+        e = np.empty(len(b), np.int32)
+        e[:-1] = b[1:]
+        lasts = self.offsets[1:][np.diff(self.offsets) > 0] - 1
+        e[lasts] = -1
+        spans, rows = self.end_exceptions
+        e[spans] = rows
+        return e
+
+    def end_rows(self, spans) -> np.ndarray:
+        """End rows of a slice or an index array of spans: the begin row of the goroutine's
+        next span, -1 after its last one, except where end_exceptions says otherwise."""
+        b, off = self.begin_row, self.offsets
+        xs, xr = self.end_exceptions
+        if isinstance(spans, slice):  # a copy of the next begin rows, then the goroutine ends
+            lo, hi, _ = spans.indices(len(b))
+            hi = max(lo, hi)
+            e = np.empty(hi - lo, np.int32)
+            e[:len(b[lo + 1:hi + 1])] = b[lo + 1:hi + 1]
+            ends = off[np.searchsorted(off, lo, side="right"):np.searchsorted(off, hi, side="right")] - 1
+            e[ends - lo] = -1
+            x0, x1 = np.searchsorted(xs, [lo, hi])
+            e[xs[x0:x1] - lo] = xr[x0:x1]
+            return e
+        spans = np.asarray(spans, np.int64)
+        e = b[np.minimum(spans + 1, max(len(b) - 1, 0))] if len(b) else np.zeros(spans.shape, np.int32)
+        e[spans + 1 == off[self.goroutine_of(spans) + 1]] = -1
+        if len(xs):
+            j = np.minimum(np.searchsorted(xs, spans), len(xs) - 1)
+            hit = xs[j] == spans
+            e[hit] = xr[j[hit]]
+        return e
+
     def ends(self, spans: np.ndarray) -> np.ndarray:
         """End time of each span index (an open span ends at the trace's last event)."""
         tr = self.trace
-        e = self.end_row[spans]
+        e = self.end_rows(spans)
         return np.where(e >= 0, tr.time[np.maximum(e, 0)], tr.time[-1] if len(tr) else 0)
 
     def unblockers(self, g: int) -> np.ndarray:
@@ -75,7 +115,7 @@ class GoroutineLanes:
         """begin_row, end_row, state, start, end (ns; an open span ends at the last event)."""
         lo, hi = self.offsets[g], self.offsets[g + 1]
         tr = self.trace
-        b, e = self.begin_row[lo:hi], self.end_row[lo:hi]
+        b, e = self.begin_row[lo:hi], self.end_rows(slice(lo, hi))
         last = tr.time[-1] if len(tr) else 0
         return dict(begin_row=b, end_row=e, state=self.state[lo:hi], start=tr.time[b],
                     end=np.where(e >= 0, tr.time[np.maximum(e, 0)], last))
@@ -121,9 +161,9 @@ class GoroutineLanes:
 
 
 def goroutine_lanes_of(trace):
-    """(GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts) from one compiled pass."""
+    """(GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts): the goroutine spans from
+    one compiled pass; the proc and thread lanes and the counts are computed on first use."""
     from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
 
-    offsets, begin, end, state, procs, threads, counts = goroutine_lanes(trace)
-    lanes = GoroutineLanes(trace, offsets, begin, end, state)
-    return lanes, ProcLanes(lanes, *procs), ThreadLanes(lanes, *threads), GoroutineCounts(trace, *counts)
+    lanes = GoroutineLanes(trace, *goroutine_lanes(trace))
+    return lanes, ProcLanes(lanes), ThreadLanes(lanes), GoroutineCounts(trace)

@@ -2,13 +2,14 @@
 
 - `ProcLanes`: which goroutine ran on each P and when. Each P's spans are the
   running spans that began on it, in time order (indices into the goroutine
-  spans, so nothing is copied). GC worker goroutines carry their label ("GC
-  (dedicated)", "GC (fractional)", "GC (idle)", from GoLabel events) per span.
+  spans, so nothing is copied), listed by a compiled pass on first use. GC
+  worker goroutines carry their label ("GC (dedicated)", "GC (fractional)",
+  "GC (idle)", from GoLabel events) per span.
 - `ThreadLanes`: what each M did: ran a goroutine (on a P) or sat in a syscall.
 - `GoroutineCounts`: how many goroutines were running, runnable, waiting and in
-  a syscall, kept per block of COUNT_BLOCK events (the count at the block's end
-  and its peak inside the block), so a sparkline column costs a searchsorted
-  and a max over the blocks it covers, and no spike is lost.
+  a syscall (computed on first use), kept per block of COUNT_BLOCK events (the
+  count at the block's end and its peak inside the block), so a sparkline column
+  costs a searchsorted and a max over the blocks it covers, and no spike is lost.
 
 Time outside every span of a P or M is idle.
 """
@@ -20,18 +21,30 @@ from functools import cached_property
 import numpy as np
 
 from tracetui.format import spec as S
-from tracetui.model._lanes import COUNT_BLOCK
+from tracetui.model._lanes import COUNT_BLOCK, goroutine_counts, resource_spans
 from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING, GoroutineLanes
 
 
 @dataclass(eq=False)
 class _ResourceLanes:
-    """Spans per resource (P or M), as CSR indices into the goroutine spans."""
+    """Spans per resource (P or M), as CSR indices into the goroutine spans
+    (`offsets`, `span_index`), listed by a compiled pass when first asked for."""
 
     lanes: GoroutineLanes
-    offsets: np.ndarray
-    span_index: np.ndarray
     _cache: dict = field(default_factory=dict, repr=False)
+    THREADS = False
+
+    @cached_property
+    def _csr(self) -> tuple[np.ndarray, np.ndarray]:
+        return resource_spans(self.lanes.trace, self.lanes.offsets, self.THREADS)
+
+    @property
+    def offsets(self) -> np.ndarray:
+        return self._csr[0]
+
+    @property
+    def span_index(self) -> np.ndarray:
+        return self._csr[1]
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -46,8 +59,11 @@ class _ResourceLanes:
             idx = self.span_index[self.offsets[i]:self.offsets[i + 1]]
             L = self.lanes
             b = L.begin_row[idx]
+            e = L.end_rows(idx)
+            last = L.trace.time[-1] if len(L.trace) else 0
             got = self._cache[i] = dict(span=idx, g=L.goroutine_of(idx), state=L.state[idx], begin_row=b,
-                                        end_row=L.end_row[idx], start=L.trace.time[b], end=L.ends(idx))
+                                        end_row=e, start=L.trace.time[b],
+                                        end=np.where(e >= 0, L.trace.time[np.maximum(e, 0)], last))
         return got
 
     def busy_time(self, i: int, bounds: np.ndarray) -> np.ndarray:
@@ -112,16 +128,31 @@ class ThreadLanes(_ResourceLanes):
     """What each M did (dense thread index; real id: trace.thread_ids): spans in
     state RUNNING (on a P) or SYSCALL."""
 
+    THREADS = True
+
 
 @dataclass(eq=False)
 class GoroutineCounts:
-    """Goroutines per state over time, sampled per block of COUNT_BLOCK events."""
+    """Goroutines per state over time, sampled per block of COUNT_BLOCK events
+    (a compiled pass on first use)."""
 
     trace: object
-    end: np.ndarray   # int32[nblocks, 6]: count per state at each block's last event
-    peak: np.ndarray  # int32[nblocks, 6]: the most per state inside each block
 
     STATES = {"running": RUNNING, "runnable": RUNNABLE, "waiting": WAITING, "syscall": SYSCALL}
+
+    @cached_property
+    def _blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        return goroutine_counts(self.trace)
+
+    @property
+    def end(self) -> np.ndarray:
+        """int32[nblocks, 6]: count per state at each block's last event."""
+        return self._blocks[0]
+
+    @property
+    def peak(self) -> np.ndarray:
+        """int32[nblocks, 6]: the most per state inside each block."""
+        return self._blocks[1]
 
     @cached_property
     def block_time(self) -> np.ndarray:

@@ -6,15 +6,18 @@ internal/trace summary.go) and returns a `Summary` of numpy tables:
 - `goroutines`: one row per goroutine Go's summarizer knows (dense goroutine index
   `g`), with its name (start function), creation/start/end and exec stats;
 - `regions`: every user region, including ones whose begin or end is outside the
-  trace (rows -1), and the unnamed region a goroutine inherits when it is created
-  inside one; `in_summary` marks the ones Go's summary lists per goroutine;
-- `tasks`: every task id seen, with parent index, begin/end rows, logs, regions and
-  goroutines.
+  trace (rows -1; Go's interval then starts at the trace's first event or ends at
+  its last, as `start`/`end` do), and the unnamed region a goroutine inherits
+  when it is created inside one; `in_summary` marks the ones Go's summary lists
+  per goroutine; rows are int32;
+- `tasks`: every task id seen, with parent index, begin/end rows (int32), logs,
+  regions and goroutines.
 
 Durations are int64 nanoseconds; names are indices into `trace.strings`.
 """
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,18 +65,31 @@ class Summary:
         return by.get(region, {})
 
 
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def _release_free_memory(trace) -> None:
+    """Hand freed heap pages back to the OS after a big trace: glibc keeps the
+    summarizer's many small C++ allocations otherwise, and the lanes built next
+    would add to them."""
+    if _MALLOC_TRIM is not None and len(trace) > 1 << 20:
+        _MALLOC_TRIM(0)
+
+
 def summarize(trace) -> Summary:
     forever = trace.strings.index("forever") if "forever" in trace.strings else -1
     out = Summarizer().run(trace, forever, trace.strings)
+    _release_free_memory(trace)
     regions = out["regions"]
     regions["in_summary"] = regions.pop("done")
-    first = int(trace.time[0]) if len(trace) else 0
-    last = int(trace.time[-1]) if len(trace) else 0
-    # Go's region intervals: a missing begin is the trace's first event, a missing end its last.
-    regions["start"] = np.where(regions["start_row"] >= 0, trace.time[np.maximum(regions["start_row"], 0)], first)
-    regions["end"] = np.where(regions["end_row"] >= 0, trace.time[np.maximum(regions["end_row"], 0)], last)
-    triples = {k: np.array(out[k], np.int64).reshape(-1, 3) for k in ("block", "ranges", "region_block")}
     return Summary(
-        goroutines=out["goroutines"], goroutine_block=triples["block"], goroutine_ranges=triples["ranges"],
-        range_names=out["range_names"], regions=regions, region_block=triples["region_block"], tasks=out["tasks"],
+        goroutines=out["goroutines"], goroutine_block=out["block"], goroutine_ranges=out["ranges"],
+        range_names=out["range_names"], regions=regions, region_block=out["region_block"], tasks=out["tasks"],
     )

@@ -162,10 +162,11 @@ def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     row, a cumulative sum over rows, kept at the last row of each changing time."""
     lanes, trace = model.lanes, model.trace
     n = len(trace)
-    ended = lanes.end_row >= 0
+    end_row = lanes.end_row
+    ended = end_row >= 0
     changed = np.zeros(n, bool)
     changed[lanes.begin_row] = True
-    changed[lanes.end_row[ended]] = True
+    changed[end_row[ended]] = True
     rows = np.flatnonzero(changed)
     times = trace.time[rows]
     keep = np.append(times[1:] != times[:-1], True) if len(rows) else np.zeros(0, bool)
@@ -174,7 +175,7 @@ def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     for s in (RUNNING, RUNNABLE, WAITING, SYSCALL):
         mine = lanes.state == s
         delta = np.bincount(lanes.begin_row[mine], minlength=n)
-        delta -= np.bincount(lanes.end_row[mine & ended], minlength=n)
+        delta -= np.bincount(end_row[mine & ended], minlength=n)
         series[STATE_NAMES[s]] = np.cumsum(delta)[rows]
     return trace.time[rows], series
 
@@ -182,7 +183,7 @@ def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
 def _span_times(model, spans) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (ns) of the given goroutine spans; an open span ends at the last event."""
     lanes, time = model.lanes, model.trace.time
-    end_row = lanes.end_row[spans]
+    end_row = lanes.end_rows(spans)
     last = time[-1] if len(time) else 0
     return time[lanes.begin_row[spans]], np.where(end_row >= 0, time[np.maximum(end_row, 0)], last)
 

@@ -208,7 +208,8 @@ class Rows:
         tr = self.trace
         ok = L.state != WAITING
         start = tr.time[L.begin_row]
-        end = np.where(L.end_row >= 0, tr.time[np.maximum(L.end_row, 0)], self.t_last)
+        end_row = L.end_row
+        end = np.where(end_row >= 0, tr.time[np.maximum(end_row, 0)], self.t_last)
         hit = ok & (start < t1) & (end > t0)
         owner = np.repeat(np.arange(len(L)), np.diff(L.offsets))
         return np.unique(owner[hit])
@@ -246,7 +247,7 @@ class Rows:
         if iv is None:
             L, tr = self.model.lanes, self.trace
             lo, hi = L.offsets[g], L.offsets[g + 1]
-            b, e, state = L.begin_row[lo:hi], L.end_row[lo:hi], L.state[lo:hi]
+            b, e, state = L.begin_row[lo:hi], L.end_rows(slice(lo, hi)), L.state[lo:hi]
             start = tr.time[b]
             end = tr.time[e]  # a span still open (e = -1) ends at the last event: time[-1]
             waiting = np.flatnonzero(state == WAITING)
