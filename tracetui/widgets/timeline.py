@@ -62,8 +62,8 @@ class Timeline(ScrollView, can_focus=True):
         Binding("end", "select_to(-1)", "last lane", show=False),
         Binding("m", "set_mark", "mark"),
         Binding("x", "highlight", "highlight a state", show=False),
-        Binding("left_square_bracket", "back", "back", show=False),
-        Binding("right_square_bracket", "forward", "forward", show=False),
+        Binding("left_square_bracket", "back", "back", show=False, key_display="["),
+        Binding("right_square_bracket", "forward", "forward", show=False, key_display="]"),
     ]
 
     class Changed(Message):
