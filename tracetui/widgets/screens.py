@@ -66,7 +66,7 @@ class HelpScreen(ModalScreen):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        keys = "\n".join(f"  [b]{escape(k):<18}[/b] {escape(d)}" for k, d in self.bindings)
+        keys = "\n".join(f"  [b]{_key(k)}[/b] {escape(d)}" for k, d in self.bindings)
         legend = "\n".join(f"  [on {c}]   [/] {escape(n)}" for c, n in legend_items())
         text = (f"[b]Keys[/b]\n{keys}\n\n[b]Goroutine states[/b]\n{legend}\n"
                 f"  ░   a cell that mixes states: the colour with most time, shaded\n"
@@ -84,3 +84,9 @@ class HelpScreen(ModalScreen):
                 f"[dim]Times are relative to the first event; a column is never less than {fmt_dur(1)}.[/dim]")
         with VerticalScroll(id="help"):
             yield Static(text)
+
+
+def _key(key: str) -> str:
+    """A key name padded for the help, every "[" escaped (textual's escape() leaves a lone
+    bracket, which then opens a tag)."""
+    return key.ljust(18).replace("[", "\\[")
