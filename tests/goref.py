@@ -213,3 +213,33 @@ def sample_trace() -> Path | None:
         subprocess.run([str(Path(tmp, "sample")), str(partial)], env=_env(), check=True, timeout=300)
         os.replace(partial, out)
     return out
+
+
+GO_REFERENCE_BUILD = Path(__file__).resolve().parents[1].parent / "shared" / "tools" / "go-reference" / "build.sh"
+
+
+def traceoracle():
+    """A function path -> what Go's summarizer makes of that trace (traceoracle's JSON,
+    cached by the file's content), built from ../shared/tools/go-reference; pytest.skip
+    when absent."""
+    import json
+
+    import pytest
+
+    if not GO_REFERENCE_BUILD.exists():
+        pytest.skip(f"Go reference tools not available ({GO_REFERENCE_BUILD} is missing)")
+    if find_go() is None:
+        pytest.skip("go is not installed: cannot run Go's summarizer")
+    r = subprocess.run(["bash", str(GO_REFERENCE_BUILD)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"could not build traceoracle: {r.stderr[-300:]}")
+    exe = Path(r.stdout.strip().splitlines()[-1]) / "traceoracle"
+
+    @functools.lru_cache(maxsize=None)
+    def run_digest(digest, path):
+        return json.loads(subprocess.check_output([str(exe), str(path)]))
+
+    def run(path):
+        return run_digest(hashlib.sha256(Path(path).read_bytes()).hexdigest(), str(path))
+
+    return run

@@ -23,7 +23,7 @@ import tests.model.test_procs as procs_test
 from tests import goref
 from tests.format.test_conformance import first_difference, our_text
 from tests.model.test_gc import go_ranges, our_ranges
-from tests.model.test_summary_oracle import key, oracle, ours  # noqa: F401 (oracle is a fixture)
+from tests.model.test_summary_oracle import key, ours
 from tracetui.format import read
 from tracetui.format import spec as S
 from tracetui.format.raw import load_test_case
@@ -98,7 +98,7 @@ def assert_summary_equals(go: dict, source, where: str = "") -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_summary_equals_go(oracle, traces, name):  # noqa: F811
+def test_summary_equals_go(oracle, traces, name):
     assert_summary_equals(oracle(traces[name]), traces[name])
 
 

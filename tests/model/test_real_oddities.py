@@ -25,7 +25,6 @@ import pytest
 
 from tests import goref
 from tests.model.test_odd_cases import assert_summary_equals
-from tests.model.test_summary_oracle import oracle  # noqa: F401 (a fixture)
 from tracetui.cli import main
 from tracetui.format import TraceError, read
 from tracetui.format import spec as S
@@ -260,7 +259,7 @@ def cut_points(path: Path) -> list[int]:
 
 
 @pytest.mark.parametrize("path", TRACES + MULTIGEN, ids=ids)
-def test_salvaged_prefix_builds_and_equals_go(oracle, path, tmp_path):  # noqa: F811
+def test_salvaged_prefix_builds_and_equals_go(oracle, path, tmp_path):
     data = path.read_bytes()
     cut_file = tmp_path / "cut.trace"
     for cut in cut_points(path):

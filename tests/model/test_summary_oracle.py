@@ -3,9 +3,6 @@ on every committed trace: per-goroutine stats, region intervals and task facts,
 to the nanosecond. Go's side is ../shared/tools/go-reference/traceoracle."""
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,21 +10,6 @@ import pytest
 from tests import goref
 from tracetui.format import Trace, read
 from tracetui.model._summary import Summarizer
-
-BUILD = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "go-reference" / "build.sh"
-
-
-@pytest.fixture(scope="module")
-def oracle():
-    if not BUILD.exists():
-        pytest.skip(f"Go reference tools not available ({BUILD} is missing)")
-    if goref.find_go() is None:
-        pytest.skip("go is not installed")
-    r = subprocess.run(["bash", str(BUILD)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"could not build traceoracle: {r.stderr[-300:]}")
-    exe = Path(r.stdout.strip()) / "traceoracle"
-    return lambda path: json.loads(subprocess.check_output([str(exe), str(path)]))
 
 
 def ours(source):

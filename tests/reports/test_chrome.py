@@ -9,7 +9,6 @@ import collections
 import functools
 import io
 import json
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,20 +24,6 @@ from tracetui.reports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_T
 
 TRACES = goref.committed_traces()
 IDS = [f"{p.parent.name}/{p.stem}" for p in TRACES]
-BUILD = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "go-reference" / "build.sh"
-
-
-@pytest.fixture(scope="module")
-def oracle():
-    if not BUILD.exists():
-        pytest.skip(f"Go reference tools not available ({BUILD} is missing)")
-    if goref.find_go() is None:
-        pytest.skip("go is not installed")
-    r = subprocess.run(["bash", str(BUILD)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"could not build traceoracle: {r.stderr[-300:]}")
-    exe = Path(r.stdout.strip()) / "traceoracle"
-    return lambda path: json.loads(subprocess.check_output([str(exe), str(path)]))
 
 
 @functools.lru_cache(maxsize=None)
