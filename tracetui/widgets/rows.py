@@ -276,28 +276,54 @@ class Rows:
     def resource_intervals(self, kind: int, i: int) -> tuple[Intervals, np.ndarray]:
         """(intervals, goroutine of each) of P or thread i: on a P, GC workers (a "GC ..."
         label) apart from other goroutines; on a thread, running apart from syscalls."""
-        key = (kind, i)
-        got = self._lane_cache.get(key)
+        got = self._lane_cache.get((kind, i))
         if got is None:
-            lanes = self.model.procs if kind == PROC else self.model.threads
-            sp = lanes.spans(i)
-            if kind == PROC:
-                gc_labels = self._gc_labels()
-                cat = np.where(gc_labels[lanes.labels(i)], P.GC_MARK, P.RUN)
-            else:
-                cat = np.where(sp["state"] == SYSCALL, P.SYSCALL_C, P.RUN)
-            got = self._keep(key, (Intervals(sp["start"], sp["end"], cat, NCAT_G + P.GC_MARK), sp["g"]))
+            got = self._resource_lanes(kind)[i]
         return got
 
-    def _gc_labels(self) -> np.ndarray:
-        """Per string index: is it a GC worker's label ("GC (dedicated)", ...)."""
-        got = self._lane_cache.get("gc_labels")
-        if got is None:
-            used = np.unique(self.model.procs.gc_label)
-            got = np.zeros(max(len(self.trace.strings), 1), bool)
-            got[[i for i in used.tolist() if self.trace.strings[i].startswith("GC")]] = True
-            self._lane_cache["gc_labels"] = got
-        return got
+    def _resource_lanes(self, kind: int) -> list[tuple[Intervals, np.ndarray]]:
+        """Build every P (or thread) lane at once: they are on screen together, and one
+        gather per column over all their spans costs less than a search per lane."""
+        lanes = self.model.procs if kind == PROC else self.model.threads
+        L, tr = self.model.lanes, self.trace
+        idx = lanes.span_index
+        owner = np.repeat(np.arange(len(L), dtype=np.int32), np.diff(L.offsets))
+        gs = owner[idx]
+        del owner
+        b = L.begin_row[idx]
+        start = tr.time[b]
+        del b
+        end = tr.time[L.end_row[idx]]  # a span still open (-1) ends at the last event: time[-1]
+        if kind == PROC:
+            cat = np.where(self._gc_spans()[idx], P.GC_MARK, P.RUN)
+        else:
+            cat = np.where(L.state[idx] == SYSCALL, P.SYSCALL_C, P.RUN)
+        off = lanes.offsets
+        return [self._keep((kind, j), (Intervals(start[a:b], end[a:b], cat[a:b], NCAT_G + P.GC_MARK), gs[a:b]))
+                for j, (a, b) in enumerate(zip(off[:-1], off[1:]))]
+
+    def _gc_spans(self) -> np.ndarray:
+        """Per goroutine span: did a GC worker label ("GC (dedicated)", ...) name it (the
+        last GoLabel event of the span wins)."""
+        L, tr = self.model.lanes, self.trace
+        rows = tr.rows_where([S.EvGoLabel])
+        rows = rows[tr.g[rows] >= 0]
+        is_gc = np.zeros(max(len(tr.strings), 1), bool)
+        used = np.unique(tr.aux[rows])
+        is_gc[[k for k in used.tolist() if tr.strings[k].startswith("GC")]] = True
+        out = np.zeros(len(L.state), bool)
+        if len(rows) == 0:
+            return out
+        gs = tr.g[rows]
+        order = np.argsort(gs, kind="stable")  # by goroutine, then row
+        rows, gs = rows[order], gs[order]
+        cuts = np.flatnonzero(np.diff(gs)) + 1
+        for r in np.split(rows, cuts):
+            lo, hi = L.offsets[tr.g[r[0]]], L.offsets[tr.g[r[0]] + 1]
+            k = lo + np.searchsorted(L.begin_row[lo:hi], r, side="right") - 1
+            ok = k >= lo
+            out[k[ok]] = is_gc[tr.aux[r[ok]]]
+        return out
 
     def fixed_intervals(self, name: str) -> Intervals:
         iv = self._lane_cache.get(name)
@@ -340,8 +366,8 @@ class Rows:
         if kind == GOROUTINE:
             return ("g", i) in self._lane_cache or self.model.lanes.count(i) <= LAZY_SPANS
         if kind in (PROC, THREAD):
-            lanes = self.model.procs if kind == PROC else self.model.threads
-            return (kind, i) in self._lane_cache or lanes.count(i) <= LAZY_SPANS
+            lanes = self.model.procs if kind == PROC else self.model.threads  # built all at once
+            return (kind, i) in self._lane_cache or len(lanes.span_index) <= LAZY_SPANS
         return True
 
     def prepare(self, key: tuple[int, int, int]) -> None:
