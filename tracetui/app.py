@@ -49,7 +49,10 @@ def load_model(source, progress=None, stage=None):
     if stage:
         stage(f"building the model of {len(trace):,} events…")
     model = build(trace)
-    return model, Rows(model), report
+    rows = Rows(model)
+    if len(model.procs):  # the P lanes head the first view: build them here, off the UI thread
+        rows.resource_intervals(PROC, 0)
+    return model, rows, report
 
 
 class TraceApp(AnalysisHost, App):

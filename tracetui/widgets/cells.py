@@ -50,7 +50,8 @@ class Intervals:
         if not ordered:
             np.maximum(dur, 0, out=dur)
         self.parts = []
-        present = np.flatnonzero(np.bincount(self.cat, minlength=ncat)).tolist()
+        # (not np.bincount: it widens ten million categories to int64 first)
+        present = [k for k in range(max(ncat, int(self.cat.max(initial=0)) + 1)) if np.count_nonzero(self.cat == k)]
         for k in present:
             if len(present) == 1:
                 s, d = self.start, dur
