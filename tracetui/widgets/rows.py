@@ -38,17 +38,19 @@ def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
     n = len(idx)
     if n == 0:
         return np.zeros(0, np.int64)
-    big = np.iinfo(np.int64).max // 4
     g = regions["goroutine"][idx].astype(np.int64)
     b = regions["start_row"][idx].astype(np.int64)
-    e = np.where(regions["end_row"][idx] >= 0, regions["end_row"][idx], big).astype(np.int64)
-    # Events: begins (+1) and ends (-1) ordered by goroutine, then row; a region begun before
-    # the trace (row -1) sorts by its end, the outer (later-ending) one first.
-    key_row = np.concatenate([b, e])
-    tie = np.concatenate([-e, np.zeros(n, np.int64)])
-    val = np.concatenate([np.ones(n, np.int64), -np.ones(n, np.int64)])
+    e = regions["end_row"][idx].astype(np.int64)
+    # Events: begins (+1) and ends (-1) ordered by goroutine, then row, as one int64 key
+    # (goroutine << 33 | slot): first the regions begun before the trace (row -1), the
+    # outer (later-ending) one first, then every event by row, then the ends never seen.
+    rows = np.int64(max(int(b.max()), int(e.max()), 0) + 1)  # a row past every event
+    e = np.where(e >= 0, e, rows)
+    begin_slot = np.where(b >= 0, rows + 1 + b, rows - e)
+    end_slot = rows + 1 + e
     gg = np.concatenate([g, g])
-    order = np.lexsort((tie, key_row, gg))
+    val = np.concatenate([np.ones(n, np.int64), -np.ones(n, np.int64)])
+    order = np.argsort((gg << 33) | np.concatenate([begin_slot, end_slot]), kind="stable")
     v = val[order]
     before = np.cumsum(v) - v
     first_of_group = np.concatenate([[True], gg[order][1:] != gg[order][:-1]])
@@ -73,9 +75,7 @@ class Rows:
         self.ids = tr.goroutine_ids
         counts = np.diff(model.lanes.offsets)
         self.active = np.flatnonzero(counts > 0)
-        is_block = np.zeros(256, bool)
-        is_block[[S.EvGoBlock, S.EvGoStop]] = True
-        reasons = tr.aux[np.flatnonzero(is_block[tr.type])]
+        reasons = tr.aux[tr.rows_where([S.EvGoBlock, S.EvGoStop])]
         self._by_reason = P.reason_categories(tr.strings, np.flatnonzero(np.bincount(reasons)) if len(reasons)
                                               else reasons)
         self._lane_cache: dict = {}  # lane key (a tuple) or fixed-lane name -> intervals
