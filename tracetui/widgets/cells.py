@@ -46,22 +46,22 @@ class Intervals:
         self.end = np.asarray(end, np.int64)
         self.cat = np.asarray(cat, np.uint8)
         self.ncat = ncat
-        dur = self.end - self.start
-        if not ordered:
-            np.maximum(dur, 0, out=dur)
-        self.parts = []
         # (not np.bincount: it widens ten million categories to int64 first)
         present = [k for k in range(max(ncat, int(self.cat.max(initial=0)) + 1)) if np.count_nonzero(self.cat == k)]
+        self.parts = []  # (category, its starts, cumulative sum of its durations from 0)
         for k in present:
             if len(present) == 1:
-                s, d = self.start, dur
+                s, e = self.start, self.end
             else:
                 mine = self.cat == k
-                s, d = self.start[mine], dur[mine]
-            cum = np.empty(len(d) + 1, np.int64)
+                s, e = self.start[mine], self.end[mine]
+            cum = np.empty(len(s) + 1, np.int64)
             cum[0] = 0
-            np.cumsum(d, out=cum[1:])
-            self.parts.append((k, s, d, cum))
+            np.subtract(e, s, out=cum[1:])
+            if not ordered:
+                np.maximum(cum[1:], 0, out=cum[1:])
+            np.cumsum(cum[1:], out=cum[1:])
+            self.parts.append((k, s, cum))
 
     def __len__(self) -> int:
         return len(self.start)
@@ -69,10 +69,10 @@ class Intervals:
     def times(self, bounds: np.ndarray) -> np.ndarray:
         """(ncat, len(bounds)-1): time of each category between consecutive bounds."""
         out = np.zeros((self.ncat, len(bounds) - 1), np.int64)
-        for k, start, dur, cum in self.parts:
+        for k, start, cum in self.parts:
             j = np.searchsorted(start, bounds, side="right") - 1
             jj = np.maximum(j, 0)
-            f = np.where(j >= 0, cum[jj] + np.clip(bounds - start[jj], 0, dur[jj]), 0)
+            f = np.where(j >= 0, cum[jj] + np.clip(bounds - start[jj], 0, cum[jj + 1] - cum[jj]), 0)
             out[k] = np.diff(f)
         return out
 

@@ -247,15 +247,16 @@ class Rows:
         if iv is None:
             L, tr = self.model.lanes, self.trace
             lo, hi = L.offsets[g], L.offsets[g + 1]
-            b, e, state = L.begin_row[lo:hi], L.end_rows(slice(lo, hi)), L.state[lo:hi]
+            b, state = L.begin_row[lo:hi], L.state[lo:hi]
             start = tr.time[b]
-            # a span ends where the next begins (one gather less), except after the last span
-            # and where end_exceptions says otherwise; a span still open (e = -1) ends at time[-1]
+            # a span ends where the next begins (no second gather), the last one at the last
+            # event (still open), except where end_exceptions says otherwise (row -1: open)
             end = np.empty_like(start)
             end[:-1] = start[1:]
-            odd = np.flatnonzero(e[:-1] != b[1:])
-            end[odd] = tr.time[e[odd]]
-            end[-1:] = tr.time[e[-1:]]
+            end[-1:] = tr.time[-1]
+            xs, xr = L.end_exceptions
+            x0, x1 = np.searchsorted(xs, [lo, hi])
+            end[xs[x0:x1] - lo] = tr.time[xr[x0:x1]]
             waiting = np.flatnonzero(state == WAITING)
             wb = b[waiting]
             cat = P.span_categories(state, waiting, np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0),
