@@ -32,7 +32,8 @@ from tracetui.widgets.timescale import fmt_dur, fmt_time
 
 
 def load_model(source, progress=None, stage=None):
-    """(model, rows, salvage report or None) of a trace file; TraceError if nothing can be read."""
+    """(model, rows, salvage report or None) of a trace file; TraceError if nothing can be read.
+    The P lanes (at the top of the first view) are built here too, on the loader thread."""
     from tracetui.format import read
     from tracetui.format.salvage import read_salvaged
     from tracetui.model import build
@@ -50,7 +51,7 @@ def load_model(source, progress=None, stage=None):
         stage(f"building the model of {len(trace):,} events…")
     model = build(trace)
     rows = Rows(model)
-    if len(model.procs):  # the P lanes head the first view: build them here, off the UI thread
+    if len(model.procs):
         rows.resource_intervals(PROC, 0)
     return model, rows, report
 

@@ -7,7 +7,8 @@ goroutine with its regions under it.
 scrolling rows as numpy arrays (`kind`, `ident`, `depth`), so a trace with 100,000
 goroutines costs three arrays, not 100,000 objects. `cells(row, bounds)` gives a
 row's characters and colours for the screen columns between `bounds`; the
-`Intervals` behind each lane are built on first use and kept. Logs and CPU samples
+`Intervals` behind each lane are built on first use and kept (every P lane at once,
+and every thread lane at once, as they are shown together). Logs and CPU samples
 are markers drawn over their goroutine's lane.
 """
 from __future__ import annotations
@@ -326,7 +327,8 @@ class Rows:
         rows, gs = rows[order], gs[order]
         cuts = np.flatnonzero(np.diff(gs)) + 1
         for r in np.split(rows, cuts):
-            lo, hi = L.offsets[tr.g[r[0]]], L.offsets[tr.g[r[0]] + 1]
+            g = int(tr.g[r[0]])
+            lo, hi = L.offsets[g], L.offsets[g + 1]
             k = lo + np.searchsorted(L.begin_row[lo:hi], r, side="right") - 1
             ok = k >= lo
             out[k[ok]] = is_gc[tr.aux[r[ok]]]
