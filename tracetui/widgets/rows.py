@@ -129,9 +129,7 @@ class Rows:
     def _markers(self) -> None:
         """Logs and CPU samples by goroutine: their rows sorted by goroutine, then time."""
         tr = self.trace
-        is_mark = np.zeros(256, bool)
-        is_mark[[S.EvUserLog, S.EvCPUSample]] = True
-        rows = np.flatnonzero(is_mark[tr.type])
+        rows = tr.rows_where([S.EvUserLog, S.EvCPUSample])
         rows = rows[tr.g[rows] >= 0]
         order = np.argsort(tr.g[rows], kind="stable")
         self._mark_rows = rows[order]
