@@ -27,6 +27,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (160, 48)
+SETTLE = 2.0  # seconds between the processes of test_startup_big (see _child)
 
 
 def _with_timeline(path, body):
@@ -120,7 +121,12 @@ print("done", r.ru_utime + r.ru_stime, flush=True)
 
 def _child(code: str, path) -> dict[str, tuple[float, float]]:
     """{line tag: (wall seconds since the process was spawned, its CPU seconds then)} of a
-    fresh Python process running `code` on `path`, which prints 'tag cpu' lines."""
+    fresh Python process running `code` on `path`, which prints 'tag cpu' lines.
+
+    Each waits SETTLE seconds first: a process started just after another has freed a
+    few GB pays for that memory again (up to +1 s of CPU here, measured), whichever
+    of the two kinds it is."""
+    time.sleep(SETTLE)
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), str(path)], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, cwd=REPO,
