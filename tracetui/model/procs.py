@@ -106,18 +106,31 @@ class ProcLanes(_ResourceLanes):
 
     @cached_property
     def gc_label(self) -> np.ndarray:
-        """Per span of `span_index`: the GoLabel string index given to it (0 = none)."""
+        """Per span of `span_index`: the GoLabel string index given to it (0 = none; the
+        last label of a span wins)."""
         L, tr = self.lanes, self.lanes.trace
-        labels = np.zeros(len(L.state), np.int32)
+        out = np.zeros(len(self.span_index), np.int32)
         rows = tr.rows_where([S.EvGoLabel])
+        rows = rows[tr.g[rows] >= 0]
+        if len(rows) == 0:
+            return out
         gs = tr.g[rows]
-        for g in np.unique(gs[gs >= 0]):
+        order = np.argsort(gs, kind="stable")  # by goroutine, then row
+        rows, gs = rows[order], gs[order]
+        spans = np.full(len(rows), -1, np.int64)
+        for lo_i, hi_i in zip(*_runs(gs)):
+            g = int(gs[lo_i])
             lo, hi = L.offsets[g], L.offsets[g + 1]
-            r = rows[gs == g]
-            k = lo + np.searchsorted(L.begin_row[lo:hi], r, side="right") - 1
-            ok = k >= lo
-            labels[k[ok]] = tr.aux[r[ok]]
-        return labels[self.span_index]
+            k = lo + np.searchsorted(L.begin_row[lo:hi], rows[lo_i:hi_i], side="right") - 1
+            spans[lo_i:hi_i] = np.where(k >= lo, k, -1)
+        # Labelled spans ascend (goroutine by goroutine, row by row): keep each one's last label.
+        keep = (spans >= 0) & np.append(spans[1:] != spans[:-1], True)
+        spans, values = spans[keep], tr.aux[rows[keep]]
+        labelled = np.zeros(len(L.state), bool)
+        labelled[spans] = True
+        hit = np.flatnonzero(labelled[self.span_index])
+        out[hit] = values[np.searchsorted(spans, self.span_index[hit])]
+        return out
 
     def labels(self, p: int) -> np.ndarray:
         """GoLabel string index of each span of P p (0 = none)."""
@@ -181,3 +194,9 @@ class GoroutineCounts:
 
     def max(self) -> dict[str, int]:
         return {name: int(self.peak[:, s].max(initial=0)) for name, s in self.STATES.items()}
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the runs of equal values in a sorted array."""
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    return np.concatenate([[0], cuts]), np.concatenate([cuts, [len(keys)]])

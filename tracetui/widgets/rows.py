@@ -301,36 +301,19 @@ class Rows:
         del b
         end = tr.time[L.end_row[idx]]  # a span still open (-1) ends at the last event: time[-1]
         if kind == PROC:
-            cat = np.where(self._gc_spans()[idx], P.GC_MARK, P.RUN)
+            cat = np.where(self._gc_workers(lanes.gc_label), P.GC_MARK, P.RUN)
         else:
             cat = np.where(L.state[idx] == SYSCALL, P.SYSCALL_C, P.RUN)
         off = lanes.offsets
         return [self._keep((kind, j), (Intervals(start[a:b], end[a:b], cat[a:b], NCAT_G + P.GC_MARK), gs[a:b]))
                 for j, (a, b) in enumerate(zip(off[:-1], off[1:]))]
 
-    def _gc_spans(self) -> np.ndarray:
-        """Per goroutine span: did a GC worker label ("GC (dedicated)", ...) name it (the
-        last GoLabel event of the span wins)."""
-        L, tr = self.model.lanes, self.trace
-        rows = tr.rows_where([S.EvGoLabel])
-        rows = rows[tr.g[rows] >= 0]
-        is_gc = np.zeros(max(len(tr.strings), 1), bool)
-        used = np.unique(tr.aux[rows])
-        is_gc[[k for k in used.tolist() if tr.strings[k].startswith("GC")]] = True
-        out = np.zeros(len(L.state), bool)
-        if len(rows) == 0:
-            return out
-        gs = tr.g[rows]
-        order = np.argsort(gs, kind="stable")  # by goroutine, then row
-        rows, gs = rows[order], gs[order]
-        cuts = np.flatnonzero(np.diff(gs)) + 1
-        for r in np.split(rows, cuts):
-            g = int(tr.g[r[0]])
-            lo, hi = L.offsets[g], L.offsets[g + 1]
-            k = lo + np.searchsorted(L.begin_row[lo:hi], r, side="right") - 1
-            ok = k >= lo
-            out[k[ok]] = is_gc[tr.aux[r[ok]]]
-        return out
+    def _gc_workers(self, label: np.ndarray) -> np.ndarray:
+        """Per P span, from its GoLabel string index: is it a GC worker's ("GC (dedicated)", ...)."""
+        strings = self.trace.strings
+        is_gc = np.zeros(max(len(strings), 1), bool)
+        is_gc[[k for k in np.unique(label).tolist() if k and strings[k].startswith("GC")]] = True
+        return is_gc[label]
 
     def fixed_intervals(self, name: str) -> Intervals:
         iv = self._lane_cache.get(name)
