@@ -34,7 +34,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tracetui.reports.output import human_bytes, human_ns
+from tracetui.reports.output import cell, human_ns
 
 TEXT_MIN = 16
 NUMERIC_WIDTH = {"ns": 7, "time": 9, "pct": 6, "bytes": 9, "float": 8}
@@ -61,21 +61,15 @@ def fmt(value, col: Col, origin: int = 0) -> str:
     kind = col.kind
     if col.labels is not None:
         return col.labels[int(value)] if value >= 0 else ""
-    if kind == "ns":
-        return human_ns(value)
     if kind == "time":
         return human_ns(int(value) - origin)
-    if kind == "pct":
-        return f"{100 * float(value):.1f}%"
-    if kind == "bytes":
-        return human_bytes(value)
-    if kind == "float":
-        return f"{float(value):.4g}"
-    if kind == "int":
-        return f"{int(value):,}"
     if kind == "bool":
         return "yes" if value else ""
-    return str(value)
+    if kind in ("pct", "float"):
+        value = float(value)
+    elif kind == "int":
+        value = int(value)
+    return cell(value, kind)  # the report tables' formatting
 
 
 def sort_key(values, col: Col) -> np.ndarray:
