@@ -1,6 +1,8 @@
 """Fixtures every test folder shares."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests import goref
@@ -10,3 +12,12 @@ from tests import goref
 def oracle():
     """path -> Go's summarizer's JSON for that trace (traceoracle); skips without ../shared or go."""
     return goref.traceoracle()
+
+
+@pytest.fixture
+def truncated(tmp_path) -> Path:
+    """The go 1.27 multigen trace cut in its third generation: two generations salvageable."""
+    data = (Path(__file__).parent / "format" / "data" / "multigen" / "go1.27.trace").read_bytes()
+    p = tmp_path / "truncated.trace"
+    p.write_bytes(data[:11000])
+    return p

@@ -30,14 +30,6 @@ MULTIGEN = Path(__file__).parent.parent / "format" / "data" / "multigen"
 COMMANDS = [["stats"], ["events"], ["events", "--wire"], ["events", "--format", "jsonl"], []]
 
 
-@pytest.fixture
-def truncated(tmp_path) -> Path:
-    """A go 1.26-format trace cut in its third generation: two generations salvageable."""
-    data = (MULTIGEN / "go1.27.trace").read_bytes()
-    p = tmp_path / "truncated.trace"
-    p.write_bytes(data[:11000])
-    return p
-
 
 def one_line(err: str) -> str:
     assert err.count("\n") == 1 and err.endswith("\n"), err

@@ -83,13 +83,6 @@ def test_text_durations_are_human():
     assert lines[1].split() == ["1.23ms", "50.0%", "3.0MiB"] and lines[2].split() == ["999ns", "100.0%", "10B"]
 
 
-@pytest.fixture
-def truncated(tmp_path) -> Path:
-    data = (MULTIGEN / "go1.27.trace").read_bytes()
-    p = tmp_path / "truncated.trace"
-    p.write_bytes(data[:11000])
-    return p
-
 
 @pytest.mark.parametrize("argv", [*REPORTS, ["check", "--max", "gc:stw:count=1000"]],
                          ids=[*IDS, "check"])
