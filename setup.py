@@ -1,5 +1,6 @@
 """Builds the compiled parts of tracetui with Cython (pip install builds them):
-the decoder core (tracetui/format/_core) and the model's passes (tracetui/model)."""
+the decoder core (tracetui/format/_core), the model's passes (tracetui/model) and the
+timeline's interval split (tracetui/widgets/_intervals)."""
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
@@ -16,7 +17,8 @@ def extension(name: str) -> Extension:
     )
 
 
-extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes")]
+extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes",
+                                          "tracetui.widgets._intervals")]
 
 setup(ext_modules=cythonize(extensions, language_level=3, compiler_directives={
     "boundscheck": False, "wraparound": False, "cdivision": True, "initializedcheck": False,

@@ -32,8 +32,7 @@ from tracetui.widgets.timescale import fmt_dur, fmt_time
 
 
 def load_model(source, progress=None, stage=None):
-    """(model, rows, salvage report or None) of a trace file; TraceError if nothing can be read.
-    The P lanes (at the top of the first view) are built here too, on the loader thread."""
+    """(model, rows, salvage report or None) of a trace file; TraceError if nothing can be read."""
     from tracetui.format import read
     from tracetui.format.salvage import read_salvaged
     from tracetui.model import build
@@ -50,10 +49,21 @@ def load_model(source, progress=None, stage=None):
     if stage:
         stage(f"building the model of {len(trace):,} events…")
     model = build(trace)
-    rows = Rows(model)
-    if len(model.procs):
-        rows.resource_intervals(PROC, 0)
-    return model, rows, report
+    _no_huge_page_advice()
+    return model, Rows(model), report
+
+
+def _no_huge_page_advice() -> None:
+    """Stop numpy from asking for transparent huge pages for each big array it allocates
+    from here on (what NUMPY_MADVISE_HUGEPAGE=0 does at import). Where the kernel's THP
+    defrag setting is "madvise" (a common default), a fault on such an array may first
+    compact memory: on the benchmark trace the timeline's lane arrays cost 1.3 s of
+    system time with the advice and 0.2 s without. The decoder's columns are allocated
+    outside numpy and are not affected."""
+    try:
+        np._core.multiarray._set_madvise_hugepage(False)
+    except AttributeError:  # another numpy layout: leave it as it is
+        pass
 
 
 class TraceApp(AnalysisHost, App):
@@ -212,9 +222,11 @@ class TraceApp(AnalysisHost, App):
 
     def _goroutine_on(self, kind: int, i: int, t: int) -> int | None:
         """The goroutine running on P (or thread) i at time t."""
-        iv, gs = self.rows.resource_intervals(kind, i)
-        k = iv.index_at(t)
-        return int(gs[k]) if k >= 0 and gs[k] >= 0 else None
+        pos = self.rows.resource_spans_in(kind, i, t, t + 1)
+        if len(pos) == 0:
+            return None
+        lanes = self.model.procs if kind == PROC else self.model.threads
+        return int(self.model.lanes.goroutine_of(lanes.span_index[pos[-1]]))
 
     # -- details -----------------------------------------------------------------------
     def action_details(self) -> None:

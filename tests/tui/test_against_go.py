@@ -150,10 +150,11 @@ def test_proc_lanes_show_the_goroutine_go_started(case):
         if e.kind == "StateTransition" and "Runnable->Running" in e.line and "GoID=" in e.line \
                 and e.fields["P"] != "-1":
             t = int(e.fields["Time"])
-            iv, gs = rows.resource_intervals(PROC, dense_p[int(e.fields["P"])])
+            iv, spans = rows.resource_intervals(PROC, dense_p[int(e.fields["P"])])
             k = iv.index_at(t)
             if k >= 0 and iv.end[k] > t:  # a zero-length span shows nothing
-                assert int(tr.goroutine_ids[gs[k]]) == int(e.fields["GoID"]), e.line
+                g = rows.model.lanes.goroutine_of(spans[k])
+                assert int(tr.goroutine_ids[g]) == int(e.fields["GoID"]), e.line
                 checked += 1
     assert checked > 0
 

@@ -384,34 +384,43 @@ def test_proc_and_thread_lanes():
     run(CONTENTION, script)
 
 
-def test_big_lanes_are_prepared_in_the_background(monkeypatch):
-    """A lane over LAZY_SPANS spans draws ┄ until the background thread has built it, then
-    exactly what it draws when built up front; the UI does not wait for it."""
+def test_big_lanes_are_drawn_before_they_are_indexed(monkeypatch):
+    """A goroutine or P lane over LAZY_SPANS spans is drawn at once, straight from its spans
+    in view, while the background thread builds its intervals; at every zoom it draws
+    exactly what it draws once built. The UI does not wait for the thread."""
     import threading
 
     from tracetui.widgets import rows as rows_module
-    from tracetui.widgets.timeline import HEADER, PENDING
+    from tracetui.widgets.rows import PROC
+    from tracetui.widgets.timeline import HEADER
 
     release = threading.Event()
     real_prepare = rows_module.Rows.prepare
-    monkeypatch.setattr(rows_module, "LAZY_SPANS", 10)
+    monkeypatch.setattr(rows_module, "LAZY_SPANS", 2)
     monkeypatch.setattr(rows_module.Rows, "prepare", lambda self, key: (release.wait(10), real_prepare(self, key)))
 
     async def script(app, pilot):
         tl, rows = app.timeline, app.rows
-        row = rows.row_of(int(np.flatnonzero(np.diff(app.model.lanes.offsets) > 10)[0]))
-        y = HEADER + row
-        assert set(tl.render_line(y).text[tl.label_width + 1:].strip()) == {PENDING}
-        await pilot.press("i")  # the UI keeps answering
+        big = [g for g in rows.order.tolist() if app.model.lanes.count(g) > 2]
+        shown = [g for g in big if rows.row_of(g) < tl.page]
+        ys = [HEADER + rows.row_of(g) for g in shown]
+        assert len(ys) >= 3 and rows.nresources >= 2
+        ys += [HEADER + p for p in range(rows.nresources)]  # the P lanes
+        views, before = [], []
+        for _ in range(4):
+            views.append((tl.t0, tl.t1, tl.cursor))
+            before.append([tl.render_line(y).text for y in ys])
+            await pilot.press("i", "l")  # the UI keeps answering
+        assert not any(("g", g) in rows._lane_cache for g in big) and (PROC, 0) not in rows._lane_cache  # not built
         release.set()
-        for _ in range(200):
+        for _ in range(500):
             await pilot.pause(0.01)
-            if PENDING not in tl.render_line(y).text:
+            if all(("g", g) in rows._lane_cache for g in shown) and (PROC, 0) in rows._lane_cache:
                 break
-        got = tl.render_line(y).text
-        monkeypatch.setattr(rows_module, "LAZY_SPANS", 10**12)
         tl._cells.clear()
-        assert got == tl.render_line(y).text and PENDING not in got
+        for (t0, t1, cursor), lines in zip(views, before):
+            tl.set_view(t0, t1, cursor)
+            assert [tl.render_line(y).text for y in ys] == lines
 
     run(ANNOTATIONS, script)
 

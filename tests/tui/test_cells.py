@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracetui.widgets import palette as P
+from tracetui.widgets._intervals import span_columns
 from tracetui.widgets.cells import EIGHTHS, MIXED, Intervals, column_bounds, column_max, lane_cells
 from tracetui.widgets.timescale import ticks
 
@@ -65,6 +66,47 @@ def test_cells_never_lose_an_interval(iv, t0, span, ncols):
             shown = {int(fg[k]), int(bg[k])} - {P.GAP}
             assert shown and shown <= set(np.flatnonzero(times[:, k]).tolist())
             assert chr(chars[k]) in EIGHTHS[1:8] + MIXED
+
+
+@st.composite
+def goroutine_spans(draw):
+    """A goroutine lane as the model stores it: events at strictly increasing times, the
+    rows where spans begin, and end exceptions: a span that ends before the next one
+    begins, or the last one ending early (never overlapping: the model's spans do not)."""
+    nev = draw(st.integers(1, 40))
+    time = np.cumsum(np.array(draw(st.lists(st.integers(1, 30), min_size=nev, max_size=nev)), np.int64)) - 50
+    rows = np.array(sorted(draw(st.sets(st.integers(0, nev - 1), max_size=nev))), np.int32)
+    cat = np.array(draw(st.lists(st.integers(1, 5), min_size=len(rows), max_size=len(rows))), np.uint8)
+    xs = np.array(sorted(draw(st.sets(st.integers(0, max(len(rows) - 1, 0)), max_size=3))) if len(rows) else [],
+                  np.int64)
+    nxt = np.append(rows[1:], -1)
+    xr = np.array([draw(st.integers(int(rows[i]), int(nxt[i]) if nxt[i] >= 0 else nev - 1) | st.just(-1))
+                   if nxt[i] < 0 else draw(st.integers(int(rows[i]), int(nxt[i]))) for i in xs.tolist()], np.int32)
+    return time, rows, cat, xs, xr
+
+
+@settings(max_examples=300, deadline=None)
+@given(goroutine_spans(), st.integers(-100, 700), st.integers(0, 800), st.integers(1, 30))
+def test_span_columns_equal_the_intervals(lane, t0, extra, ncols):
+    """The first-frame path of a big lane (read straight from its spans) gives the time per
+    category and the edge categories that the lane's Intervals give (columns of 1 ns or
+    more, as the timeline's are)."""
+    time, rows, cat, xs, xr = lane
+    span = ncols + extra
+    start = time[rows]
+    end = np.append(start[1:], time[-1]) if len(rows) else start.copy()
+    end[xs] = time[xr]  # row -1: the last event
+    bounds = column_bounds(t0, t0 + span, ncols)
+    iv = Intervals(start, end, cat, 6)
+    flags = np.zeros(len(rows) + 1, np.uint8)  # + a span of another goroutine after this one
+    flags[len(rows) - 1:len(rows)] = 1
+    flags[xs] |= 2
+    begin_row = np.append(rows, 0).astype(np.int32)
+    xs32 = xs.astype(np.int32)
+    for lo, spans in ((0, None), (0, np.arange(len(rows), dtype=np.int32))):  # a goroutine's lane, a P's
+        times, left, right = span_columns(time, begin_row, flags, xs32, xr, lo, len(rows), spans, cat, bounds, 6)
+        assert (times == iv.times(bounds)).all()
+        assert (left == iv.at(bounds[:-1])).all() and (right == iv.at(bounds[1:] - 1)).all()
 
 
 def test_edge_inside_a_cell_is_an_eighth_block():

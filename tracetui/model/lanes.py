@@ -13,6 +13,7 @@ most of each column and whether the column mixes states.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -67,14 +68,27 @@ class GoroutineLanes:
             x0, x1 = np.searchsorted(xs, [lo, hi])
             e[xs[x0:x1] - lo] = xr[x0:x1]
             return e
-        spans = np.asarray(spans, np.int64)
-        e = b[np.minimum(spans + 1, max(len(b) - 1, 0))] if len(b) else np.zeros(spans.shape, np.int32)
-        e[spans + 1 == off[self.goroutine_of(spans) + 1]] = -1
-        if len(xs):
-            j = np.minimum(np.searchsorted(xs, spans), len(xs) - 1)
-            hit = xs[j] == spans
-            e[hit] = xr[j[hit]]
+        spans = np.asarray(spans)
+        if len(b) == 0:
+            return np.zeros(spans.shape, np.int32)
+        nxt = spans + 1  # millions of spans (every P's): one wide temporary, then narrow ones
+        np.minimum(nxt, len(b) - 1, out=nxt)
+        e = b[nxt]
+        del nxt
+        flags = self.end_flags[spans]
+        e[(flags & 1) != 0] = -1
+        x = np.flatnonzero(flags & 2)
+        e[x] = xr[np.searchsorted(xs, spans[x])]
         return e
+
+    @cached_property
+    def end_flags(self) -> np.ndarray:
+        """Per span: 1 if it is its goroutine's last, 2 if it is in end_exceptions."""
+        flags = np.zeros(len(self.begin_row), np.uint8)
+        counts = np.diff(self.offsets)
+        flags[self.offsets[1:][counts > 0] - 1] = 1
+        flags[self.end_exceptions[0]] |= 2
+        return flags
 
     def ends(self, spans: np.ndarray) -> np.ndarray:
         """End time of each span index (an open span ends at the trace's last event)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from rich.segment import Segment
 
+from tracetui.widgets._intervals import by_category
 from tracetui.widgets.palette import GAP, style
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -32,8 +33,9 @@ MIXED = "░"
 class Intervals:
     """Sorted non-overlapping intervals [start, end) with a category (uint8, never GAP).
 
-    Each category present keeps its own intervals and the cumulative sum of their
-    durations, so the time a category covers up to any instant is one searchsorted away.
+    Each category present keeps its own intervals' starts and the cumulative sum of their
+    durations (`parts`, split by a compiled pass), so the time a category covers up to
+    any instant is one searchsorted away.
     """
 
     def __init__(self, start: np.ndarray, end: np.ndarray, cat: np.ndarray, ncat: int, ordered: bool = False):
@@ -42,26 +44,11 @@ class Intervals:
         if not ordered and len(start) > 1 and not (start[1:] >= start[:-1]).all():
             order = np.argsort(start, kind="stable")
             start, end, cat = start[order], np.asarray(end)[order], np.asarray(cat)[order]
-        self.start = start
-        self.end = np.asarray(end, np.int64)
-        self.cat = np.asarray(cat, np.uint8)
+        self.start = np.ascontiguousarray(start)
+        self.end = np.ascontiguousarray(end, np.int64)
+        self.cat = np.ascontiguousarray(cat, np.uint8)
         self.ncat = ncat
-        # (not np.bincount: it widens ten million categories to int64 first)
-        present = [k for k in range(max(ncat, int(self.cat.max(initial=0)) + 1)) if np.count_nonzero(self.cat == k)]
-        self.parts = []  # (category, its starts, cumulative sum of its durations from 0)
-        for k in present:
-            if len(present) == 1:
-                s, e = self.start, self.end
-            else:
-                mine = self.cat == k
-                s, e = self.start[mine], self.end[mine]
-            cum = np.empty(len(s) + 1, np.int64)
-            cum[0] = 0
-            np.subtract(e, s, out=cum[1:])
-            if not ordered:
-                np.maximum(cum[1:], 0, out=cum[1:])
-            np.cumsum(cum[1:], out=cum[1:])
-            self.parts.append((k, s, cum))
+        self.parts = by_category(self.start, self.end, self.cat, clamp=not ordered)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -138,8 +125,13 @@ def interval_cells(times: np.ndarray, width: np.ndarray, left: np.ndarray, right
 
 def lane_cells(iv: Intervals, bounds: np.ndarray, overlay: Intervals | None = None, under: int = -1):
     """Cells of one lane; `overlay` intervals (e.g. GC assists, same categories) take their time from `under`."""
-    times = iv.times(bounds)
-    left, right = iv.at(bounds[:-1]), iv.at(bounds[1:] - 1)
+    return column_cells(iv.times(bounds), iv.at(bounds[:-1]), iv.at(bounds[1:] - 1), bounds, overlay, under)
+
+
+def column_cells(times: np.ndarray, left: np.ndarray, right: np.ndarray, bounds: np.ndarray,
+                 overlay: Intervals | None = None, under: int = -1):
+    """Cells of one lane from its time per category per column and the categories at
+    the columns' edges (what `lane_cells` reads from Intervals), with `overlay` drawn over."""
     if overlay is not None and len(overlay):
         extra = overlay.times(bounds)
         times[under] = np.maximum(times[under] - extra.sum(axis=0), 0)

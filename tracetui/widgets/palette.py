@@ -23,6 +23,7 @@ MARK = "#d2a8ff"
 (GAP, RUN, ASSIST, RUNNABLE_C, SYSCALL_C, WAIT_SYNC, WAIT_IO, WAIT_SLEEP, WAIT_GC, WAIT_OTHER,
  GC_MARK, STW_GC, STW_OTHER, HEAP, HEAP_HIGH, TEXT, DIM, DIMMED) = range(18)
 REGION0 = 18  # REGION0 + i: the i-th region colour
+UNCLASSIFIED = 255  # not a category: a block reason whose family is not looked up yet
 REGION_COLORS = ("#1f6feb", "#8957e5", "#bf8700", "#1a7f37", "#cf222e", "#0969da")
 
 COLORS = [
@@ -54,22 +55,19 @@ def reason_family(reason: str) -> int:
     return WAIT_OTHER
 
 
-def reason_categories(strings: list[str], used: np.ndarray) -> np.ndarray:
-    """Category of a waiting span, indexed by its reason's string index (`used`: the reasons in the trace)."""
-    table = np.full(max(len(strings), 1), WAIT_OTHER, np.uint8)
-    for i in used.tolist():
-        table[i] = reason_family(strings[i])
-    return table
+def reason_categories(strings: list[str], reasons: np.ndarray) -> np.ndarray:
+    """Category of a waiting span with each of these block reasons (string indices)."""
+    return np.array([reason_family(strings[i]) for i in reasons.tolist()], np.uint8)
 
 
-def span_categories(state: np.ndarray, waiting: np.ndarray, reason: np.ndarray, by_reason: np.ndarray) -> np.ndarray:
+def span_categories(state: np.ndarray, waiting: np.ndarray, categories: np.ndarray) -> np.ndarray:
     """Category of each goroutine span from its state; the spans at indices `waiting`
-    by their block reason (string index, `reason[i]` for `waiting[i]`)."""
+    by their block reason's (`categories[i]` for `waiting[i]`)."""
     table = np.full(8, WAIT_OTHER, np.uint8)
     for s, c in _STATE_CATEGORY.items():
         table[s] = c
     cat = table[state]
-    cat[waiting] = by_reason[reason]
+    cat[waiting] = categories
     return cat
 
 

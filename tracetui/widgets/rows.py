@@ -13,6 +13,7 @@ are markers drawn over their goroutine's lane.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -20,7 +21,8 @@ import numpy as np
 from tracetui.format import spec as S
 from tracetui.model.lanes import SYSCALL, WAITING
 from tracetui.widgets import palette as P
-from tracetui.widgets.cells import Intervals, column_max, lane_cells, spark_cells
+from tracetui.widgets._intervals import span_columns
+from tracetui.widgets.cells import Intervals, column_cells, column_max, lane_cells, spark_cells
 
 # Fixed lanes (drawn above the scrolling rows) and the kinds of scrolling rows.
 GC, STW, HEAP, RUNNABLE_GS = "GC", "STW", "heap", "runnable Gs"
@@ -76,10 +78,10 @@ class Rows:
         self.ids = tr.goroutine_ids
         counts = np.diff(model.lanes.offsets)
         self.active = np.flatnonzero(counts > 0)
-        reasons = tr.aux[tr.rows_where([S.EvGoBlock, S.EvGoStop])]
-        self._by_reason = P.reason_categories(tr.strings, np.flatnonzero(np.bincount(reasons)) if len(reasons)
-                                              else reasons)
+        self._by_reason = np.full(max(len(tr.strings), 1), P.UNCLASSIFIED, np.uint8)  # see _reason_categories
         self._lane_cache: dict = {}  # lane key (a tuple) or fixed-lane name -> intervals
+        self._big_cats: dict[int, np.ndarray] = {}  # span categories of big lanes not built yet
+        self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
         self._cached_spans = 0
         self._regions()
         self._stats()
@@ -246,8 +248,7 @@ class Rows:
         if iv is None:
             L, tr = self.model.lanes, self.trace
             lo, hi = L.offsets[g], L.offsets[g + 1]
-            b, state = L.begin_row[lo:hi], L.state[lo:hi]
-            start = tr.time[b]
+            start = tr.time[L.begin_row[lo:hi]]
             # a span ends where the next begins (no second gather), the last one at the last
             # event (still open), except where end_exceptions says otherwise (row -1: open)
             end = np.empty_like(start)
@@ -256,15 +257,52 @@ class Rows:
             xs, xr = L.end_exceptions
             x0, x1 = np.searchsorted(xs, [lo, hi])
             end[xs[x0:x1] - lo] = tr.time[xr[x0:x1]]
-            waiting = np.flatnonzero(state == WAITING)
-            wb = b[waiting]
-            cat = P.span_categories(state, waiting, np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0),
-                                    self._by_reason)
-            a = self.model.gc.assists
-            mine = a["goroutine"] == g
-            assists = Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
-            iv = self._keep(key, (Intervals(start, end, cat, NCAT_G, ordered=True), assists))
+            cat = self._big_cats.pop(g, None)
+            cat = self._span_categories(g) if cat is None else cat
+            iv = self._keep(key, (Intervals(start, end, cat, NCAT_G, ordered=True), self._assists(g)))
         return iv
+
+    def goroutine_columns(self, g: int, bounds: np.ndarray):
+        """(time per category per column, category at each column's first and last instant,
+        GC assists) of goroutine g. A lane of more than LAZY_SPANS spans whose intervals are
+        not built yet (the timeline has the background thread build them) is read straight
+        from its spans in view, so its first frame needs no per-span arrays."""
+        if ("g", g) in self._lane_cache or self.model.lanes.count(g) <= LAZY_SPANS:
+            spans, assists = self.goroutine_intervals(g)
+            return spans.times(bounds), spans.at(bounds[:-1]), spans.at(bounds[1:] - 1), assists
+        cat = self._big_cats.get(g)
+        if cat is None:
+            cat = self._big_cats[g] = self._span_categories(g)
+        L = self.model.lanes
+        times, left, right = self._span_columns(L.offsets[g], L.offsets[g + 1], None, cat, bounds, NCAT_G)
+        return times, left, right, self._assists(g)
+
+    def _span_columns(self, lo: int, hi: int, spans, cat: np.ndarray, bounds: np.ndarray, ncat: int):
+        L = self.model.lanes
+        xs, xr = L.end_exceptions
+        return span_columns(self.trace.time, L.begin_row, L.end_flags, xs, xr, lo, hi, spans, cat, bounds, ncat)
+
+    def _span_categories(self, g: int) -> np.ndarray:
+        """The colour category of each span of goroutine g (state, or block reason family)."""
+        L, tr = self.model.lanes, self.trace
+        lo, hi = L.offsets[g], L.offsets[g + 1]
+        b, state = L.begin_row[lo:hi], L.state[lo:hi]
+        waiting = np.flatnonzero(state == WAITING)
+        wb = b[waiting]
+        return P.span_categories(state, waiting, self._reason_categories(
+            np.where(tr.type[wb] == S.EvGoBlock, tr.aux[wb], 0)))
+
+    def _assists(self, g: int) -> Intervals:
+        a = self.model.gc.assists
+        mine = a["goroutine"] == g
+        return Intervals(a["start"][mine], a["end"][mine], np.full(int(mine.sum()), P.ASSIST), NCAT_G)
+
+    def _reason_categories(self, reasons: np.ndarray) -> np.ndarray:
+        """The colour category of each block reason (string index), classifying the strings
+        not seen before (a few: the runtime's block reasons)."""
+        new = np.unique(reasons[self._by_reason[reasons] == P.UNCLASSIFIED])
+        self._by_reason[new] = P.reason_categories(self.trace.strings, new)
+        return self._by_reason[reasons]
 
     def region_intervals(self, g: int, depth: int) -> tuple[Intervals, np.ndarray]:
         """(intervals, region indices) of goroutine g's regions at a nesting depth."""
@@ -280,8 +318,9 @@ class Rows:
         return got
 
     def resource_intervals(self, kind: int, i: int) -> tuple[Intervals, np.ndarray]:
-        """(intervals, goroutine of each) of P or thread i: on a P, GC workers (a "GC ..."
-        label) apart from other goroutines; on a thread, running apart from syscalls."""
+        """(intervals, the goroutine span of each) of P or thread i: on a P, GC workers (a
+        "GC ..." label) apart from other goroutines; on a thread, running apart from
+        syscalls. `model.lanes.goroutine_of(spans)` names their goroutines."""
         got = self._lane_cache.get((kind, i))
         if got is None:
             got = self._resource_lanes(kind)[i]
@@ -293,26 +332,60 @@ class Rows:
         lanes = self.model.procs if kind == PROC else self.model.threads
         L, tr = self.model.lanes, self.trace
         idx = lanes.span_index
-        owner = np.repeat(np.arange(len(L), dtype=np.int32), np.diff(L.offsets))
-        gs = owner[idx]
-        del owner
-        b = L.begin_row[idx]
-        start = tr.time[b]
-        del b
-        end = tr.time[L.end_row[idx]]  # a span still open (-1) ends at the last event: time[-1]
-        if kind == PROC:
-            cat = np.where(self._gc_workers(lanes.gc_label), P.GC_MARK, P.RUN)
-        else:
-            cat = np.where(L.state[idx] == SYSCALL, P.SYSCALL_C, P.RUN)
+        start = tr.time[L.begin_row[idx]]
+        end = tr.time[L.end_rows(idx)]  # a span still open (-1) ends at the last event: time[-1]
+        cat = self._resource_categories(kind)
         off = lanes.offsets
-        return [self._keep((kind, j), (Intervals(start[a:b], end[a:b], cat[a:b], NCAT_G + P.GC_MARK), gs[a:b]))
+        return [self._keep((kind, j), (Intervals(start[a:b], end[a:b], cat[a:b], NCAT_G + P.GC_MARK), idx[a:b]))
                 for j, (a, b) in enumerate(zip(off[:-1], off[1:]))]
+
+    def _resource_categories(self, kind: int) -> np.ndarray:
+        """The colour category of every span of every P (or thread) lane, in span_index order."""
+        cat = self._resource_cats.get(kind)
+        if cat is None:
+            lanes = self.model.procs if kind == PROC else self.model.threads
+            cat = np.full(len(lanes.span_index), P.RUN, np.uint8)
+            if kind == PROC:
+                cat[self._gc_workers(lanes.gc_label)] = P.GC_MARK
+            else:
+                cat[self.model.lanes.state[lanes.span_index] == SYSCALL] = P.SYSCALL_C
+            self._resource_cats[kind] = cat
+        return cat
+
+    def resource_columns(self, kind: int, i: int, bounds: np.ndarray):
+        """(time per category per column, category at each column's first and last instant)
+        of P or thread i: from its intervals once built, else read straight from its spans
+        in view (the first frame of a big trace does not wait for every P's intervals)."""
+        got = self._lane_cache.get((kind, i))
+        if got is not None:
+            iv = got[0]
+            return iv.times(bounds), iv.at(bounds[:-1]), iv.at(bounds[1:] - 1)
+        lanes = self.model.procs if kind == PROC else self.model.threads
+        a, b = lanes.offsets[i], lanes.offsets[i + 1]
+        return self._span_columns(0, 0, lanes.span_index[a:b], self._resource_categories(kind)[a:b], bounds,
+                                  NCAT_G + P.GC_MARK)
+
+    def resource_spans_in(self, kind: int, i: int, t0: int, t1: int, limit: int | None = None) -> np.ndarray | None:
+        """The spans on P or thread i that overlap [t0, t1), in time order, as positions in
+        the lanes' `span_index` (a binary search over the lane's start times: no per-span
+        arrays); None if more than `limit` spans start in the window."""
+        lanes = self.model.procs if kind == PROC else self.model.threads
+        L, time = self.model.lanes, self.trace.time
+        a, b = int(lanes.offsets[i]), int(lanes.offsets[i + 1])
+        spans, begin = lanes.span_index, L.begin_row
+        start_of = lambda j: time[begin[spans[j]]]  # noqa: E731
+        lo = max(bisect.bisect_right(range(a, b), t0, key=start_of) - 1, 0)
+        hi = bisect.bisect_left(range(a, b), t1, key=start_of)
+        if limit is not None and hi - lo > limit:
+            return None
+        pos = np.arange(a + lo, a + hi)
+        return pos[L.ends(spans[pos]) > t0]
 
     def _gc_workers(self, label: np.ndarray) -> np.ndarray:
         """Per P span, from its GoLabel string index: is it a GC worker's ("GC (dedicated)", ...)."""
         strings = self.trace.strings
         is_gc = np.zeros(max(len(strings), 1), bool)
-        is_gc[[k for k in np.unique(label).tolist() if k and strings[k].startswith("GC")]] = True
+        is_gc[[k for k in np.unique(label[label != 0]).tolist() if strings[k].startswith("GC")]] = True
         return is_gc[label]
 
     def fixed_intervals(self, name: str) -> Intervals:
@@ -371,40 +444,46 @@ class Rows:
     def cells(self, row: int, bounds: np.ndarray):
         g = int(self.ident[row])
         if self.kind[row] == GOROUTINE:
-            spans, assists = self.goroutine_intervals(g)
-            chars, fg, bg = lane_cells(spans, bounds, assists, P.RUN)
+            times, left, right, assists = self.goroutine_columns(g, bounds)
+            chars, fg, bg = column_cells(times, left, right, bounds, assists, P.RUN)
             logs, samples = self.markers(g, bounds)
             for cols, mark in ((samples, SAMPLE_MARK), (logs, LOG_MARK)):
                 chars[cols] = ord(mark)
                 fg[cols] = P.TEXT
             return chars, fg, bg
         if self.kind[row] in (PROC, THREAD):
-            iv, gs = self.resource_intervals(int(self.kind[row]), g)
-            chars, fg, bg = lane_cells(iv, bounds)
-            self._write_names(iv, lambda k: f"G{int(self.ids[gs[k]])}" if gs[k] >= 0 else "", bounds, chars, fg, bg,
-                              whole=True)
+            kind = int(self.kind[row])
+            chars, fg, bg = column_cells(*self.resource_columns(kind, g, bounds), bounds)
+            t0, t1 = int(bounds[0]), int(bounds[-1])
+            pos = self.resource_spans_in(kind, g, t0, t1, limit=2 * len(chars))
+            if pos is not None:
+                L = self.model.lanes
+                spans = (self.model.procs if kind == PROC else self.model.threads).span_index[pos]
+                names = [f"G{i}" for i in self.ids[L.goroutine_of(spans)].tolist()]
+                self._write_names(self.trace.time[L.begin_row[spans]], L.ends(spans), self._resource_categories(kind)[pos],
+                                  names, bounds, chars, fg, bg, whole=True)
             return chars, fg, bg
         iv, idx = self.region_intervals(g, int(self.depth[row]))
         chars, fg, bg = lane_cells(iv, bounds)
-        names = self.model.summary.regions["name"]
-        self._write_names(iv, lambda k: self.trace.strings[int(names[idx[k]])], bounds, chars, fg, bg)
+        vis = iv.visible(int(bounds[0]), int(bounds[-1]))
+        if len(vis) <= 2 * len(chars):
+            names = self.model.summary.regions["name"][idx[vis]]
+            self._write_names(iv.start[vis], iv.end[vis], iv.cat[vis], [self.trace.strings[n] for n in names.tolist()],
+                              bounds, chars, fg, bg)
         return chars, fg, bg
 
-    def _write_names(self, iv: Intervals, name_of, bounds, chars, fg, bg, whole: bool = False) -> None:
-        """Write name_of(k) inside each visible interval k where it has room (whole cells
-        only; `whole`: only names that fit entirely, for ids that a cut would change)."""
+    def _write_names(self, start, end, cat, names: list[str], bounds, chars, fg, bg, whole: bool = False) -> None:
+        """Write names[k] inside interval k (start[k], end[k], drawn in colour cat[k]) where it
+        has room (whole cells only; `whole`: only names that fit entirely, for ids that a
+        cut would change)."""
         t0, t1 = int(bounds[0]), int(bounds[-1])
         per = (t1 - t0) / (len(bounds) - 1)
-        vis = iv.visible(t0, t1)
-        if len(vis) > 2 * len(chars):
-            return
-        for k in vis.tolist():
-            a = max(int(np.ceil((iv.start[k] - t0) / per)), 0)
-            b = min(int((iv.end[k] - t0) // per), len(chars))
-            text = name_of(k)
+        for k, text in enumerate(names):
+            a = max(int(np.ceil((start[k] - t0) / per)), 0)
+            b = min(int((end[k] - t0) // per), len(chars))
             if not text or b - a < (len(text) + 1 if whole else 3):
                 continue
             text = text[: b - a]
             chars[a:a + len(text)] = [ord(c) for c in text]
             fg[a:a + len(text)] = P.TEXT
-            bg[a:a + len(text)] = iv.cat[k]
+            bg[a:a + len(text)] = cat[k]

@@ -4,8 +4,9 @@ goroutine lane and region depth, with a cursor, a mark, pan and zoom.
 It is a Line API widget (`ScrollView.render_line`): only the rows on screen are
 drawn, each from its cells cached per (row, view), so scrolling through 100,000
 goroutines costs what scrolling through ten does. A lane of millions of spans is
-prepared once by a background thread (drawn ┄ meanwhile), so the first frame of a
-big trace does not wait for it. The view is (t0, t1) in trace
+indexed once by a background thread, after the first frame, for fast redraws;
+meanwhile it is drawn straight from its spans in view, so the first frame of a big
+trace does not wait for it. The view is (t0, t1) in trace
 nanoseconds; the cursor is a time, the selected row an index into `Rows`.
 """
 from __future__ import annotations
@@ -30,7 +31,6 @@ from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
 from tracetui.widgets.timescale import axis_line
 
 HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
-PENDING = "┄"  # a big lane still being prepared
 _CACHE_MAX = 4096
 
 
@@ -164,25 +164,23 @@ class Timeline(ScrollView, can_focus=True):
                 return Strip.blank(width, Style(bgcolor=P.BACKGROUND))
             lane = self.rows.lane_key(row)
             key = (*lane, *view)
-            if self.rows.ready(lane):
-                chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
-            else:
-                chars, fg, bg = self._pending(lane)
+            if not self.rows.ready(lane):  # drawn from its spans in view until it is indexed
+                self._prepare(lane)
+            chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
             if self.highlight is not None and key[0] == GOROUTINE:
                 fg, bg = P.dim_except(self.highlight, fg, bg)
             segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(chars, fg, bg)
         return Strip(segs).adjust_cell_length(width, Style(bgcolor=P.BACKGROUND))
 
-    def _pending(self, lane: tuple[int, int, int]):
-        """Placeholder cells of a lane being prepared by the background thread."""
+    def _prepare(self, lane: tuple[int, int, int]) -> None:
+        """Queue a big lane for the background thread to index, which starts after the frame
+        being drawn is on screen (it must not compete with the first frame)."""
         if lane not in self._preparing:
             self._preparing.add(lane)
             self._prepare_queue.put(lane)
             if self._preparer is None:
                 self._preparer = threading.Thread(target=self._prepare_lanes, name="tracetui-lanes", daemon=True)
-                self._preparer.start()
-        n = self.plot_width
-        return np.full(n, ord(PENDING), np.uint32), np.full(n, P.DIM, np.uint8), np.zeros(n, np.uint8)
+                self.call_after_refresh(self._preparer.start)
 
     def _prepare_lanes(self) -> None:
         """Background thread: build the big lanes' intervals one by one, then redraw."""
