@@ -140,3 +140,40 @@ def span_columns(time, begin_row, end_flags, x_span, x_row, Py_ssize_t lo, Py_ss
                     right[cc] = k
                 cc += 1
     return out, left_arr, right_arr
+
+
+def nesting_depths(goroutine, begin, end, pre, begins, ends, Py_ssize_t ngoroutines):
+    """The nesting depth of each region within its goroutine (regions nest like a stack):
+    the regions open in that goroutine when it began. Region i belongs to goroutine
+    goroutine[i] and spans rows begin[i]..end[i]. The regions are walked in order: first
+    `pre` (those begun before the trace, the outer one first), then the begins (indices
+    in `begins`, ascending by row) merged with the ends (`ends`, ascending by row); a
+    region never ended stays open."""
+    cdef const int64_t[::1] g = goroutine
+    cdef const int64_t[::1] b = begin
+    cdef const int64_t[::1] e = end
+    cdef const int64_t[::1] p = pre
+    cdef const int64_t[::1] bi = begins
+    cdef const int64_t[::1] ei = ends
+    depth_arr = np.zeros(g.shape[0], np.int64)
+    open_arr = np.zeros(max(ngoroutines, 1), np.int64)
+    cdef int64_t[::1] depth = depth_arr
+    cdef int64_t[::1] opened = open_arr
+    cdef Py_ssize_t k, i, x = 0, y = 0, nb = bi.shape[0], ne = ei.shape[0]
+    with nogil:
+        for k in range(p.shape[0]):
+            i = p[k]
+            depth[i] = opened[g[i]]
+            opened[g[i]] += 1
+        while x < nb or y < ne:
+            if y >= ne or (x < nb and b[bi[x]] < e[ei[y]]):
+                i = bi[x]
+                x += 1
+                depth[i] = opened[g[i]]
+                opened[g[i]] += 1
+            else:
+                i = ei[y]
+                y += 1
+                if opened[g[i]] > 0:
+                    opened[g[i]] -= 1
+    return depth_arr

@@ -21,7 +21,7 @@ import numpy as np
 from tracetui.format import spec as S
 from tracetui.model.lanes import SYSCALL, WAITING
 from tracetui.widgets import palette as P
-from tracetui.widgets._intervals import span_columns
+from tracetui.widgets._intervals import nesting_depths, span_columns
 from tracetui.widgets.cells import Intervals, column_cells, column_max, lane_cells, spark_cells
 
 # Fixed lanes (drawn above the scrolling rows) and the kinds of scrolling rows.
@@ -36,32 +36,24 @@ LOG_MARK, SAMPLE_MARK = "◆", "·"
 
 
 def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
-    """Nesting depth of each kept region within its goroutine (regions nest like a stack)."""
+    """Nesting depth of each kept region within its goroutine (regions nest like a stack):
+    per goroutine, first the regions begun before the trace (row -1), the outer
+    (later-ending) one first, then begins and ends in row order; a region never ended
+    stays open. One compiled walk, with the begins and the ends each sorted by row."""
     idx = np.flatnonzero(keep)
-    n = len(idx)
-    if n == 0:
+    if len(idx) == 0:
         return np.zeros(0, np.int64)
     g = regions["goroutine"][idx].astype(np.int64)
     b = regions["start_row"][idx].astype(np.int64)
     e = regions["end_row"][idx].astype(np.int64)
-    # Events: begins (+1) and ends (-1) ordered by goroutine, then row, as one int64 key
-    # (goroutine << 33 | slot): first the regions begun before the trace (row -1), the
-    # outer (later-ending) one first, then every event by row, then the ends never seen.
-    rows = np.int64(max(int(b.max()), int(e.max()), 0) + 1)  # a row past every event
-    e = np.where(e >= 0, e, rows)
-    begin_slot = np.where(b >= 0, rows + 1 + b, rows - e)
-    end_slot = rows + 1 + e
-    gg = np.concatenate([g, g])
-    val = np.concatenate([np.ones(n, np.int64), -np.ones(n, np.int64)])
-    order = np.argsort((gg << 33) | np.concatenate([begin_slot, end_slot]), kind="stable")
-    v = val[order]
-    before = np.cumsum(v) - v
-    first_of_group = np.concatenate([[True], gg[order][1:] != gg[order][:-1]])
-    base = np.maximum.accumulate(np.where(first_of_group, np.arange(2 * n), 0))
-    depth_sorted = before - before[base]
-    depth = np.empty(2 * n, np.int64)
-    depth[order] = depth_sorted
-    return np.maximum(depth[:n], 0)
+    pre = np.flatnonzero(b < 0)
+    pre = pre[np.lexsort((-np.where(e[pre] >= 0, e[pre], np.iinfo(np.int64).max), g[pre]))]
+    begins = np.flatnonzero(b >= 0)
+    if not (b[begins][1:] > b[begins][:-1]).all():  # the summarizer lists regions as they begin
+        begins = begins[np.argsort(b[begins], kind="stable")]
+    ends = np.flatnonzero(e >= 0)
+    ends = ends[np.argsort(e[ends], kind="stable")]
+    return nesting_depths(g, b, e, pre, begins, ends, int(g.max()) + 1)
 
 
 class Rows:
