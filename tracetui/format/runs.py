@@ -8,10 +8,11 @@ up to the column's length).
 
 A RunColumn stands in for the dense ndarray wherever Python code reads it:
 `len()`, `dtype`, `shape`, `nbytes`, indexing by an integer, an integer array or
-a boolean mask (which return what the dense array would), slicing with step 1
-(which returns a RunColumn), comparisons with a scalar (computed per run, then
-expanded to one bool per row) and `np.asarray(col)` (the dense column, for the
-rare whole-column use). Numpy ufuncs are refused (`__array_ufunc__ = None`) so
+a boolean mask (which return what the dense array would; an integer index
+remembers its run, so rows read in order cost no search), slicing with step 1
+(which returns a RunColumn), comparisons (with a scalar: computed per run, then
+expanded to one bool per row; with an array: on the dense column) and
+`np.asarray(col)` (the dense column, for the rare whole-column use). Numpy ufuncs are refused (`__array_ufunc__ = None`) so
 that no operation silently sees a one-element object array: index it first.
 Compiled code reads `starts`/`values` directly (tracetui/model/_columns.pxi).
 """
@@ -26,13 +27,15 @@ class RunColumn:
     """Rows 0..n-1 of a column as runs: `starts` (int64, ascending, first 0) and
     `values` (one per run)."""
 
-    __slots__ = ("starts", "values", "_n")
+    __slots__ = ("starts", "values", "_n", "_lo", "_hi", "_last")
     __array_ufunc__ = None
 
     def __init__(self, starts: np.ndarray, values: np.ndarray, n: int):
         self.starts = np.asarray(starts, np.int64)
         self.values = np.asarray(values)
         self._n = int(n)
+        self._lo = self._hi = 0  # the run read last by an integer index: rows [lo, hi), value _last
+        self._last = None
         if len(self.starts) != len(self.values) or (self._n > 0) != (len(self.starts) > 0) or (
                 self._n > 0 and (self.starts[0] != 0 or self.starts[-1] >= self._n)):
             raise ValueError(f"bad runs: {len(self.starts)} starts, {len(self.values)} values for {n} rows")
@@ -80,9 +83,7 @@ class RunColumn:
             return RunColumn(starts, self.values[first:last + 1], hi - lo)
         if isinstance(key, (int, np.integer)):
             i = int(key)
-            if not -self._n <= i < self._n:
-                raise IndexError(f"index {i} is out of bounds for a column of {self._n} rows")
-            return self._at(i % self._n)
+            return self._last if self._lo <= i < self._hi else self._scalar(i)
         rows = np.asarray(key)
         if rows.dtype == bool:
             if rows.shape != self.shape:
@@ -96,6 +97,21 @@ class RunColumn:
         if rows.min() < -self._n or rows.max() >= self._n:
             raise IndexError(f"index out of bounds for a column of {self._n} rows")
         return self._at(np.where(rows < 0, rows + self._n, rows))
+
+    def _scalar(self, i: int):
+        """Row i's value, and its run remembered: rows read one by one in order
+        (Event views, dumps) mostly fall in the run read last."""
+        if i < 0:
+            i += self._n
+        if self._lo <= i < self._hi:
+            return self._last
+        if not 0 <= i < self._n:
+            raise IndexError(f"index {i} is out of bounds for a column of {self._n} rows")
+        k = int(np.searchsorted(self.starts, i, "right")) - 1
+        self._lo = int(self.starts[k])
+        self._hi = int(self.starts[k + 1]) if k + 1 < len(self.starts) else self._n
+        self._last = self.values[k]
+        return self._last
 
     def _compare(self, other, op):
         if np.ndim(other) == 0:
