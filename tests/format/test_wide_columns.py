@@ -1,6 +1,7 @@
-"""The m, p and stack columns start as int16 and widen to int32 when a trace has
-more than 32767 threads, procs or stacks. Built traces cross that line; Go's
-parser is the reference for the event stream."""
+"""The stack column starts as int16 and widens to int32 when a trace has more
+than 32767 stacks; m and p are runs of int32 values (tracetui.format.runs), with
+no such limit. Built traces cross that line; Go's parser is the reference for
+the event stream."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 from tests import goref
 from tracetui.format import read
 from tracetui.format import spec as S
+from tracetui.format.runs import RunColumn
 from tracetui.format.wire import encode_header, uvarint
 
 N = 33_000
@@ -65,8 +67,14 @@ def test_columns_widen_and_match_go(build, column):
     trace = read(data)
     assert getattr(trace, column).dtype == np.int32
     if column == "m":
+        assert isinstance(trace.m, RunColumn) and isinstance(trace.p, RunColumn)
         assert trace.p.dtype == np.int32 and len(trace.thread_ids) == N and len(trace.proc_ids) == N
-        assert trace.proc_ids[trace.aux[trace.type == S.EvProcStatus]].tolist() == list(range(N))
+        status = trace.type == S.EvProcStatus
+        assert trace.proc_ids[trace.aux[status]].tolist() == list(range(N))
+        # Thread i wrote the batch holding proc i's status, so each status event is on its own thread.
+        assert trace.thread_ids[trace.m[status]].tolist() == [100 + i for i in range(N)]
+        assert int(trace.m.values.max()) == N - 1 > np.iinfo(np.int16).max
+        assert trace.stack.dtype == np.int16
     else:
         assert int(trace.stack.max()) == N
     goref.require_go()
@@ -77,4 +85,16 @@ def test_columns_widen_and_match_go(build, column):
 
 def test_small_traces_stay_narrow():
     trace = read(goref.committed_traces()[0])
-    assert trace.m.dtype == trace.p.dtype == trace.stack.dtype == np.int16
+    assert trace.stack.dtype == np.int16
+
+
+@pytest.mark.parametrize("path", goref.committed_traces(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_thread_and_proc_runs_are_maximal(path):
+    """The decoder starts a run only where the value changes: no two neighbouring runs
+    hold the same value, and there are far fewer runs than events."""
+    trace = read(path)
+    for col in (trace.m, trace.p):
+        assert isinstance(col, RunColumn) and len(col) == len(trace) and col.dtype == np.int32
+        assert col.starts[0] == 0 and np.all(np.diff(col.starts) > 0) and col.starts[-1] < len(trace)
+        assert np.all(col.values[1:] != col.values[:-1])
+        assert len(col.values) < len(trace) / 2

@@ -10,8 +10,10 @@ numpy columns. No Python object is made per event.
 Columns (one row per public event, in Go's order):
   time   int64  nanoseconds, after Go's strictly-increasing clamp
   type   uint8  wire event type; 255 = Sync (synthesized events keep their type)
-  m,p,g  int32  dense thread/proc/goroutine index (-1 = none); see *_ids
-  stack  int32  trace-wide stack index (0 = no stack)
+  m,p    int32  dense thread/proc index (-1 = none), stored as runs: (start row, value)
+                pairs, one per change of value; see *_ids
+  g      int32  dense goroutine index (-1 = none)
+  stack  int16  trace-wide stack index (0 = no stack); int32 past 32767 stacks
   aux    int32  per type: target goroutine/proc index, or a string index
   arg    int64  per type: a 64-bit value (see event.py for the table)
   arg2   int64  per type: a second value
@@ -57,6 +59,7 @@ include "_sort.pxi"
 include "_wire.pxi"
 include "_tables.pxi"
 include "_order.pxi"
+include "_buffers.pxi"
 include "_reader.pxi"
 include "_generations.pxi"
 include "_handlers.pxi"

@@ -17,13 +17,17 @@ cdef struct Cursor:
     vector[Batch]* batches
     Ev ev
 
-# Column buffers: 7 dense (one entry per event) and 2 sparse: arg and arg2 hold
-# one entry per event whose type carries one (HAS_ARG/HAS_ARG2), in event order;
-# most events carry neither. Their rows follow from the type column.
-DEF NDENSE = 7
-DEF NARROW_MAX = 32767   # m, p and stack are int16 until a trace has more threads/procs/stacks
-cdef int[7] BUF_TYPENUM = [cnp.NPY_INT64, cnp.NPY_UINT8, cnp.NPY_INT16, cnp.NPY_INT16, cnp.NPY_INT32,
-                           cnp.NPY_INT16, cnp.NPY_INT32]
+# Column buffers: 5 dense (one entry per event), 2 as runs and 2 sparse. m and p
+# change value rarely (events come in per-thread batches): each is kept as runs,
+# a (start row, value) pair pushed only when an event's value differs from the
+# previous event's. arg and arg2 hold one entry per event whose type carries one
+# (HAS_ARG/HAS_ARG2), in event order; most events carry neither. Their rows
+# follow from the type column.
+DEF NDENSE = 5
+DEF STACK = 3            # index of the stack buffer
+DEF NARROW_MAX = 32767   # stack is int16 until a trace has more stacks
+DENSE_NAMES = ("time", "type", "g", "stack", "aux")
+cdef int[5] BUF_TYPENUM = [cnp.NPY_INT64, cnp.NPY_UINT8, cnp.NPY_INT32, cnp.NPY_INT16, cnp.NPY_INT32]
 cdef bint[256] HAS_ARG
 cdef bint[256] HAS_ARG2
 for _t in range(256):
@@ -35,33 +39,6 @@ for _t in range(256):
                           EvUserTaskBegin, EvUserTaskEnd, EvUserLog)
 ARG_TYPES = [t for t in range(256) if HAS_ARG[t]]
 ARG2_TYPES = [t for t in range(256) if HAS_ARG2[t]]
-
-
-cdef struct Sparse:
-    int64_t* vals
-    Py_ssize_t n
-    Py_ssize_t cap
-
-
-cdef inline int sparse_push(Sparse* s, int64_t val) except -1:
-    cdef void* v
-    if s.n == s.cap:
-        s.cap = s.cap * 2 + 4096
-        v = realloc(s.vals, s.cap * 8)
-        if v == NULL:
-            raise MemoryError()
-        s.vals = <int64_t*>v
-    s.vals[s.n] = val
-    s.n += 1
-    return 0
-
-
-cdef class _Owned:
-    """Frees a malloc'd column buffer when its numpy array goes away."""
-    cdef void* ptr
-
-    def __dealloc__(self):
-        free(self.ptr)
 
 
 cdef class Decoder:
@@ -77,8 +54,9 @@ cdef class Decoder:
     cdef int[NDENSE] size
     cdef Py_ssize_t cap
     cdef public Py_ssize_t count
-    cdef bint wide          # m and p are int32 (more than NARROW_MAX threads or procs)
     cdef bint wide_stack    # stack is int32 (more than NARROW_MAX stacks)
+    cdef Runs m_runs
+    cdef Runs p_runs
     cdef Sparse arg
     cdef Sparse arg2
     cdef int64_t last_ts
@@ -158,7 +136,7 @@ cdef class Decoder:
         cdef void* p
         cdef int k
         if self.size[0] == 0:
-            self.size = [8, 1, 2, 2, 4, 2, 4]
+            self.size = [8, 1, 4, 2, 4]
         for k in range(NDENSE):
             p = realloc(self.bufs[k], cap * self.size[k])
             if p == NULL:
@@ -184,6 +162,8 @@ cdef class Decoder:
             free(self.bufs[k])
         free(self.arg.vals)
         free(self.arg2.vals)
+        runs_free(&self.m_runs)
+        runs_free(&self.p_runs)
 
     cdef object _take(self, void** slot, Py_ssize_t n, int itemsize, int typenum):
         """Give a buffer (trimmed to n entries) to a numpy array."""
@@ -198,6 +178,10 @@ cdef class Decoder:
         cnp.set_array_base(arr, owner)
         return arr
 
+    cdef tuple _take_runs(self, Runs* r):
+        return (self._take(<void**>&r.starts, r.n, 8, cnp.NPY_INT64),
+                self._take(<void**>&r.values, r.n, 4, cnp.NPY_INT32))
+
     cdef inline int emit(self, uint8_t typ, int64_t t, Ctx c, int32_t stack, int32_t aux,
                          int64_t arg, int64_t arg2) except -1:
         cdef Py_ssize_t i = self.count
@@ -208,18 +192,14 @@ cdef class Decoder:
         self.last_ts = t
         (<int64_t*>self.bufs[0])[i] = t
         (<uint8_t*>self.bufs[1])[i] = typ
-        if self.wide:
-            (<int32_t*>self.bufs[2])[i] = c.m
-            (<int32_t*>self.bufs[3])[i] = c.p
-        else:
-            (<int16_t*>self.bufs[2])[i] = <int16_t>c.m
-            (<int16_t*>self.bufs[3])[i] = <int16_t>c.p
-        (<int32_t*>self.bufs[4])[i] = c.g
+        runs_push(&self.m_runs, i, c.m)
+        runs_push(&self.p_runs, i, c.p)
+        (<int32_t*>self.bufs[2])[i] = c.g
         if self.wide_stack:
-            (<int32_t*>self.bufs[5])[i] = stack
+            (<int32_t*>self.bufs[STACK])[i] = stack
         else:
-            (<int16_t*>self.bufs[5])[i] = <int16_t>stack
-        (<int32_t*>self.bufs[6])[i] = aux
+            (<int16_t*>self.bufs[STACK])[i] = <int16_t>stack
+        (<int32_t*>self.bufs[4])[i] = aux
         if HAS_ARG[typ]:
             sparse_push(&self.arg, arg)
         if HAS_ARG2[typ]:
@@ -228,12 +208,14 @@ cdef class Decoder:
         return 0
 
     def finish(self):
-        """Trim the columns to the events read and return them."""
+        """Trim the columns to the events read and return them; m and p as
+        (starts, values) runs."""
         cdef int k
         cols = {}
-        for k, name in enumerate(("time", "type", "m", "p", "g", "stack", "aux")):
+        for k, name in enumerate(DENSE_NAMES):
             typenum = BUF_TYPENUM[k] if self.size[k] != 4 else cnp.NPY_INT32
             cols[name] = self._take(&self.bufs[k], self.count, self.size[k], typenum)
+        runs = dict(m=self._take_runs(&self.m_runs), p=self._take_runs(&self.p_runs))
         cols["arg"] = self._take(<void**>&self.arg.vals, self.arg.n, 8, cnp.NPY_INT64)
         cols["arg2"] = self._take(<void**>&self.arg2.vals, self.arg2.n, 8, cnp.NPY_INT64)
         self.cap = 0
@@ -243,6 +225,7 @@ cdef class Decoder:
                   np.array(t.frame_line, dtype=np.uint64))
         return dict(
             columns=cols,
+            runs=runs,
             strings=t.strings,
             frames=frames,
             stack_offsets=np.array(t.stack_offsets, dtype=np.int64),
@@ -276,10 +259,6 @@ cdef class Decoder:
         if it != self.p_index.end():
             return deref(it).second
         cdef int32_t i = <int32_t>self.p_ids.size()
-        if i >= NARROW_MAX and not self.wide:
-            self._widen(2)
-            self._widen(3)
-            self.wide = True
         self.p_index[raw] = i
         self.p_ids.push_back(<int64_t>raw)
         self.p_status.push_back(0)
@@ -295,10 +274,6 @@ cdef class Decoder:
         if it != self.m_index.end():
             return deref(it).second
         cdef int32_t i = <int32_t>self.m_ids.size()
-        if i >= NARROW_MAX and not self.wide:
-            self._widen(2)
-            self._widen(3)
-            self.wide = True
         self.m_index[raw] = i
         self.m_ids.push_back(<int64_t>raw)
         self.m_exists.push_back(False)
@@ -373,7 +348,7 @@ cdef class Decoder:
             self._sync(None)
             raise
         if self.tables.stack_offsets.size() > NARROW_MAX and not self.wide_stack:
-            self._widen(5)
+            self._widen(STACK)
             self.wide_stack = True
         return 0
 
@@ -494,6 +469,8 @@ cdef class Decoder:
                 raise _Fail(self.deferred, event_off)
         except _Fail:
             self.count = before
+            runs_truncate(&self.m_runs, before)
+            runs_truncate(&self.p_runs, before)
             self.arg.n = before_arg
             self.arg2.n = before_arg2
             raise

@@ -19,6 +19,7 @@ import numpy as np
 from tracetui.format import spec
 from tracetui.format._core import Decoder
 from tracetui.format.errors import TraceError
+from tracetui.format.runs import RunColumn
 
 # Go reads the header with fmt.Fscanf("go 1.%d trace\x00\x00\x00"): a blank in the
 # format matches any run of blanks (spaces, tabs, carriage returns) in the input.
@@ -32,9 +33,11 @@ class Trace:
 
     Event columns (row i is the i-th event Go's parser returns):
     `time` (ns, int64), `type` (wire type, 255 = Sync), `m`/`p`/`g` (dense
-    indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none; m and p are
-    int16 unless a trace has more than 32767 threads or procs), `stack` (index
-    into the stack table, 0 = none), `aux` (per-type, see `tracetui.format.event`).
+    indices into `thread_ids`/`proc_ids`/`goroutine_ids`, -1 = none), `stack`
+    (index into the stack table, 0 = none; int16 unless a trace has more than
+    32767 stacks), `aux` (per-type, see `tracetui.format.event`). `m` and `p`
+    are `RunColumn`s (tracetui.format.runs): int32 values stored once per change,
+    indexed like arrays.
 
     The 64-bit payloads are sparse, since most events carry none: `arg` has one
     entry per event whose type carries one, in event order; `arg_rows` (computed
@@ -46,8 +49,8 @@ class Trace:
     size: int
     time: np.ndarray
     type: np.ndarray
-    m: np.ndarray
-    p: np.ndarray
+    m: RunColumn
+    p: RunColumn
     g: np.ndarray
     stack: np.ndarray
     aux: np.ndarray
@@ -215,6 +218,8 @@ def read(source, progress=None) -> Trace:
     dec.run()
     out = dec.finish()
     cols = out["columns"]
+    n = len(cols["time"])
+    cols.update({name: RunColumn(starts, values, n) for name, (starts, values) in out["runs"].items()})
     pc, func, file, line = out["frames"]
     trace = Trace(
         version=version, size=size, **cols, strings=out["strings"],

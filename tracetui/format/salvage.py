@@ -153,7 +153,7 @@ def _read_bytes(source) -> bytes:
 
 # --- which events cmd/trace keeps ---------------------------------------------------------
 
-_DENSE = ("time", "type", "m", "p", "g", "stack", "aux")
+_PER_EVENT = ("time", "type", "m", "p", "g", "stack", "aux")  # one value per event (m and p as runs)
 
 
 def _head(trace: Trace, n: int) -> Trace:
@@ -161,7 +161,7 @@ def _head(trace: Trace, n: int) -> Trace:
     if n == len(trace):
         return trace
     fields = {f.name: getattr(trace, f.name) for f in dataclasses.fields(trace) if f.name != "_cache"}
-    for name in _DENSE:
+    for name in _PER_EVENT:
         fields[name] = fields[name][:n]
     for name in ("arg", "arg2"):  # sparse payloads: entries of rows >= n go
         rows = getattr(trace, name + "_rows", None)

@@ -1,7 +1,7 @@
 # Included by the model's compiled passes: reading the event columns in place.
 
 cdef class _Narrow:
-    """An m/p/stack column read in place, int16 or int32 (no widened copy)."""
+    """The stack column read in place, int16 or int32 (no widened copy)."""
     cdef const int16_t[::1] n16
     cdef const int32_t[::1] n32
     cdef bint wide
@@ -17,6 +17,68 @@ cdef class _Narrow:
 
     cdef inline int32_t at(self, Py_ssize_t i) noexcept:
         return self.n32[i] if self.wide else self.n16[i]
+
+
+cdef class _Runs:
+    """An m/p column stored as runs (tracetui.format.runs.RunColumn) read in place.
+    `at(i)` is O(1) amortised for ascending rows (it steps on to the next runs)
+    and a binary search over the run starts for a far or backward jump."""
+    cdef const int64_t[::1] starts
+    cdef const int32_t[::1] values
+    cdef Py_ssize_t nruns
+    cdef Py_ssize_t k            # the run read last, covering rows [lo, hi)
+    cdef int64_t lo
+    cdef int64_t hi
+
+    def __init__(self, col):
+        self.starts = col.starts
+        self.values = col.values
+        self.nruns = len(col.values)
+        self.lo = self.hi = 0
+        if self.nruns:
+            self.enter(0)
+
+    cdef inline void enter(self, Py_ssize_t k) noexcept:
+        self.k = k
+        self.lo = self.starts[k]
+        self.hi = self.starts[k + 1] if k + 1 < self.nruns else INT64_MAX
+
+    cdef inline int32_t at(self, Py_ssize_t i) noexcept:
+        if self.lo <= i < self.hi:
+            return self.values[self.k]
+        return self.seek(i)
+
+    cdef int32_t seek(self, Py_ssize_t i) noexcept:
+        cdef Py_ssize_t lo = 0, hi = self.nruns, mid, step
+        if self.nruns == 0:
+            return -1
+        if i >= self.hi:
+            for step in range(4):  # hi is finite: a next run exists
+                self.enter(self.k + 1)
+                if i < self.hi:
+                    return self.values[self.k]
+            lo = self.k
+        while hi - lo > 1:  # the last run starting at or before i
+            mid = (lo + hi) // 2
+            if self.starts[mid] <= i:
+                lo = mid
+            else:
+                hi = mid
+        self.enter(lo)
+        return self.values[lo]
+
+
+def runs_at(col, rows):
+    """The value of each row (int64, any order) of an m/p RunColumn, read through one
+    _Runs cursor as the compiled passes read it (the tests check it against numpy)."""
+    cdef _Runs cur = _Runs(col)
+    cdef const int64_t[::1] want = np.ascontiguousarray(rows, np.int64)
+    cdef Py_ssize_t i
+    out = np.empty(len(want), np.int32)
+    cdef int32_t[::1] o = out
+    for i in range(len(want)):
+        o[i] = cur.at(want[i])
+    return out
 
 
 cdef Py_ssize_t count_types(trace, types, bint* want):

@@ -23,7 +23,7 @@ to the P and M of the event that began it, a syscall span to its M), in time
 order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
 (from _columns.pxi) are the column scans the GC facts use.
 """
-from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
 
 import numpy as np
 cimport numpy as cnp
@@ -185,7 +185,7 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
     cdef const uint8_t[::1] type_ = trace.type
     cdef const int32_t[::1] gcol = trace.g
     cdef _Narrow scol = _Narrow(trace.stack)
-    cdef _Narrow rcol = _Narrow(trace.m if threads else trace.p)
+    cdef _Runs rcol = _Runs(trace.m if threads else trace.p)
     cdef Py_ssize_t nres = len(trace.thread_ids if threads else trace.proc_ids)
     cdef const int32_t[::1] aux = trace.aux
     cdef const int64_t[::1] arg = trace.arg

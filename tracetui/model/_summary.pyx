@@ -9,7 +9,7 @@ as Go computes them (tests compare with Go's own summarizer). Maps keyed by
 strings in Go are keyed by string index here (strings are interned trace-wide).
 """
 from cython.operator cimport dereference as deref
-from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
 from libc.string cimport memcpy
 from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
@@ -192,7 +192,7 @@ cdef class Summarizer:
         cdef cnp.ndarray[cnp.int64_t] time_ = trace.time
         cdef cnp.ndarray[cnp.uint8_t] type_ = trace.type
         cdef const int32_t[::1] gcol = trace.g
-        cdef _Narrow pcol = _Narrow(trace.p)
+        cdef _Runs pcol = _Runs(trace.p)
         cdef _Narrow scol = _Narrow(trace.stack)
         cdef const int32_t[::1] aux = trace.aux
         cdef const int64_t[::1] arg = trace.arg
