@@ -85,13 +85,14 @@ def test_redraw_big(benchmark, big_trace):
 
 
 _CHILD_TUI = """
-import asyncio, resource, sys
+import asyncio, os, resource, sys
 from tracetui.app import TraceApp
 from tracetui.widgets.timeline import HEADER, Timeline
 
-def cpu():
+def report(tag):
+    # straight to fd 1: Textual captures print() while the app runs
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    os.write(1, f"{tag} {r.ru_utime + r.ru_stime}\\n".encode())
 
 painted = []
 render_line = Timeline.render_line
@@ -110,10 +111,10 @@ async def main():
         # first lane row was rendered, the whole first frame is drawn.
         while not painted:
             await asyncio.sleep(0.001)
-        print("drawn", cpu(), flush=True)
+        report("drawn")
         assert app.timeline.render_line(HEADER).text.strip()
         await pilot.pause()  # until the process is idle: the lanes' background indexing is done
-        print("idle", cpu(), flush=True)
+        report("idle")
 asyncio.run(main())
 """
 

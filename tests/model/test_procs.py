@@ -97,6 +97,24 @@ def test_gc_workers_are_labelled_on_their_proc():
     assert any(s.startswith("GC (") for s in labels)
 
 
+@pytest.mark.parametrize("path", [p for p in TRACES if p.name == "gc.trace"], ids=lambda p: p.parent.name)
+def test_each_label_is_on_the_span_it_was_given_in(path):
+    """Per P span, the label of the last GoLabel event of its goroutine inside the span
+    (a search of each label's row among its goroutine's span begins)."""
+    tr = read(path)
+    m = build(tr)
+    L = m.lanes
+    want = np.zeros(len(L.state), np.int64)
+    for row in np.flatnonzero(tr.type == S.EvGoLabel).tolist():
+        g = int(tr.g[row])
+        lo, hi = L.offsets[g], L.offsets[g + 1]
+        k = lo + int(np.searchsorted(L.begin_row[lo:hi], row, side="right")) - 1
+        if k >= lo:
+            want[k] = tr.aux[row]
+    assert (m.procs.gc_label == want[m.procs.span_index]).all()
+    assert m.procs.gc_label.any()
+
+
 def test_dominant_and_peaks_are_consistent():
     path = next(p for p in TRACES if p.parent.name == "go1.27" and p.name == "mixed.trace")
     tr = read(path)

@@ -24,6 +24,7 @@ order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
 (from _columns.pxi) are the column scans the GC facts use.
 """
 from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libcpp.vector cimport vector
 
 import numpy as np
 cimport numpy as cnp
@@ -176,9 +177,10 @@ def goroutine_counts(trace):
 
 
 def resource_spans(trace, const int64_t[::1] offsets, bint threads):
-    """Per proc (or per thread): (offsets int64[n+1], spans int32), the goroutine spans
-    that ran there in time order, found by a third pass that numbers spans as
-    goroutine_lanes does."""
+    """Per proc (or per thread): (offsets int64[n+1], spans int32, labels int32), the
+    goroutine spans that ran there in time order, found by a third pass that numbers
+    spans as goroutine_lanes does, and the GoLabel string index given to each while it
+    ran (0 = none; the last label of a span wins). One pass, into a list per resource."""
     _set_arg_types()
     cdef Py_ssize_t n = len(trace), i
     cdef Py_ssize_t ng = len(offsets) - 1
@@ -189,33 +191,48 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
     cdef Py_ssize_t nres = len(trace.thread_ids if threads else trace.proc_ids)
     cdef const int32_t[::1] aux = trace.aux
     cdef const int64_t[::1] arg = trace.arg
-    res_offsets = np.zeros(nres + 1, np.int64)
-    cdef int64_t[::1] roff = res_offsets
+    cdef vector[vector[int32_t]] listed = vector[vector[int32_t]](nres)
+    cdef vector[vector[int32_t]] labelled = vector[vector[int32_t]](nres)
+    cdef int64_t[::1] fill = np.asarray(offsets[:ng]).copy()
+    cdef int32_t[::1] cur_r = np.full(max(ng, 1), -1, np.int32)  # where each goroutine's current span is listed
+    cdef int64_t[::1] cur_k = np.zeros(max(ng, 1), np.int64)
     cdef Transition tr
     cdef Py_ssize_t ai = 0
-    cdef int32_t r
-    # pass 1: spans per resource
-    for i in range(n):
-        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr) and (
-                tr.new == GoRunning or (threads and tr.new == GoSyscall)):
-            r = rcol.at(i)
-            if 0 <= r < nres:
-                roff[r + 1] += 1
-    np.cumsum(res_offsets, out=res_offsets)
-    spans = np.empty(roff[nres], np.int32)
-    cdef int32_t[::1] out = spans
-    cdef int64_t[::1] rfill = res_offsets[:nres].copy()
-    cdef int64_t[::1] fill = np.asarray(offsets[:ng]).copy()
+    cdef int32_t r, g
     cdef int64_t k
-    # pass 2: number each goroutine's spans and list them per resource
-    ai = 0
     for i in range(n):
-        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr) and tr.new != GoNotExist:
+        if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
+            cur_r[tr.id] = -1
+            if tr.new == GoNotExist:
+                continue
             k = fill[tr.id]
             fill[tr.id] += 1
             if tr.new == GoRunning or (threads and tr.new == GoSyscall):
                 r = rcol.at(i)
                 if 0 <= r < nres:
-                    out[rfill[r]] = <int32_t>k
-                    rfill[r] += 1
-    return res_offsets, spans
+                    cur_r[tr.id] = r
+                    cur_k[tr.id] = listed[r].size()
+                    listed[r].push_back(<int32_t>k)
+                    labelled[r].push_back(0)
+        elif type_[i] == EvGoLabel:
+            g = gcol[i]
+            if 0 <= g < ng and cur_r[g] >= 0:
+                labelled[cur_r[g]][cur_k[g]] = aux[i]
+    res_offsets = np.zeros(nres + 1, np.int64)
+    for r in range(nres):
+        res_offsets[r + 1] = res_offsets[r] + <int64_t>listed[r].size()
+    spans = np.empty(res_offsets[nres], np.int32)
+    labels = np.empty(res_offsets[nres], np.int32)
+    cdef int32_t[::1] out = spans
+    cdef int32_t[::1] lab = labels
+    cdef Py_ssize_t at = 0, m
+    for r in range(nres):
+        for m in range(<Py_ssize_t>listed[r].size()):
+            out[at + m] = listed[r][m]
+            lab[at + m] = labelled[r][m]
+        at += listed[r].size()
+        listed[r].clear()
+        listed[r].shrink_to_fit()
+        labelled[r].clear()
+        labelled[r].shrink_to_fit()
+    return res_offsets, spans, labels

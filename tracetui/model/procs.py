@@ -4,7 +4,7 @@
   running spans that began on it, in time order (indices into the goroutine
   spans, so nothing is copied), listed by a compiled pass on first use. GC
   worker goroutines carry their label ("GC (dedicated)", "GC (fractional)",
-  "GC (idle)", from GoLabel events) per span.
+  "GC (idle)", from GoLabel events) per span, found by the same pass.
 - `ThreadLanes`: what each M did: ran a goroutine (on a P) or sat in a syscall.
 - `GoroutineCounts`: how many goroutines were running, runnable, waiting and in
   a syscall (computed on first use), kept per block of COUNT_BLOCK events (the
@@ -20,7 +20,6 @@ from functools import cached_property
 
 import numpy as np
 
-from tracetui.format import spec as S
 from tracetui.model._lanes import COUNT_BLOCK, goroutine_counts, resource_spans
 from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL, WAITING, GoroutineLanes
 
@@ -35,7 +34,7 @@ class _ResourceLanes:
     THREADS = False
 
     @cached_property
-    def _csr(self) -> tuple[np.ndarray, np.ndarray]:
+    def _csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return resource_spans(self.lanes.trace, self.lanes.offsets, self.THREADS)
 
     @property
@@ -104,33 +103,11 @@ class _ResourceLanes:
 class ProcLanes(_ResourceLanes):
     """Which goroutine ran on each P (dense proc index; real id: trace.proc_ids)."""
 
-    @cached_property
+    @property
     def gc_label(self) -> np.ndarray:
-        """Per span of `span_index`: the GoLabel string index given to it (0 = none; the
-        last label of a span wins)."""
-        L, tr = self.lanes, self.lanes.trace
-        out = np.zeros(len(self.span_index), np.int32)
-        rows = tr.rows_where([S.EvGoLabel])
-        rows = rows[tr.g[rows] >= 0]
-        if len(rows) == 0:
-            return out
-        gs = tr.g[rows]
-        order = np.argsort(gs, kind="stable")  # by goroutine, then row
-        rows, gs = rows[order], gs[order]
-        spans = np.full(len(rows), -1, np.int64)
-        for lo_i, hi_i in zip(*_runs(gs)):
-            g = int(gs[lo_i])
-            lo, hi = L.offsets[g], L.offsets[g + 1]
-            k = lo + np.searchsorted(L.begin_row[lo:hi], rows[lo_i:hi_i], side="right") - 1
-            spans[lo_i:hi_i] = np.where(k >= lo, k, -1)
-        # Labelled spans ascend (goroutine by goroutine, row by row): keep each one's last label.
-        keep = (spans >= 0) & np.append(spans[1:] != spans[:-1], True)
-        spans, values = spans[keep], tr.aux[rows[keep]]
-        labelled = np.zeros(len(L.state), bool)
-        labelled[spans] = True
-        hit = np.flatnonzero(labelled[self.span_index])
-        out[hit] = values[np.searchsorted(spans, self.span_index[hit])]
-        return out
+        """Per span of `span_index`: the GoLabel string index given to it while it ran
+        (0 = none; the last label of a span wins), from the same compiled pass."""
+        return self._csr[2]
 
     def labels(self, p: int) -> np.ndarray:
         """GoLabel string index of each span of P p (0 = none)."""
@@ -194,9 +171,3 @@ class GoroutineCounts:
 
     def max(self) -> dict[str, int]:
         return {name: int(self.peak[:, s].max(initial=0)) for name, s in self.STATES.items()}
-
-
-def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) of the runs of equal values in a sorted array."""
-    cuts = np.flatnonzero(np.diff(keys)) + 1
-    return np.concatenate([[0], cuts]), np.concatenate([cuts, [len(keys)]])
