@@ -313,6 +313,10 @@ class Timeline(ScrollView, can_focus=True):
             return None
         return int(self.rows.kind[self.sel]), int(self.rows.ident[self.sel]), int(self.rows.depth[self.sel])
 
+    def on_resize(self, _event: events.Resize) -> None:
+        # the width of a column, so the cursor's resolution, changed (once laid out)
+        self.call_after_refresh(self._changed)
+
     # -- mouse -------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
         x = event.x - self.label_width - 1
