@@ -1,6 +1,11 @@
-"""The compiled half of `tracetui.widgets.cells.Intervals`: intervals split by category,
-each category with its starts and the running sum of its durations, in two passes over
-the intervals and no temporaries (a lane can hold ten million spans)."""
+"""The timeline's compiled passes, for lanes of up to tens of millions of spans:
+
+- `by_category`: the compiled half of `tracetui.widgets.cells.Intervals`, intervals
+  split by category, each with its starts and the running sum of its durations, in
+  two passes and no temporaries;
+- `span_columns`: a lane's time per category per screen column read straight from the
+  model's goroutine spans in view (the first frame of a big lane, before it is indexed);
+- `nesting_depths`: each region's nesting depth within its goroutine, one walk."""
 import numpy as np
 
 from libc.stdint cimport int32_t, int64_t, uint8_t
