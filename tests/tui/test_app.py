@@ -445,3 +445,40 @@ def test_lane_cache_is_bounded(monkeypatch):
     assert sum(len(v[0]) for k, v in rows._lane_cache.items() if isinstance(k, tuple)) == rows._cached_spans
     for a, b in zip(first, again):
         assert all((x == y).all() for x, y in zip(a, b))
+
+
+def test_mouse_click_and_wheel():
+    """A click moves the cursor to the clicked column and selects the clicked lane; the
+    wheel scrolls lanes, ctrl+wheel zooms around the pointer, shift+wheel pans."""
+    from textual import events
+
+    from tracetui.widgets.timeline import HEADER
+
+    async def script(app, pilot):
+        tl = app.timeline
+        x = tl.label_width + 1 + tl.plot_width // 3
+        await pilot.click("#timeline", offset=(x, HEADER + 4))
+        await pilot.pause()
+        col = tl.plot_width // 3
+        assert tl.col_of(tl.cursor) == col and tl.sel == int(tl.scroll_offset.y) + 4
+        assert str(app.rows.label(tl.sel)).split()[0] in str(app.status.render())
+
+        def wheel(down: bool, **mods):
+            cls = events.MouseScrollDown if down else events.MouseScrollUp
+            tl.post_message(cls(tl, x, HEADER + 2, 0, 1 if down else -1, 0, mods.get("shift", False), False,
+                                mods.get("ctrl", False)))
+
+        span, t0 = tl.t1 - tl.t0, tl.t0
+        wheel(False, ctrl=True)  # zoom in around the pointer's column
+        await pilot.pause()
+        assert tl.t1 - tl.t0 == pytest.approx(span / 2, rel=0.01) and tl.col_of(tl.cursor) == col
+        span, t0 = tl.t1 - tl.t0, tl.t0
+        wheel(True, shift=True)  # pan right
+        await pilot.pause()
+        assert tl.t0 > t0 and tl.t1 - tl.t0 == span
+        top = tl.scroll_offset.y
+        wheel(True)  # plain wheel: scroll the lanes
+        await pilot.pause()
+        assert tl.scroll_offset.y > top
+
+    run(CONTENTION, script)

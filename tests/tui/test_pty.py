@@ -98,3 +98,28 @@ def test_ctrl_c_quits():
         assert not t.alive(), "ctrl+c did not quit"
     finally:
         t.kill()
+
+
+def test_256_colour_terminal():
+    """In a 256-colour terminal (TERM=xterm-256color, no COLORTERM) the app sends palette
+    colours only, and the legend's swatches are distinct ones: for each state, the
+    nearest of the 256 to its truecolor hex (rich's downgrade, which Textual applies)."""
+    import re
+
+    from rich.color import Color, ColorSystem
+
+    from tracetui.widgets import palette as P
+
+    # (pytest sets COLUMNS and LINES, which would size the app at 80x24)
+    t = Tmux(f"env -u COLORTERM -u COLUMNS -u LINES {shlex.quote(sys.executable)} -m tracetui {shlex.quote(str(TRACE))}", size=(160, 48))
+    try:
+        t.wait_for("blocked: other")  # the legend line, shown from 100x32 up
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-e", "-t", t.name], capture_output=True,
+                                text=True).stdout
+        assert "38;5;" in screen and "38;2;" not in screen and "48;2;" not in screen
+        legend = next(line for line in screen.splitlines() if "running" in line and "blocked: sync" in line)
+        shown = {int(n) for n in re.findall(r"48;5;(\d+)", legend)}
+        want = [Color.parse(P.COLORS[c]).downgrade(ColorSystem.EIGHT_BIT).number for c in P.LEGEND_ORDER]
+        assert len(set(want)) == len(want) and set(want) <= shown
+    finally:
+        t.kill()
