@@ -7,9 +7,11 @@ goroutine with its regions under it.
 scrolling rows as numpy arrays (`kind`, `ident`, `depth`), so a trace with 100,000
 goroutines costs three arrays, not 100,000 objects. `cells(row, bounds)` gives a
 row's characters and colours for the screen columns between `bounds`; the
-`Intervals` behind each lane are built on first use and kept (every P lane at once,
-and every thread lane at once, as they are shown together). Logs and CPU samples
-are markers drawn over their goroutine's lane.
+`Intervals` behind each lane (its index: per-category cumulative sums) are built on
+first use and kept (every P lane at once, and every thread lane at once, as they are
+shown together). A lane of more than LAZY_SPANS spans is drawn straight from its
+spans in view until its index is built (`prepare`, off the UI thread). Logs and CPU
+samples are markers drawn over their goroutine's lane.
 """
 from __future__ import annotations
 
@@ -415,8 +417,9 @@ class Rows:
         return int(self.kind[row]), int(self.ident[row]), int(self.depth[row])
 
     def ready(self, key: tuple[int, int, int]) -> bool:
-        """Can this lane be drawn at once: its intervals are built, or it is small enough
-        to build now. A lane of millions of spans takes a second to prepare the first time."""
+        """Is this lane's index built, or small enough to build while drawing? If not, it is
+        drawn from its spans in view and `prepare` should build it off the UI thread (a
+        lane of millions of spans takes a few tenths of a second)."""
         kind, i, depth = key
         if kind == GOROUTINE:
             return ("g", i) in self._lane_cache or self.model.lanes.count(i) <= LAZY_SPANS
