@@ -32,7 +32,7 @@ FIXED = (GC, STW, HEAP, RUNNABLE_GS)
 GOROUTINE, REGION, PROC, THREAD = 0, 1, 2, 3
 SORTS = ("id", "start", "exec", "blocked")
 NCAT_G = P.WAIT_OTHER + 1
-LAZY_SPANS = 100_000  # lanes with more spans are prepared off the UI thread (Rows.ready / prepare)
+LAZY_SPANS = 100_000  # lanes with more spans are drawn from their spans until indexed off the UI thread (ready, prepare)
 CACHE_SPANS = 25_000_000  # spans of lane intervals kept at most (41 bytes each: about 1 GB)
 LOG_MARK, SAMPLE_MARK = "◆", "·"
 

@@ -79,8 +79,7 @@ class HelpScreen(ModalScreen):
                 "  heap  heap in use (orange: within 5% of the GC goal)\n"
                 "  runnable Gs  the most runnable goroutines at once in each column\n"
                 "  P0…  the goroutine running on each P (GC workers in purple; names where they fit)\n"
-                "  M…   each thread, running or in a syscall (T shows them)\n"
-                "  ┄    a lane of over 100,000 spans being prepared (a second or so, once)\n\n"
+                "  M…   each thread, running or in a syscall (T shows them)\n\n"
                 f"[dim]Times are relative to the first event; a column is never less than {fmt_dur(1)}.[/dim]")
         with VerticalScroll(id="help"):
             yield Static(text)
