@@ -18,6 +18,7 @@ from tracetui.format import read
 from tracetui.format import spec as S
 from tracetui.model import build
 from tracetui.model._lanes import COUNT_BLOCK
+from tracetui.model.lanes import RUNNING
 
 STATES = {"Runnable": 2, "Running": 3, "Waiting": 4, "Syscall": 5}
 TRACES = goref.committed_traces()
@@ -113,6 +114,42 @@ def test_each_label_is_on_the_span_it_was_given_in(path):
             want[k] = tr.aux[row]
     assert (m.procs.gc_label == want[m.procs.span_index]).all()
     assert m.procs.gc_label.any()
+
+
+@pytest.mark.parametrize("path", TRACES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_assists_on_procs_are_cut_at_running_spans(path):
+    """Each GC mark assist (Go's ranges, from the GC facts) cut at its goroutine's running
+    spans, on the P each span ran on, as cmd/trace's proc view cuts them: a piece from
+    the assist's begin, or from the span's start for an assist already active, to
+    whichever of the assist's end and the span's end comes first."""
+    tr = read(path)
+    m = build(tr)
+    a = m.gc.assists
+    last = int(tr.time[-1])
+    proc_of = {int(k): p for p in range(len(m.procs))  # the P lanes are checked above
+               for k in m.procs.span_index[m.procs.offsets[p]:m.procs.offsets[p + 1]].tolist()}
+    want = set()
+    for g, b, start, end in zip(a["goroutine"].tolist(), a["begin_row"].tolist(), a["start"].tolist(),
+                                a["end"].tolist()):
+        assert b >= 0
+        active = int(tr.type[b]) == S.EvGCMarkAssistActive
+        sp = m.lanes.spans(g)
+        first = int(m.lanes.offsets[g])
+        for k in np.flatnonzero(sp["state"] == RUNNING).tolist():
+            if first + k not in proc_of:
+                continue
+            s0, s1 = int(sp["start"][k]), int(sp["end"][k])
+            if active and s0 <= start < s1:
+                lo = s0
+            elif s1 > start and s0 < end:
+                lo = max(s0, start)
+            else:
+                continue
+            want.add((proc_of[first + k], lo, min(s1, end) if end < last else s1))
+    got = {(p, s0, s1) for p in range(len(m.procs)) for s0, s1 in zip(*(x.tolist() for x in m.procs.assists(p)))}
+    assert got == want
+    if path.name == "gc.trace":
+        assert got
 
 
 def test_dominant_and_peaks_are_consistent():

@@ -25,6 +25,7 @@ order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
 """
 from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
 from libcpp.vector cimport vector
+from cython.operator cimport dereference as deref
 
 import numpy as np
 cimport numpy as cnp
@@ -177,10 +178,13 @@ def goroutine_counts(trace):
 
 
 def resource_spans(trace, const int64_t[::1] offsets, bint threads):
-    """Per proc (or per thread): (offsets int64[n+1], spans int32, labels int32), the
-    goroutine spans that ran there in time order, found by a third pass that numbers
-    spans as goroutine_lanes does, and the GoLabel string index given to each while it
-    ran (0 = none; the last label of a span wins). One pass, into a list per resource."""
+    """Per proc (or per thread): (offsets int64[n+1], spans int32, labels int32,
+    assist_offsets int64[n+1], assist_rows int64[k, 2]): the goroutine spans that ran
+    there in time order, found by a third pass that numbers spans as goroutine_lanes
+    does; the GoLabel string index given to each while it ran (0 = none; the last label
+    of a span wins); and, for procs, the GC mark assists done there, as (begin row, end
+    row; -1: at the trace's end) pieces cut at the assisting goroutine's running spans
+    (cmd/trace's proc view). One pass, into lists per resource."""
     _set_arg_types()
     cdef Py_ssize_t n = len(trace), i
     cdef Py_ssize_t ng = len(offsets) - 1
@@ -196,28 +200,62 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
     cdef int64_t[::1] fill = np.asarray(offsets[:ng]).copy()
     cdef int32_t[::1] cur_r = np.full(max(ng, 1), -1, np.int32)  # where each goroutine's current span is listed
     cdef int64_t[::1] cur_k = np.zeros(max(ng, 1), np.int64)
+    # GC mark assists while running on a proc: (begin row, end row) pieces per resource,
+    # cut at the goroutine's running spans as cmd/trace's proc view cuts them
+    cdef vector[vector[int64_t]] assist_begin = vector[vector[int64_t]](nres)
+    cdef vector[vector[int64_t]] assist_end = vector[vector[int64_t]](nres)
+    cdef uint8_t[::1] assisting = np.zeros(max(ng, 1), np.uint8)
+    cdef int64_t[::1] span_row = np.zeros(max(ng, 1), np.int64)  # where the current span began
+    cdef int32_t[::1] open_r = np.full(max(ng, 1), -1, np.int32)  # an assist piece open on that resource
+    cdef int64_t[::1] open_k = np.zeros(max(ng, 1), np.int64)
     cdef Transition tr
     cdef Py_ssize_t ai = 0
     cdef int32_t r, g
     cdef int64_t k
+    cdef uint8_t t
     for i in range(n):
         if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
-            cur_r[tr.id] = -1
+            g = tr.id
+            if open_r[g] >= 0:
+                assist_end[open_r[g]][open_k[g]] = i
+                open_r[g] = -1
+            cur_r[g] = -1
             if tr.new == GoNotExist:
+                assisting[g] = 0
                 continue
-            k = fill[tr.id]
-            fill[tr.id] += 1
+            k = fill[g]
+            fill[g] += 1
+            span_row[g] = i
             if tr.new == GoRunning or (threads and tr.new == GoSyscall):
                 r = rcol.at(i)
                 if 0 <= r < nres:
-                    cur_r[tr.id] = r
-                    cur_k[tr.id] = listed[r].size()
+                    cur_r[g] = r
+                    cur_k[g] = listed[r].size()
                     listed[r].push_back(<int32_t>k)
                     labelled[r].push_back(0)
-        elif type_[i] == EvGoLabel:
+                    if assisting[g] and not threads:
+                        _open_piece(&assist_begin, &assist_end, open_r, open_k, g, r, i)
+            continue
+        t = type_[i]
+        if t == EvGoLabel:
             g = gcol[i]
             if 0 <= g < ng and cur_r[g] >= 0:
                 labelled[cur_r[g]][cur_k[g]] = aux[i]
+        elif t == EvGCMarkAssistBegin or t == EvGCMarkAssistActive:
+            g = aux[i] if t == EvGCMarkAssistActive else gcol[i]
+            if 0 <= g < ng:
+                assisting[g] = 1
+                if not threads and cur_r[g] >= 0 and open_r[g] < 0:
+                    # Active (a generation's start): from when the goroutine began running
+                    _open_piece(&assist_begin, &assist_end, open_r, open_k, g, cur_r[g],
+                                span_row[g] if t == EvGCMarkAssistActive else i)
+        elif t == EvGCMarkAssistEnd:
+            g = gcol[i]
+            if 0 <= g < ng:
+                assisting[g] = 0
+                if open_r[g] >= 0:
+                    assist_end[open_r[g]][open_k[g]] = i
+                    open_r[g] = -1
     res_offsets = np.zeros(nres + 1, np.int64)
     for r in range(nres):
         res_offsets[r + 1] = res_offsets[r] + <int64_t>listed[r].size()
@@ -235,4 +273,24 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
         listed[r].shrink_to_fit()
         labelled[r].clear()
         labelled[r].shrink_to_fit()
-    return res_offsets, spans, labels
+    assist_offsets = np.zeros(nres + 1, np.int64)
+    for r in range(nres):
+        assist_offsets[r + 1] = assist_offsets[r] + <int64_t>assist_begin[r].size()
+    assist_rows = np.empty((assist_offsets[nres], 2), np.int64)
+    cdef int64_t[:, ::1] ar = assist_rows
+    at = 0
+    for r in range(nres):
+        for m in range(<Py_ssize_t>assist_begin[r].size()):
+            ar[at + m, 0] = assist_begin[r][m]
+            ar[at + m, 1] = assist_end[r][m]
+        at += assist_begin[r].size()
+    return res_offsets, spans, labels, assist_offsets, assist_rows
+
+
+cdef inline void _open_piece(vector[vector[int64_t]]* begin, vector[vector[int64_t]]* end, int32_t[::1] open_r,
+                             int64_t[::1] open_k, int32_t g, int32_t r, int64_t row) noexcept:
+    """Open goroutine g's assist piece on resource r at `row` (its end: -1, still open)."""
+    open_r[g] = r
+    open_k[g] = deref(begin)[r].size()
+    deref(begin)[r].push_back(row)
+    deref(end)[r].push_back(-1)

@@ -34,7 +34,7 @@ class _ResourceLanes:
     THREADS = False
 
     @cached_property
-    def _csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _csr(self) -> tuple[np.ndarray, ...]:
         return resource_spans(self.lanes.trace, self.lanes.offsets, self.THREADS)
 
     @property
@@ -108,6 +108,15 @@ class ProcLanes(_ResourceLanes):
         """Per span of `span_index`: the GoLabel string index given to it while it ran
         (0 = none; the last label of a span wins), from the same compiled pass."""
         return self._csr[2]
+
+    def assists(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """(start, end) of the GC mark assists done on P p, in time order: each assist cut
+        at its goroutine's running spans, as cmd/trace's proc view draws them (an assist
+        still going at the end of the trace ends at its last event)."""
+        off, rows = self._csr[3], self._csr[4]
+        piece = rows[off[p]:off[p + 1]]
+        time = self.lanes.trace.time
+        return time[piece[:, 0]], time[piece[:, 1]]  # row -1: the last event
 
     def labels(self, p: int) -> np.ndarray:
         """GoLabel string index of each span of P p (0 = none)."""

@@ -76,6 +76,7 @@ class Rows:
         self._lane_cache: dict = {}  # lane key (a tuple) or fixed-lane name -> intervals
         self._big_cats: dict[int, np.ndarray] = {}  # span categories of big lanes not built yet
         self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
+        self._assists_on: dict[int, Intervals] = {}  # P -> the GC mark assists done there
         self._cached_spans = 0
         self._regions()
         self._stats()
@@ -375,6 +376,15 @@ class Rows:
         pos = np.arange(a + lo, a + hi)
         return pos[L.ends(spans[pos]) > t0]
 
+    def _proc_assists(self, p: int) -> Intervals:
+        """The GC mark assists done on P p, drawn over its lane like a goroutine's."""
+        got = self._assists_on.get(p)
+        if got is None:
+            start, end = self.model.procs.assists(p)
+            got = self._assists_on[p] = Intervals(start, end, np.full(len(start), P.ASSIST), NCAT_G + P.GC_MARK,
+                                                  ordered=True)
+        return got
+
     def _gc_workers(self, label: np.ndarray) -> np.ndarray:
         """Per P span, from its GoLabel string index: is it a GC worker's ("GC (dedicated)", ...)."""
         strings = self.trace.strings
@@ -448,7 +458,8 @@ class Rows:
             return chars, fg, bg
         if self.kind[row] in (PROC, THREAD):
             kind = int(self.kind[row])
-            chars, fg, bg = column_cells(*self.resource_columns(kind, g, bounds), bounds)
+            chars, fg, bg = column_cells(*self.resource_columns(kind, g, bounds), bounds,
+                                         self._proc_assists(g) if kind == PROC else None, P.RUN)
             t0, t1 = int(bounds[0]), int(bounds[-1])
             pos = self.resource_spans_in(kind, g, t0, t1, limit=2 * len(chars))
             if pos is not None:
