@@ -176,6 +176,11 @@ def test_trace_starting_mid_gc(traces):
     t_end = {name: int(tr.time[rows_of(tr, typ)[0]]) for name, typ in
              (("GC mark assist", S.EvGCMarkAssistEnd), ("GC incremental sweep", S.EvGCSweepEnd))}
     assert m.summary.range_time(g1) == {name: t - int(tr.time[0]) for name, t in t_end.items()}
+    # On P0's lane the assist runs from G1's running span's start, the trace's start (Go's
+    # proc view back-dates a goroutine running at the start, and so its active ranges).
+    p0 = int(np.flatnonzero(tr.proc_ids == 0)[0])
+    start, end = m.procs.assists(p0)
+    assert start.tolist() == [int(tr.time[0])] and end.tolist() == [t_end["GC mark assist"]]
 
 
 def test_trace_starting_mid_syscall(traces):

@@ -206,6 +206,7 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
     cdef vector[vector[int64_t]] assist_end = vector[vector[int64_t]](nres)
     cdef uint8_t[::1] assisting = np.zeros(max(ng, 1), np.uint8)
     cdef int64_t[::1] span_row = np.zeros(max(ng, 1), np.int64)  # where the current span began
+    cdef int64_t sync_row = 0
     cdef int32_t[::1] open_r = np.full(max(ng, 1), -1, np.int32)  # an assist piece open on that resource
     cdef int64_t[::1] open_k = np.zeros(max(ng, 1), np.int64)
     cdef Transition tr
@@ -225,7 +226,7 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
                 continue
             k = fill[g]
             fill[g] += 1
-            span_row[g] = i
+            span_row[g] = sync_row if tr.old == GoUndetermined else i  # as goroutine_lanes begins it
             if tr.new == GoRunning or (threads and tr.new == GoSyscall):
                 r = rcol.at(i)
                 if 0 <= r < nres:
@@ -234,10 +235,12 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
                     listed[r].push_back(<int32_t>k)
                     labelled[r].push_back(0)
                     if assisting[g] and not threads:
-                        _open_piece(&assist_begin, &assist_end, open_r, open_k, g, r, i)
+                        _open_piece(&assist_begin, &assist_end, open_r, open_k, g, r, span_row[g])
             continue
         t = type_[i]
-        if t == EvGoLabel:
+        if t == EvSyncPublic:
+            sync_row = i
+        elif t == EvGoLabel:
             g = gcol[i]
             if 0 <= g < ng and cur_r[g] >= 0:
                 labelled[cur_r[g]][cur_k[g]] = aux[i]
