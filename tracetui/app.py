@@ -225,8 +225,7 @@ class TraceApp(AnalysisHost, App):
         pos = self.rows.resource_spans_in(kind, i, t, t + 1)
         if len(pos) == 0:
             return None
-        lanes = self.model.procs if kind == PROC else self.model.threads
-        return int(self.model.lanes.goroutine_of(lanes.span_index[pos[-1]]))
+        return int(self.model.lanes.goroutine_of(self.rows.resources(kind).span_index[pos[-1]]))
 
     # -- details -----------------------------------------------------------------------
     def action_details(self) -> None:

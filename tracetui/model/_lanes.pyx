@@ -217,9 +217,7 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
     for i in range(n):
         if next_transition(type_, gcol, aux, scol, arg, i, &ai, &tr):
             g = tr.id
-            if open_r[g] >= 0:
-                assist_end[open_r[g]][open_k[g]] = i
-                open_r[g] = -1
+            _close_piece(&assist_end, open_r, open_k, g, i)
             cur_r[g] = -1
             if tr.new == GoNotExist:
                 assisting[g] = 0
@@ -256,9 +254,7 @@ def resource_spans(trace, const int64_t[::1] offsets, bint threads):
             g = gcol[i]
             if 0 <= g < ng:
                 assisting[g] = 0
-                if open_r[g] >= 0:
-                    assist_end[open_r[g]][open_k[g]] = i
-                    open_r[g] = -1
+                _close_piece(&assist_end, open_r, open_k, g, i)
     res_offsets = np.zeros(nres + 1, np.int64)
     for r in range(nres):
         res_offsets[r + 1] = res_offsets[r] + <int64_t>listed[r].size()
@@ -297,3 +293,11 @@ cdef inline void _open_piece(vector[vector[int64_t]]* begin, vector[vector[int64
     open_k[g] = deref(begin)[r].size()
     deref(begin)[r].push_back(row)
     deref(end)[r].push_back(-1)
+
+
+cdef inline void _close_piece(vector[vector[int64_t]]* end, int32_t[::1] open_r, int64_t[::1] open_k, int32_t g,
+                              int64_t row) noexcept:
+    """End goroutine g's open assist piece, if any, at `row`."""
+    if open_r[g] >= 0:
+        deref(end)[open_r[g]][open_k[g]] = row
+        open_r[g] = -1

@@ -63,6 +63,11 @@ class Intervals:
             out[k] = np.diff(f)
         return out
 
+    def columns(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times, left, right): `times(bounds)`, and the category at each column's first
+        and last instant, what `column_cells` draws from."""
+        return self.times(bounds), self.at(bounds[:-1]), self.at(bounds[1:] - 1)
+
     def at(self, t: np.ndarray) -> np.ndarray:
         """Category present at each instant (GAP where none)."""
         if len(self.start) == 0:
@@ -125,7 +130,7 @@ def interval_cells(times: np.ndarray, width: np.ndarray, left: np.ndarray, right
 
 def lane_cells(iv: Intervals, bounds: np.ndarray, overlay: Intervals | None = None, under: int = -1):
     """Cells of one lane; `overlay` intervals (e.g. GC assists, same categories) take their time from `under`."""
-    return column_cells(iv.times(bounds), iv.at(bounds[:-1]), iv.at(bounds[1:] - 1), bounds, overlay, under)
+    return column_cells(*iv.columns(bounds), bounds, overlay, under)
 
 
 def column_cells(times: np.ndarray, left: np.ndarray, right: np.ndarray, bounds: np.ndarray,

@@ -262,9 +262,9 @@ class Rows:
         GC assists) of goroutine g. A lane of more than LAZY_SPANS spans whose intervals are
         not built yet (the timeline has the background thread build them) is read straight
         from its spans in view, so its first frame needs no per-span arrays."""
-        if ("g", g) in self._lane_cache or self.model.lanes.count(g) <= LAZY_SPANS:
+        if self.ready((GOROUTINE, g, -1)):
             spans, assists = self.goroutine_intervals(g)
-            return spans.times(bounds), spans.at(bounds[:-1]), spans.at(bounds[1:] - 1), assists
+            return *spans.columns(bounds), assists
         cat = self._big_cats.get(g)
         if cat is None:
             cat = self._big_cats[g] = self._span_categories(g)
@@ -312,6 +312,10 @@ class Rows:
             got = self._keep(key, (Intervals(r["start"][idx], r["end"][idx], cat, P.REGION0 + 6), idx))
         return got
 
+    def resources(self, kind: int):
+        """The model's P lanes (PROC) or thread lanes (THREAD)."""
+        return self.model.procs if kind == PROC else self.model.threads
+
     def resource_intervals(self, kind: int, i: int) -> tuple[Intervals, np.ndarray]:
         """(intervals, the goroutine span of each) of P or thread i: on a P, GC workers (a
         "GC ..." label) apart from other goroutines; on a thread, running apart from
@@ -324,7 +328,7 @@ class Rows:
     def _resource_lanes(self, kind: int) -> list[tuple[Intervals, np.ndarray]]:
         """Build every P (or thread) lane at once: they are on screen together, and one
         gather per column over all their spans costs less than a search per lane."""
-        lanes = self.model.procs if kind == PROC else self.model.threads
+        lanes = self.resources(kind)
         L, tr = self.model.lanes, self.trace
         idx = lanes.span_index
         start = tr.time[L.begin_row[idx]]
@@ -338,7 +342,7 @@ class Rows:
         """The colour category of every span of every P (or thread) lane, in span_index order."""
         cat = self._resource_cats.get(kind)
         if cat is None:
-            lanes = self.model.procs if kind == PROC else self.model.threads
+            lanes = self.resources(kind)
             cat = np.full(len(lanes.span_index), P.RUN, np.uint8)
             if kind == PROC:
                 cat[self._gc_workers(lanes.gc_label)] = P.GC_MARK
@@ -351,11 +355,9 @@ class Rows:
         """(time per category per column, category at each column's first and last instant)
         of P or thread i: from its intervals once built, else read straight from its spans
         in view (the first frame of a big trace does not wait for every P's intervals)."""
-        got = self._lane_cache.get((kind, i))
-        if got is not None:
-            iv = got[0]
-            return iv.times(bounds), iv.at(bounds[:-1]), iv.at(bounds[1:] - 1)
-        lanes = self.model.procs if kind == PROC else self.model.threads
+        if self.ready((kind, i, -1)):
+            return self.resource_intervals(kind, i)[0].columns(bounds)
+        lanes = self.resources(kind)
         a, b = lanes.offsets[i], lanes.offsets[i + 1]
         return self._span_columns(0, 0, lanes.span_index[a:b], self._resource_categories(kind)[a:b], bounds,
                                   NCAT_G + P.GC_MARK)
@@ -364,7 +366,7 @@ class Rows:
         """The spans on P or thread i that overlap [t0, t1), in time order, as positions in
         the lanes' `span_index` (a binary search over the lane's start times: no per-span
         arrays); None if more than `limit` spans start in the window."""
-        lanes = self.model.procs if kind == PROC else self.model.threads
+        lanes = self.resources(kind)
         L, time = self.model.lanes, self.trace.time
         a, b = int(lanes.offsets[i]), int(lanes.offsets[i + 1])
         spans, begin = lanes.span_index, L.begin_row
@@ -434,8 +436,8 @@ class Rows:
         if kind == GOROUTINE:
             return ("g", i) in self._lane_cache or self.model.lanes.count(i) <= LAZY_SPANS
         if kind in (PROC, THREAD):
-            lanes = self.model.procs if kind == PROC else self.model.threads  # built all at once
-            return (kind, i) in self._lane_cache or len(lanes.span_index) <= LAZY_SPANS
+            # built all at once
+            return (kind, i) in self._lane_cache or len(self.resources(kind).span_index) <= LAZY_SPANS
         return True
 
     def prepare(self, key: tuple[int, int, int]) -> None:
@@ -464,7 +466,7 @@ class Rows:
             pos = self.resource_spans_in(kind, g, t0, t1, limit=2 * len(chars))
             if pos is not None:
                 L = self.model.lanes
-                spans = (self.model.procs if kind == PROC else self.model.threads).span_index[pos]
+                spans = self.resources(kind).span_index[pos]
                 names = [f"G{i}" for i in self.ids[L.goroutine_of(spans)].tolist()]
                 self._write_names(self.trace.time[L.begin_row[spans]], L.ends(spans), self._resource_categories(kind)[pos],
                                   names, bounds, chars, fg, bg, whole=True)
