@@ -7,20 +7,17 @@ import sys
 from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
 
 
-_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000}
-
-
 def duration(text: str) -> int:
-    """A duration like Go writes them (1.5s, 250ms, 80us, 100ns; a bare number is seconds) in ns."""
-    t = text.strip()
-    unit = next((u for u in ("ns", "us", "µs", "ms", "s") if t.endswith(u)), "")
+    """An argparse type: a duration (tracetui.units.parse_duration, a unit required) in ns, not negative."""
+    from tracetui.units import parse_duration
+
     try:
-        value = float(t[: len(t) - len(unit)])
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (write e.g. 1.5s, 250ms, 80us)") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (must not be negative)")
-    return round(value * _UNITS[unit or "s"])
+        value = parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must not be negative")
+    return value
 
 
 class ExportCommand:

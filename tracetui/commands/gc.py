@@ -36,7 +36,7 @@ class GCCommand:
 
     def run(self, args) -> int:
         from tracetui.reports import gc
-        from tracetui.reports.check import parse_duration
+        from tracetui.units import parse_duration
         from tracetui.reports.durations import STATS
         from tracetui.reports.output import Column, Table, emit
 

@@ -1,6 +1,7 @@
 """Salvage of broken traces, the way `go tool trace` does it.
 
-Owns `read_salvaged(source) -> (Trace, SalvageReport | None)` and the report.
+Owns `read_salvaged(source) -> (Trace, SalvageReport | None)`, `salvage(error, source)`
+(the same from a failed read's TraceError, without decoding again) and the report.
 When `read` raises a TraceError that carries a partial trace, cmd/trace
 (`parseTrace` in $GOROOT/src/cmd/trace/main.go) keeps going with what it could read:
 
@@ -43,7 +44,7 @@ from tracetui.format import spec as S
 from tracetui.format.errors import TraceError
 from tracetui.format.reader import Trace, read
 
-__all__ = ["SalvageReport", "read_salvaged", "go_valid_bytes", "byte_count"]
+__all__ = ["SalvageReport", "read_salvaged", "salvage", "go_valid_bytes", "byte_count"]
 
 _BUFIO_SIZE = 4096  # bufio.defaultBufSize
 # Errors raised when a generation is finished (checks after its last batch was read).
@@ -128,22 +129,29 @@ def read_salvaged(source) -> tuple[Trace, SalvageReport | None]:
     try:
         return read(source), None
     except TraceError as err:
-        partial = err.partial
-        if partial is None:
-            raise
-        syncs = np.flatnonzero(partial.type == S.EvSyncPublic)
-        if len(syncs) == 0:
-            raise
-        last = int(syncs[-1])
-        data = source if isinstance(source, (bytes, bytearray, memoryview)) else _read_bytes(source)
-        report = SalvageReport(
-            message=err.message.splitlines()[0] if err.message else "invalid trace",
-            offset=err.offset, generation=err.generation, size=partial.size,
-            valid_bytes=go_valid_bytes(data, partial, err, last),
-            events=last + 1, dropped_events=len(partial) - last - 1,
-            complete_bytes=partial.valid_bytes,
-        )
-        return _head(partial, last + 1), report
+        return salvage(err, source)
+
+
+def salvage(err: TraceError, source) -> tuple[Trace, SalvageReport]:
+    """What cmd/trace keeps of the trace `read(source)` failed on with `err`, from the
+    error's partial result (no second decode; a file is read again only as bytes, to
+    count what Go's reader had pulled). Raises `err` when nothing can be salvaged."""
+    partial = err.partial
+    if partial is None:
+        raise err
+    syncs = np.flatnonzero(partial.type == S.EvSyncPublic)
+    if len(syncs) == 0:
+        raise err
+    last = int(syncs[-1])
+    data = source if isinstance(source, (bytes, bytearray, memoryview)) else _read_bytes(source)
+    report = SalvageReport(
+        message=err.message.splitlines()[0] if err.message else "invalid trace",
+        offset=err.offset, generation=err.generation, size=partial.size,
+        valid_bytes=go_valid_bytes(data, partial, err, last),
+        events=last + 1, dropped_events=len(partial) - last - 1,
+        complete_bytes=partial.valid_bytes,
+    )
+    return _head(partial, last + 1), report
 
 
 def _read_bytes(source) -> bytes:

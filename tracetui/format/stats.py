@@ -9,6 +9,7 @@ import numpy as np
 
 from tracetui.format import spec as S
 from tracetui.format.event import wall_time
+from tracetui.units import format_duration
 
 
 def wall_clock_start(trace) -> str | None:
@@ -50,13 +51,6 @@ def trace_stats(trace) -> dict:
     }
 
 
-def human_ns(ns: int) -> str:
-    for unit, div in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if abs(ns) >= div:
-            return f"{ns / div:.3g}{unit}" if ns / div < 100 else f"{ns / div:.0f}{unit}"
-    return f"{ns}ns"
-
-
 def format_stats(stats: dict) -> str:
     from io import StringIO
 
@@ -69,7 +63,7 @@ def format_stats(stats: dict) -> str:
     rows = [
         ("format", stats["version"]),
         ("file", f"{stats['file_bytes']:,} bytes"),
-        ("duration", human_ns(stats["duration_ns"])),
+        ("duration", format_duration(stats["duration_ns"])),
         ("wall-clock start", stats["wall_clock_start"] or "(not recorded before Go 1.25)"),
         ("generations", stats["generations"]),
         ("events", f"{stats['events']:,}"),

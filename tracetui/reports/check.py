@@ -16,7 +16,7 @@ against the other reports.
   (0.5) or a percentage (50%); usually a --min budget.
 
 NAME may itself contain ':' (the STAT is after the last one). VALUEs: durations
-take a unit (ns, us or µs, ms, s, m); counts are integers; bytes take B, KB, MB, GB
+take a unit (tracetui.units: ns, us or µs, ms, s, m, h); counts are integers; bytes take B, KB, MB, GB
 (powers of 1000) or KiB, MiB, GiB. With --max a budget holds when the measured
 value is <= VALUE, with --min when it is >= VALUE. A subject with nothing in the
 trace (no region of that name) measures count 0 and breaks any other budget.
@@ -29,25 +29,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracetui.reports.durations import STATS
+from tracetui.units import UNITS_HELP, parse_duration
 
 DURATION_STATS = STATS[1:]
 GOROUTINE_TIMES = ("exec", "sched_wait", "block", "syscall", "syscall_block", "assist", "total")
-_UNITS_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
-             "m": 60_000_000_000}
 _UNITS_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
 _NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"
 
 
 class BudgetError(ValueError):
     """A budget that does not parse; the message says what is wrong."""
-
-
-def parse_duration(text: str) -> int:
-    """"5ms" -> 5000000 (ns). A unit is required."""
-    m = re.fullmatch(_NUMBER + r"\s*([a-zµμ]+)", text.strip())
-    if not m or m.group(2) not in _UNITS_NS:
-        raise ValueError(f"{text!r} is not a duration (a number and a unit: ns, us, µs, ms, s, m)")
-    return round(float(m.group(1)) * _UNITS_NS[m.group(2)])
 
 
 def parse_bytes(text: str) -> int:
@@ -125,6 +116,8 @@ def _parse(text: str, bound: str) -> Budget:
     unit = _stat_unit(subject, name, stat)
     if unit == "ns":
         limit = parse_duration(value)
+        if limit < 0:
+            raise BudgetError(f"{value!r}: a duration budget must not be negative")
     elif unit == "bytes":
         limit = parse_bytes(value)
     elif value.strip().isdigit():

@@ -28,6 +28,8 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 
+from tracetui.units import format_duration
+
 FORMATS = ("table", "text", "json", "csv")
 
 
@@ -62,13 +64,8 @@ def add_format_option(p) -> None:
 
 
 def human_ns(ns) -> str:
-    """1.23ms, 45.6µs, 789ns, 12.3s: three significant digits."""
-    ns = int(ns)
-    for unit, div in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if abs(ns) >= div:
-            v = ns / div
-            return f"{v:.3g}{unit}" if abs(v) < 100 else f"{v:.0f}{unit}"
-    return f"{ns}ns"
+    """1.23ms, 45.6µs, 789ns, 12.3s: tracetui.units.format_duration."""
+    return format_duration(int(ns))
 
 
 def human_bytes(n) -> str:

@@ -11,16 +11,17 @@ import re
 import numpy as np
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-_TIME = re.compile(r"^\+?\s*(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s)?$")
-_UNIT = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000, None: 1_000_000}
+from tracetui.units import parse_duration
 
 
 def parse_time(text: str) -> int | None:
-    """A time from the trace start: a number with a unit (ns, us/µs, ms, s; ms if none)."""
-    m = _TIME.match(text.strip())
-    if not m:
+    """A time from the trace start, in the one duration syntax (tracetui.units.parse_duration:
+    a number and a unit; a bare number is no time); None if it is not one."""
+    try:
+        t = parse_duration(text)
+    except ValueError:
         return None
-    return int(round(float(m.group(1)) * _UNIT[m.group(2)]))
+    return t if t >= 0 else None
 
 
 class JumpProvider(Provider):

@@ -8,31 +8,19 @@ from __future__ import annotations
 
 import math
 
+from tracetui.units import format_duration, format_time
+
 _UNITS = (("s", 1_000_000_000), ("ms", 1_000_000), ("µs", 1_000), ("ns", 1))
 
 
 def fmt_dur(ns: int | float, sig: int = 3) -> str:
-    """A duration with about `sig` significant digits: 1.23ms, 456µs, 12ns."""
-    a = abs(ns)
-    for unit, div in _UNITS:
-        if a >= div or div == 1:
-            v = ns / div
-            if div == 1:
-                return f"{int(ns)}ns"
-            decimals = max(0, sig - 1 - int(math.floor(math.log10(abs(v)))))
-            return f"{v:.{decimals}f}{unit}"
-    raise AssertionError
+    """A duration with `sig` significant digits (tracetui.units.format_duration): 1.23ms, 456µs, 12ns."""
+    return format_duration(ns, sig)
 
 
 def fmt_time(ns: int, resolution: float) -> str:
-    """A point in time (ns from the trace start) to the precision of `resolution` ns."""
-    a = abs(ns)
-    unit, div = next(((u, d) for u, d in _UNITS if a >= d), ("ns", 1))
-    if div == 1:
-        return f"{int(ns)}ns"
-    decimals = min(max(0, math.ceil(math.log10(div / max(resolution, 1)))), {1_000_000_000: 9, 1_000_000: 6,
-                                                                             1_000: 3}[div])
-    return f"{ns / div:.{decimals}f}{unit}"
+    """A point in time (ns from the trace start) to the precision of `resolution` ns (tracetui.units)."""
+    return format_time(ns, resolution)
 
 
 def _label(t: int, step: int) -> str:
