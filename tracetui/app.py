@@ -32,23 +32,11 @@ from tracetui.widgets.timescale import fmt_dur, fmt_time
 
 
 def load_model(source, progress=None, stage=None):
-    """(model, rows, salvage report or None) of a trace file; TraceError if nothing can be read."""
-    from tracetui.format import read
-    from tracetui.format.salvage import read_salvaged
-    from tracetui.model import build
+    """(model, rows, salvage report or None) of a trace file (tracetui.loading, as the CLI
+    loads it); TraceError if nothing usable can be read."""
+    from tracetui import loading
 
-    report = None
-    try:
-        trace = read(source, progress=progress)
-    except TraceError as e:
-        if e.partial is None:
-            raise
-        if stage:
-            stage("the trace is broken: salvaging what can be read…")
-        trace, report = read_salvaged(source)
-    if stage:
-        stage(f"building the model of {len(trace):,} events…")
-    model = build(trace)
+    model, report = loading.load_model(source, progress=progress, stage=stage)
     _no_huge_page_advice()
     return model, Rows(model), report
 

@@ -7,7 +7,9 @@
   gzip-compressed (detected by its magic bytes, not its name);
 - `-`: standard input, read to the end;
 - `http://host:port/debug/pprof/trace?seconds=N`: a live capture from a Go
-  program serving net/http/pprof, with a progress line on stderr.
+  program serving net/http/pprof, with a progress line on stderr;
+
+and with `save=FILE` (`--save`) keeps a copy of what came in (`save_copy`).
 
 Compressed input is decompressed in memory with a cap (`gunzip_limit`): at most
 GUNZIP_RATIO times the compressed size, and never less than GUNZIP_FLOOR, so a
@@ -41,8 +43,9 @@ def display_name(arg: str) -> str:
     return "stdin" if arg == "-" else arg
 
 
-def trace_source(arg: str):
-    """A path or bytes for `tracetui.format.read`."""
+def trace_source(arg: str, save: str | None = None):
+    """A path or bytes for `tracetui.format.read`. `save`: a file that gets a copy of the
+    input as it came (a capture or stdin, gzip or not; a file is copied), before it is read."""
     if is_url(arg):
         data = capture(arg)
     elif arg == "-":
@@ -51,14 +54,41 @@ def trace_source(arg: str):
         data = None
         if _starts_with_gzip_magic(arg):
             data = Path(arg).read_bytes()
+    if save:
+        save_copy(save, arg if data is None else data)
     if data is not None and data[:2] == GZIP_MAGIC:
         data = gunzip_trace(data, display_name(arg))
     return arg if data is None else data
 
 
-def source_bytes(arg: str) -> bytes | bytearray:
+def save_copy(path: str, data) -> None:
+    """Write `data` (bytes, or the path of a file to copy) to `path`, through PATH.partial so
+    that a failure leaves no half-written copy."""
+    import os
+    import shutil
+
+    if isinstance(data, str) and (not os.path.isfile(data) or
+                                  os.path.exists(path) and os.path.samefile(data, path)):
+        return  # nothing to copy (the reader reports a missing file), or it is the copy already
+    partial = f"{path}.partial"
+    try:
+        if isinstance(data, str):
+            shutil.copyfile(data, partial)
+        else:
+            with open(partial, "wb") as f:
+                f.write(data)
+        os.replace(partial, path)
+    except OSError as e:
+        e.filename = path
+        raise
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
+def source_bytes(arg: str, save: str | None = None) -> bytes | bytearray:
     """The (decompressed, captured) bytes of a source, for commands that need them all."""
-    src = trace_source(arg)
+    src = trace_source(arg, save)
     if isinstance(src, str):
         from tracetui.format.reader import file_error
 
@@ -172,5 +202,5 @@ def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytearray:
     return out
 
 
-__all__ = ["GUNZIP_FLOOR", "GUNZIP_RATIO", "MAX_CAPTURE", "capture", "gunzip_trace", "is_url", "source_bytes",
+__all__ = ["GUNZIP_FLOOR", "GUNZIP_RATIO", "MAX_CAPTURE", "capture", "gunzip_trace", "is_url", "save_copy", "source_bytes",
            "trace_source"]

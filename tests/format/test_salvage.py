@@ -209,9 +209,11 @@ def test_report_text():
     assert r.go_log() == ["Encountered error, but able to proceed. Error: "
                           "failed to read full batch: read 1 but wanted 9",
                           "Lost 20.00% of the latest trace data due to error (2.0 KiB of 9.8 KiB)"]
-    assert r.warning() == ("lost 20.00% of the trace data (2.0 KiB of 9.8 KiB, as go tool trace counts; "
-                           "2.9 KiB past the last complete generation; 3 events of the broken generation dropped) "
+    # the share of the file not used leads; Go's figure follows
+    assert r.warning() == ("30% of the file could not be used (2.9 KiB of 9.8 KiB past the last complete "
+                           "generation; 3 events of the broken generation dropped; go tool trace: Lost 20.00%) "
                            "due to error: failed to read full batch: read 1 but wanted 9 (byte 123, generation 2)")
+    assert r.unusable_percent == 30.0
     assert r.as_dict()["lost_percent"] == 20.0
     assert [byte_count(n) for n in (0, 1023, 1024, 1536, 5 << 20, 3 << 30)] == \
         ["0 B", "1023 B", "1.0 KiB", "1.5 KiB", "5.0 MiB", "3.0 GiB"]

@@ -51,7 +51,7 @@ class CheckCommand:
             raise UsageError(str(e)) from None
         if not budgets:
             raise UsageError("check: no budgets given (use --max or --min, see `tracetui check --help`)")
-        model = load_model(args.trace, args.strict)
+        model = load_model(args.trace, args.strict, args.save)
         kinds = {"ns": "ns", "bytes": "bytes", "fraction": "pct", "count": "int"}
         rows = []
         for b, value in zip(budgets, measure(model, budgets)):

@@ -1,4 +1,5 @@
-"""What every command shares: loading the trace, writing output, the usage error.
+"""What every command shares: the trace argument and its loading (tracetui.loading),
+writing output, the usage error.
 
 A command is a class with a `name`, `prepare_parser(parser)` and `run(args) -> int`;
 its docstring is its help (first line: the summary; the rest, with examples: the
@@ -21,18 +22,12 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
-def load(arg: str):
-    """The trace named on the command line: a file (gzip or not), '-' for stdin, or a pprof URL."""
-    from tracetui.format import read
-
-    return read(source(arg))
-
-
-def source(arg: str):
-    """What the reader takes for a command-line TRACE (see tracetui.source)."""
+def source(arg: str, save: str | None = None):
+    """What the reader takes for a command-line TRACE (see tracetui.source); `save`: a file
+    to keep a copy in (--save)."""
     from tracetui.source import trace_source
 
-    return trace_source(arg)
+    return trace_source(arg, save)
 
 
 def quiet_broken_pipe() -> None:
@@ -55,26 +50,43 @@ def write_lines(lines) -> None:
         quiet_broken_pipe()
 
 
-def load_model(path: str, strict: bool = False):
-    """The model of a trace. A truncated or broken trace is salvaged (a warning with Go's
-    "Lost N%" line on stderr) unless `strict`, when it is an error."""
-    from tracetui.format.salvage import read_salvaged
-    from tracetui.model import build
+def load_trace(arg: str, strict: bool = False, save: str | None = None):
+    """The trace of a command-line TRACE, salvaged unless `strict` (tracetui.loading), with
+    the salvage warning on stderr."""
+    from tracetui.loading import load_trace as load_source
 
-    if strict:
-        trace = load(path)
-    else:
-        trace, report = read_salvaged(source(path))
-        if report is not None:
-            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
-    return build(trace)
+    trace, report = load_source(source(arg, save), strict=strict)
+    warn(report)
+    return trace, report
+
+
+def load_model(arg: str, strict: bool = False, save: str | None = None):
+    """The model of a command-line TRACE. A truncated or broken trace is salvaged (a warning
+    on stderr) unless `strict`, when it is an error (tracetui.loading)."""
+    from tracetui.loading import load_model as load_source
+
+    model, report = load_source(source(arg, save), strict=strict)
+    warn(report)
+    return model
+
+
+def warn(report) -> None:
+    if report is not None:
+        print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+
+
+def add_trace_argument(p) -> None:
+    """TRACE and --save, which every command takes."""
+    p.add_argument("trace", help=TRACE_HELP)
+    p.add_argument("--save", metavar="FILE",
+                   help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
 
 
 def add_report_options(p) -> None:
-    """The trace argument, --format and --strict every report command takes."""
+    """The trace argument (and --save), --format and --strict every report command takes."""
     from tracetui.reports.output import add_format_option
 
-    p.add_argument("trace", help=TRACE_HELP)
+    add_trace_argument(p)
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from tracetui.commands.common import TRACE_HELP, source, write_lines
+from tracetui.commands.common import add_trace_argument, source, write_lines
 from tracetui.format import TraceError
 
 
@@ -26,7 +26,7 @@ class EventsCommand:
     name = "events"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help=TRACE_HELP)
+        add_trace_argument(p)
         g = p.add_mutually_exclusive_group()
         g.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default: text)")
         g.add_argument("--wire", action="store_true", help="dump raw batches and events (like -d=wire)")
@@ -37,7 +37,7 @@ class EventsCommand:
 
             from tracetui.source import source_bytes
 
-            data = source_bytes(args.trace)
+            data = source_bytes(args.trace, args.save)
             if not data:
                 from tracetui.format import read_header
 
@@ -49,7 +49,7 @@ class EventsCommand:
 
         error = None
         try:
-            trace = read(source(args.trace))
+            trace = read(source(args.trace, args.save))
         except TraceError as e:
             if e.partial is None:
                 raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
+from tracetui.commands.common import UsageError, add_trace_argument, default_output, load_model, output_file
 
 
 def duration(text: str) -> int:
@@ -48,7 +48,7 @@ class ExportCommand:
     name = "export"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("trace", help=TRACE_HELP)
+        add_trace_argument(p)
         p.add_argument("--format", choices=("chrome",), default="chrome",
                        help="output format (default: chrome, the Trace Event Format JSON)")
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.json)")
@@ -62,7 +62,7 @@ class ExportCommand:
 
         if args.start is not None and args.end is not None and args.end < args.start:
             raise UsageError("--to is before --from")
-        model = load_model(args.trace)  # a truncated trace is salvaged, with a warning, as go tool trace does
+        model = load_model(args.trace, save=args.save)  # a truncated trace is salvaged, with a warning, as go tool trace does
         window = None
         if args.start is not None or args.end is not None:
             times = model.trace.time

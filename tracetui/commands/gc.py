@@ -46,7 +46,7 @@ class GCCommand:
             raise UsageError(f"--mmu {args.mmu!r}: {e}") from None
         if any(w <= 0 for w in windows):
             raise UsageError(f"--mmu {args.mmu!r}: windows must be longer than 0")
-        model = load_model(args.trace, args.strict)
+        model = load_model(args.trace, args.strict, args.save)
         summary = Table("summary", [
             Column("duration_ns", "trace duration", "ns"), Column("cycles", "GC cycles", "int"),
             Column("mark_ns", "in mark phase", "ns"), Column("mark_share", "share of the trace", "pct"),

@@ -42,7 +42,7 @@ class GoroutinesCommand:
         from tracetui.reports.output import Column, Table, emit
 
         pat = name_filter(args.name)
-        model = load_model(args.trace, args.strict)
+        model = load_model(args.trace, args.strict, args.save)
         rows = goroutine_rows(model) if args.instances else goroutine_groups(model)
         if pat is not None:
             rows = [r for r in rows if pat.search(r["name"])]

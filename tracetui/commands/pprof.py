@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import TRACE_HELP, default_output, load_model, output_file
+from tracetui.commands.common import add_trace_argument, default_output, load_model, output_file
 
 
 class PprofCommand:
@@ -38,7 +38,7 @@ class PprofCommand:
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         from tracetui.reports.pprof import KINDS
 
-        p.add_argument("trace", help=TRACE_HELP)
+        add_trace_argument(p)
         p.add_argument("--kind", choices=KINDS, default="sync", help="which profile (default: sync)")
         only = p.add_mutually_exclusive_group()
         only.add_argument("--goroutine", metavar="NAME", help="only goroutines whose start function is NAME")
@@ -48,7 +48,7 @@ class PprofCommand:
     def run(self, args) -> int:
         from tracetui.reports.pprof import pprof_profile
 
-        model = load_model(args.trace)  # a truncated trace is salvaged, as go tool trace -pprof does
+        model = load_model(args.trace, save=args.save)  # a truncated trace is salvaged, as go tool trace -pprof does
         for what, name in (("goroutine", args.goroutine), ("region", args.region)):
             if name is not None and name not in model.trace.strings:
                 print(f"tracetui: no {what} named {name!r} in the trace", file=sys.stderr)

@@ -55,7 +55,7 @@ class RegionsCommand:
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
         name_filter(args.name)
-        model = load_model(args.trace, args.strict)
+        model = load_model(args.trace, args.strict, args.save)
         if args.instances:
             rows = sort_rows(region_rows(model, args.name), args.sort, args.top)
             cols = [Column("name", "region"), Column("goroutine", "goroutine", "int"), Column("task", "task", "int"),

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from tracetui.commands.common import add_report_options, load, source
+from tracetui.commands.common import add_report_options, load_trace
 
 
 class StatsCommand:
@@ -31,17 +30,11 @@ class StatsCommand:
         add_report_options(p)
 
     def run(self, args) -> int:
-        from tracetui.format.salvage import read_salvaged
         from tracetui.format.stats import trace_stats
         from tracetui.reports.output import emit
         from tracetui.reports.stats import stats_table
 
-        if args.strict:
-            trace, report = load(args.trace), None
-        else:
-            trace, report = read_salvaged(source(args.trace))
-        if report is not None:
-            print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
+        trace, report = load_trace(args.trace, args.strict, args.save)
         stats = trace_stats(trace)
         if report is not None:
             stats["salvage"] = report.as_dict()

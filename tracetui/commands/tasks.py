@@ -50,7 +50,7 @@ class TasksCommand:
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
         pat = name_filter(args.name)
-        model = load_model(args.trace, args.strict)
+        model = load_model(args.trace, args.strict, args.save)
         keep = (lambda r: True) if pat is None else (lambda r: bool(pat.search(r["name"])))
         instance_cols = [Column("id", "task", "int"), Column("name", "type"), Column("parent", "parent", "int", 3),
                          Column("start_ns", "start", "ns", 2), Column("duration_ns", "duration", "ns"),

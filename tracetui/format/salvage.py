@@ -60,6 +60,17 @@ def byte_count(b: int) -> str:
     raise AssertionError
 
 
+def _percent(p: float) -> str:
+    """12%, 0.4%, or <0.1% (never "0%" for something lost, never "100%" for something kept)."""
+    if p == 0 or p == 100:
+        return f"{p:.0f}%"
+    if p < 0.1:
+        return "<0.1%"
+    if p > 99.9:
+        return ">99.9%"
+    return f"{p:.0f}%" if 10 <= p <= 99.5 else f"{p:.1f}%"
+
+
 @dataclass(frozen=True)
 class SalvageReport:
     """What was lost to the error in a trace that could be read in part."""
@@ -98,21 +109,26 @@ class SalvageReport:
                 f"Lost {self.lost_percent:.2f}% of the latest trace data due to error "
                 f"({byte_count(self.lost_bytes)} of {byte_count(self.size)})"]
 
+    @property
+    def unusable_percent(self) -> float:
+        """The share of the file the salvaged events do not cover (incomplete_bytes / size * 100)."""
+        return self.incomplete_bytes / self.size * 100 if self.size else 0.0
+
     def warning(self) -> str:
-        """One line for people: Go's figure, ours where it differs, and the error."""
-        notes = [f"{byte_count(self.lost_bytes)} of {byte_count(self.size)}"]
-        if self.incomplete_bytes != self.lost_bytes:
-            notes[0] += ", as go tool trace counts"
-            notes.append(f"{byte_count(self.incomplete_bytes)} past the last complete generation")
+        """One line for people: the share of the file that could not be used, what else was
+        dropped, Go's own "Lost N%" figure (which counts only what its reader had pulled when
+        the last Sync came, so it says 0% for any trace cut inside its last generation), the error."""
+        notes = [f"{byte_count(self.incomplete_bytes)} of {byte_count(self.size)} past the last complete generation"]
         if self.dropped_events:
             notes.append(f"{self.dropped_events} events of the broken generation dropped")
-        return (f"lost {self.lost_percent:.2f}% of the trace data ({'; '.join(notes)}) "
+        notes.append(f"go tool trace: Lost {self.lost_percent:.2f}%")
+        return (f"{_percent(self.unusable_percent)} of the file could not be used ({'; '.join(notes)}) "
                 f"due to error: {self.error}")
 
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d.update(lost_bytes=self.lost_bytes, lost_percent=round(self.lost_percent, 4),
-                 incomplete_bytes=self.incomplete_bytes)
+                 incomplete_bytes=self.incomplete_bytes, unusable_percent=round(self.unusable_percent, 4))
         return d
 
 
