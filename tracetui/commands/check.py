@@ -10,7 +10,8 @@ class CheckCommand:
     A budget is SUBJECT:STAT=VALUE; --max holds when the measured value is at
     most VALUE, --min when it is at least VALUE:
 
-      region:NAME:STAT      STAT: count, total, min, mean, p50, p90, p99, max
+      region:NAME:STAT      STAT: count, total, min, mean, p50, p90, p95, p99,
+                            p999, max
       task:NAME:STAT        (the same; durations of complete tasks)
       goroutine:NAME:STAT   NAME: start function; STAT: count, exec, sched_wait,
                             block, syscall, syscall_block, assist, total (sums)
@@ -20,8 +21,12 @@ class CheckCommand:
       gc:heap:max, gc:heap:end   heap in use (bytes: B, KB, MB, GB, KiB, MiB, GiB)
       gc:mmu@WINDOW=FRACTION     minimum mutator utilization (0.5 or 50%)
 
-    NAME is exact (`*` for all); it may contain ':'. Durations need a unit: ns,
-    us, ms, s. A malformed budget is a usage error (exit 2).
+    NAME is exact, or a pattern with * ? [ ] ('*' for all, 'db.*'); it may
+    contain ':'. An exact NAME the trace does not have is a usage error (exit 2)
+    that lists the names it has; a pattern that matches nothing has nothing to
+    check (its count is 0; other statistics are skipped, not broken).
+    Durations need a unit: ns, us (or µs), ms, s, m, h (1.5s, 250ms, 1m30s).
+    A malformed budget is a usage error (exit 2).
 
     examples:
       tracetui check trace.out --max 'region:compute:p99=5ms' --max 'gc:stw:max=1ms'
@@ -42,7 +47,7 @@ class CheckCommand:
 
     def run(self, args) -> int:
         from tracetui.commands.common import UsageError, load_model
-        from tracetui.reports.check import BudgetError, held, measure, parse_budget
+        from tracetui.reports.check import BudgetError, check_names, held, measure, parse_budget
         from tracetui.reports.output import Column, Table, cell, emit
 
         try:
@@ -52,21 +57,34 @@ class CheckCommand:
         if not budgets:
             raise UsageError("check: no budgets given (use --max or --min, see `tracetui check --help`)")
         model = load_model(args.trace, args.strict, args.save)
+        try:
+            matched = check_names(model, budgets)
+        except BudgetError as e:
+            raise UsageError(str(e)) from None
         kinds = {"ns": "ns", "bytes": "bytes", "fraction": "pct", "count": "int"}
         rows = []
-        for b, value in zip(budgets, measure(model, budgets)):
-            ok = held(b, value)
+        for b, value, hit in zip(budgets, measure(model, budgets), matched):
             kind = kinds[b.unit]
+            checked = hit or b.stat == "count"  # a pattern that matches nothing still counts 0
+            ok = held(b, value) if checked else True
             shown = "nothing to measure" if value is None else cell(value, kind)
-            rows.append({"budget": b.text, "bound": b.bound, "limit": b.limit, "measured": value, "held": ok,
-                         "status": "ok" if ok else "BROKE", "line": f"{'<=' if b.bound == 'max' else '>='} "
-                         f"{cell(b.limit, kind)}, measured {shown}"})
+            line = (f"{'<=' if b.bound == 'max' else '>='} {cell(b.limit, kind)}, "
+                    + (f"measured {shown}" if checked else f"no {b.subject} matches {b.name!r}"))
+            rows.append({"budget": b.text, "bound": b.bound, "unit": b.unit, "limit": b.limit,
+                         "measured": value if checked else None, "held": ok, "checked": checked,
+                         "status": "BROKE" if not ok else "ok" if checked else "nothing to check", "line": line})
         broke = [r for r in rows if not r["held"]]
-        summary = (f"all {len(rows)} budgets held" if not broke else
+        unchecked = sum(not r["checked"] for r in rows)
+        note = f" ({unchecked} with nothing to check)" if unchecked else ""
+        summary = (f"all {len(rows)} budgets held{note}" if not broke else
                    f"{len(broke)} of {len(rows)} budgets broke: " + ", ".join(r["budget"] for r in broke))
-        table = Table("budgets", [Column("status", "status", in_json=False), Column("budget", "budget"), Column("line", "result", in_json=False),
-                                  Column("bound", "bound", "json"), Column("limit", "limit", "json"),
-                                  Column("measured", "measured", "json"), Column("held", "held", "json")],
+        if unchecked == len(rows):
+            summary = "nothing to check: " + ("no budget's pattern matches anything in this trace" if len(rows) > 1
+                                              else f"{rows[0]['line'].partition(', ')[2]} in this trace")
+        table = Table("budgets", [Column("status", "status", in_json=False), Column("budget", "budget"),
+                                  Column("line", "result", in_json=False),
+                                  *(Column(k, k, in_table=False) for k in ("bound", "unit", "limit", "measured",
+                                                                           "held", "checked"))],
                       rows, text=[summary])
         emit(table, args.format)
         return 1 if broke else 0

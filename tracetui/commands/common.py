@@ -92,6 +92,15 @@ def add_report_options(p) -> None:
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")
 
 
+def sort_key(args, default: str) -> str:
+    """--sort, or `default`; `duration` and `start` only with --instances (a group has neither)."""
+    key = args.sort or default
+    if key in ("duration", "start") and not args.instances:
+        raise UsageError(f"--sort {key} needs --instances (a group of {args.command} has no single {key}; "
+                         "sort groups by total, max, p99, ...)")
+    return key
+
+
 def name_filter(pattern: str | None):
     """--name REGEX compiled (None when not given); a bad expression is a usage error."""
     import re

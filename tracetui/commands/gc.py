@@ -65,7 +65,7 @@ class GCCommand:
                     gc.mmu_rows(model, windows, args.mmu_as_go), title="Minimum mutator utilization")
         tables = [summary, stw, heap, mmu]
         if args.cycles:
-            tables.append(Table("cycles", [Column("seq", "cycle", "int"), Column("start_ns", "start", "ns"),
+            tables.append(Table("cycles", [Column("seq", "cycle", "id"), Column("start_ns", "start", "time"),
                                            Column("duration_ns", "duration", "ns"),
                                            Column("assist_ns", "assists", "ns")],
                                 gc.cycle_rows(model), title="GC cycles"))

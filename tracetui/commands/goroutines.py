@@ -52,7 +52,7 @@ class GoroutinesCommand:
             key = args.sort if args.sort == "count" else f"{args.sort}_ns"
             rows.sort(key=lambda r: r.get(key, 0), reverse=True)
         rows = rows[:args.top] if args.top is not None else rows
-        cols = [Column("id", "goroutine", "int")] if args.instances else []
+        cols = [Column("id", "goroutine", "id")] if args.instances else []
         cols.append(Column("name", "start function"))
         if not args.instances:
             cols.append(Column("count", "count", "int"))

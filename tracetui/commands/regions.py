@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracetui.commands.common import add_report_options, load_model, name_filter
+from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
 
 
 EMPTY = "no user regions in this trace (trace.WithRegion, trace.StartRegion)"
@@ -36,13 +36,14 @@ class RegionsCommand:
     name = "regions"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        from tracetui.reports.durations import SORT_KEYS
+        from tracetui.reports.durations import INSTANCE_SORT_KEYS
         from tracetui.reports.regions import GROUPINGS
 
         add_report_options(p)
         p.add_argument("--by", choices=GROUPINGS, default="name", help="how to group regions (default: name)")
-        p.add_argument("--sort", choices=SORT_KEYS, default="total",
-                       help="sort by this column, largest first (name: A to Z; default: total)")
+        p.add_argument("--sort", choices=INSTANCE_SORT_KEYS, default=None,
+                       help="sort by this column, largest first (name: A to Z; default: total); with --instances "
+                            "also duration, and start (earliest first)")
         p.add_argument("--name", metavar="REGEX", help="only regions whose name matches REGEX (re.search)")
         p.add_argument("--top", type=int, metavar="N", help="only the first N rows")
         p.add_argument("--histogram", action="store_true", help="add a log-scale duration histogram per type")
@@ -55,20 +56,21 @@ class RegionsCommand:
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
         name_filter(args.name)
+        sort = sort_key(args, "total")
         model = load_model(args.trace, args.strict, args.save)
         if args.instances:
-            rows = sort_rows(region_rows(model, args.name), args.sort, args.top)
-            cols = [Column("name", "region"), Column("goroutine", "goroutine", "int"), Column("task", "task", "int"),
-                    Column("start_ns", "start", "ns"), Column("duration_ns", "duration", "ns"),
+            rows = sort_rows(region_rows(model, args.name), sort, args.top)
+            cols = [Column("name", "region"), Column("goroutine", "goroutine", "id"), Column("task", "task", "id"),
+                    Column("start_ns", "start", "time"), Column("duration_ns", "duration", "ns"),
                     *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN), Column("incomplete", "incomplete", drop=3)]
             emit(_table(cols, rows), args.format)
             return 0
-        rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), args.sort, args.top)
+        rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), sort, args.top)
         cols = [Column("name", "region")]
         if args.by == "frame":
             cols += [Column("frame", "frame"), Column("pc", "pc", "json")]
         elif args.by != "name":
-            cols.append(Column(args.by, args.by, "int"))
+            cols.append(Column(args.by, args.by, "id"))
         cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
         table = _table(cols, rows)
         if args.histogram:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracetui.commands.common import add_report_options, load_model, name_filter
+from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
 
 
 EMPTY = "no user tasks in this trace (trace.NewTask)"
@@ -33,14 +33,15 @@ class TasksCommand:
     name = "tasks"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        from tracetui.reports.durations import SORT_KEYS
+        from tracetui.reports.durations import INSTANCE_SORT_KEYS
 
         add_report_options(p)
         g = p.add_mutually_exclusive_group()
         g.add_argument("--instances", action="store_true", help="one row per task, with its logs")
         g.add_argument("--tree", action="store_true", help="every task under its parent")
-        p.add_argument("--sort", choices=SORT_KEYS, default="name",
-                       help="sort by this column, largest first (name: A to Z, the default)")
+        p.add_argument("--sort", choices=INSTANCE_SORT_KEYS, default=None,
+                       help="sort by this column, largest first (name: A to Z, the default); with --instances "
+                            "also duration, and start (earliest first)")
         p.add_argument("--name", metavar="REGEX", help="only tasks whose type matches REGEX (re.search)")
         p.add_argument("--top", type=int, metavar="N", help="only the first N rows")
 
@@ -50,10 +51,11 @@ class TasksCommand:
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
         pat = name_filter(args.name)
+        sort = sort_key(args, "name")
         model = load_model(args.trace, args.strict, args.save)
         keep = (lambda r: True) if pat is None else (lambda r: bool(pat.search(r["name"])))
-        instance_cols = [Column("id", "task", "int"), Column("name", "type"), Column("parent", "parent", "int", 3),
-                         Column("start_ns", "start", "ns", 2), Column("duration_ns", "duration", "ns"),
+        instance_cols = [Column("id", "task", "id"), Column("name", "type"), Column("parent", "parent", "id", 3),
+                         Column("start_ns", "start", "time", 2), Column("duration_ns", "duration", "ns"),
                          Column("complete", "complete", drop=4), Column("goroutines", "goroutines", "int", 5),
                          Column("regions", "regions", "int", 5), Column("logs", "logs", "int")]
         if args.tree:
@@ -62,16 +64,16 @@ class TasksCommand:
             emit(_table(cols, rows[:args.top] if args.top is not None else rows), args.format)
             return 0
         if args.instances:
-            rows = sort_rows([r for r in task_rows(model) if keep(r)], args.sort, args.top)
+            rows = sort_rows([r for r in task_rows(model) if keep(r)], sort, args.top)
             table = _table([*instance_cols, Column("log_list", "log list", "json")], rows)
             for r in rows:
                 if r["log_list"]:
                     table.text.append(f"task {r['id']} {r['name']}:")
-                    table.text += [f"  {cell(lg['time_ns'], 'ns'):>8} g{lg['goroutine']} "
+                    table.text += [f"  {cell(lg['time_ns'], 'time'):>10} g{lg['goroutine']} "
                                    f"[{lg['category']}] {lg['message']}" for lg in r["log_list"]]
             emit(table, args.format)
             return 0
-        rows = sort_rows([r for r in task_groups(model) if keep(r)], args.sort, args.top)
+        rows = sort_rows([r for r in task_groups(model) if keep(r)], sort, args.top)
         cols = [Column("name", "type"), Column("count", "count", "int"), Column("complete", "complete", "int"),
                 *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
         emit(_table(cols, rows), args.format)

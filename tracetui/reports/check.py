@@ -5,10 +5,10 @@ against the other reports.
     SUBJECT = "region:" NAME | "task:" NAME | "goroutine:" NAME | "gc:stw" | "gc:assist"
             | "gc:cycles" | "gc:heap"
 
-- region:NAME, task:NAME: regions / tasks of that exact name (`*`: all of them);
-  STAT is count or a duration statistic: total, min, mean, p50, p90, p99, max (task
-  durations are those of complete tasks, as in `tracetui tasks`).
-- goroutine:NAME: goroutines whose start function is NAME (`*`: all); STAT is count
+- region:NAME, task:NAME: regions / tasks of that name; STAT is count or a duration
+  statistic: total, min, mean, p50, p90, p95, p99, p999, max (task durations are those
+  of complete tasks, as in `tracetui tasks`).
+- goroutine:NAME: goroutines whose start function is NAME; STAT is count
   or a summed time: exec, sched_wait, block, syscall, syscall_block, assist, total.
 - gc:stw, gc:assist: STW pauses / mark assists; count or a duration statistic.
 - gc:cycles:count; gc:heap:max and gc:heap:end (heap in use, bytes).
@@ -18,13 +18,19 @@ against the other reports.
 NAME may itself contain ':' (the STAT is after the last one). VALUEs: durations
 take a unit (tracetui.units: ns, us or µs, ms, s, m, h); counts are integers; bytes take B, KB, MB, GB
 (powers of 1000) or KiB, MiB, GiB. With --max a budget holds when the measured
-value is <= VALUE, with --min when it is >= VALUE. A subject with nothing in the
-trace (no region of that name) measures count 0 and breaks any other budget.
+value is <= VALUE, with --min when it is >= VALUE.
+
+NAME is exact, or a pattern when it holds `*`, `?` or `[` (fnmatch: `*` is every
+name, `db.*` every name starting with "db."). An exact NAME the trace does not have is
+an error that lists the names it has (`check_names`: a typo must not pass a CI gate);
+a pattern that matches nothing has nothing to check (its count is 0, and a budget on
+any other statistic is skipped, not broken).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 import numpy as np
 
@@ -39,6 +45,23 @@ _NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"
 
 class BudgetError(ValueError):
     """A budget that does not parse; the message says what is wrong."""
+
+
+class UnknownName(BudgetError):
+    """A budget naming a region type, task type or start function the trace does not have."""
+
+
+def is_pattern(name: str) -> bool:
+    return any(c in name for c in "*?[")
+
+
+def _matching(names, pattern: str) -> list[bool]:
+    """Which of `names` a budget's NAME selects: the name itself, or the names the pattern
+    matches when no name is exactly `pattern`."""
+    names = list(names)
+    if pattern in names or not is_pattern(pattern):
+        return [n == pattern for n in names]
+    return [fnmatchcase(n, pattern) for n in names]
 
 
 def parse_bytes(text: str) -> int:
@@ -127,6 +150,39 @@ def _parse(text: str, bound: str) -> Budget:
     return Budget(text, bound, subject, name, stat, unit, limit)
 
 
+def _known_names(model, subject: str) -> list[str]:
+    """The region types, task types or goroutine start functions in the trace, sorted."""
+    from tracetui.reports.goroutines import goroutine_groups
+    from tracetui.reports.tasks import task_groups
+
+    if subject == "region":
+        R, strings = model.summary.regions, model.trace.strings
+        return sorted({strings[n] for n in np.unique(R["name"][np.asarray(R["in_summary"], bool)]).tolist()})
+    rows = task_groups(model) if subject == "task" else goroutine_groups(model)
+    return sorted({r["name"] for r in rows})
+
+
+def check_names(model, budgets: list[Budget]) -> list[bool]:
+    """Whether each budget's NAME selects anything in the trace (gc budgets: True).
+    UnknownName for an exact NAME the trace does not have, listing the names it has."""
+    known: dict[str, list[str]] = {}
+    out = []
+    for b in budgets:
+        if b.subject not in ("region", "task", "goroutine"):
+            out.append(True)
+            continue
+        names = known.setdefault(b.subject, _known_names(model, b.subject))
+        hit = any(_matching(names, b.name))
+        if not hit and not is_pattern(b.name):
+            what = {"region": "region type", "task": "task type", "goroutine": "goroutine start function"}[b.subject]
+            shown = ", ".join(names[:30]) + (f", … ({len(names) - 30} more)" if len(names) > 30 else "")
+            raise UnknownName(f"--{b.bound} {b.text!r}: no {what} {b.name!r} in this trace; "
+                              + (f"it has: {shown}" if names else f"it has no {what}s")
+                              + " (a pattern, such as 'db*', may match nothing)")
+        out.append(hit)
+    return out
+
+
 def measure(model, budgets: list[Budget]) -> list[float | None]:
     """The measured value of each budget (None: nothing in the trace to measure)."""
     from tracetui.reports import gc as gcr
@@ -154,18 +210,22 @@ def measure(model, budgets: list[Budget]) -> list[float | None]:
             cache["tasks"] = task_rows(model, with_logs=False)
         return cache["tasks"]
 
+    def selected(rows, name):
+        return [r for r, hit in zip(rows, _matching([r["name"] for r in rows], name)) if hit]
+
     out: list[float | None] = []
     for b in budgets:
         if b.subject == "region":
             names, d = regions()
-            st = stats_of(d if b.name == "*" else d[names == b.name])
+            uniq, inverse = np.unique(names, return_inverse=True) if len(names) else (names, np.zeros(0, int))
+            hit = np.asarray(_matching(uniq.tolist(), b.name), bool)
+            st = stats_of(d[hit[inverse]] if len(names) else d)
         elif b.subject == "task":
-            rows = [r for r in tasks() if b.name == "*" or r["name"] == b.name]
+            rows = selected(tasks(), b.name)
             st = stats_of([r["duration_ns"] for r in rows if r["complete"]])
             st["count"] = len(rows)
         elif b.subject == "goroutine":
-            groups = cache.setdefault("goroutines", goroutine_groups(model))
-            rows = [r for r in groups if b.name == "*" or r["name"] == b.name]
+            rows = selected(cache.setdefault("goroutines", goroutine_groups(model)), b.name)
             st = {"count": sum(r["count"] for r in rows)}
             st |= {t: sum(r[f"{t}_ns"] for r in rows) for t in GOROUTINE_TIMES} if rows else {}
         elif b.name == "mmu":

@@ -1,5 +1,5 @@
 """Duration statistics per group, vectorised: count, total, min, mean, p50, p90,
-p99, max, and log-scale histograms.
+p95, p99, p999, max, and log-scale histograms.
 
 Percentiles are nearest-rank: pN is the smallest duration d such that at least N% of
 the group's durations are <= d, i.e. the ceil(N/100 * count)-th smallest (numpy's
@@ -12,9 +12,10 @@ import math
 
 import numpy as np
 
-STATS = ("count", "total", "min", "mean", "p50", "p90", "p99", "max")
-PERCENTILES = {"p50": 50, "p90": 90, "p99": 99}
+STATS = ("count", "total", "min", "mean", "p50", "p90", "p95", "p99", "p999", "max")
+PERCENTILES = {"p50": 50, "p90": 90, "p95": 95, "p99": 99, "p999": 99.9}
 SORT_KEYS = (*STATS, "name")
+INSTANCE_SORT_KEYS = (*SORT_KEYS, "duration", "start")   # --instances: one duration and a start each
 
 
 def group_stats(groups: np.ndarray, durations: np.ndarray, ngroups: int) -> dict[str, np.ndarray]:
@@ -39,7 +40,8 @@ def group_stats(groups: np.ndarray, durations: np.ndarray, ngroups: int) -> dict
     out["max"] = np.where(has, sd[np.minimum(last, max(len(sd) - 1, 0))] if len(sd) else 0, 0)
     out["mean"] = np.where(has, total // np.maximum(count, 1), 0)
     for name, q in PERCENTILES.items():
-        rank = np.maximum(-(-count * q // 100), 1)       # ceil(q/100 * n), at least 1
+        per_mille = round(q * 10)
+        rank = np.maximum(-(-count * per_mille // 1000), 1)   # ceil(q/100 * n) exactly, at least 1
         idx = np.minimum(starts + rank - 1, max(len(sd) - 1, 0))
         out[name] = np.where(has, sd[idx] if len(sd) else 0, 0)
     return {k: out[k] for k in STATS}
@@ -50,7 +52,8 @@ def percentile(durations, q: float) -> int:
     d = np.sort(np.asarray(durations, np.int64))
     if len(d) == 0:
         return 0
-    rank = max(int(np.ceil(q / 100 * len(d))), 1)
+    per_mille = round(q * 10)
+    rank = max(-(-len(d) * per_mille // 1000), 1)
     return int(d[rank - 1])
 
 
@@ -82,12 +85,15 @@ def log_histogram(durations) -> list[dict]:
 
 
 def sort_rows(rows: list[dict], key: str, top: int | None = None) -> list[dict]:
-    """Rows sorted by `key`, one of SORT_KEYS: names A to Z, the rest largest first.
+    """Rows sorted by `key`, one of INSTANCE_SORT_KEYS: names A to Z, start earliest first,
+    the rest largest first.
 
     Group rows sort on `count` or `<stat>_ns`; instance rows (one duration each) sort
-    on `duration_ns` for every statistic but count."""
+    on `duration_ns` for every statistic but count, and on `start_ns` for start."""
     if key == "name":
         rows = sorted(rows, key=lambda r: r["name"])
+    elif key == "start":
+        rows = sorted(rows, key=lambda r: r["start_ns"])
     else:
         def value(r):
             return r.get(key if key == "count" else f"{key}_ns", r.get("duration_ns", 0))

@@ -5,13 +5,20 @@ A report is plain data: `Table(name, columns, rows)` where each row is a dict ke
 by the columns' `key`s. Column kinds decide how a value prints:
 
 - "ns": a duration in integer nanoseconds; the key ends in `_ns`; human-readable
-  (µs/ms/s) in tables, the integer in JSON and CSV;
+  in tables (tracetui.units.format_duration), the integer in JSON and CSV;
+- "time": an instant in integer ns since the trace's first event (key ending in `_ns`);
+  in tables with the digits it takes to tell the column's values apart (at least µs:
+  `2.401234s`), the integer in JSON and CSV;
+- "id": an id (goroutine, task, ...): digits only, no thousands separators, so it can
+  be pasted into the TUI's palette;
 - "pct": a fraction 0..1; a percentage in tables, the float in JSON and CSV;
 - "bytes": a byte count; KiB/MiB/GiB in tables;
 - "int", "float", "text": as they are;
 - "json": structured data (lists, objects) that only JSON output carries.
 
-A column with `in_json=False` shows in tables, text and CSV but not in JSON.
+A column with `in_json=False` shows in tables, text and CSV but not in JSON; one with
+`in_table=False` in JSON and CSV only.
+Booleans are `true`/`false` in JSON and CSV, yes/no in tables.
 
 JSON: one table prints as a list of row objects; several as an object of lists keyed
 by table name; a `record=True` table (one row of facts) as that object. CSV: one table
@@ -28,7 +35,8 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 
-from tracetui.units import format_duration
+from tracetui.reports.durations import STATS
+from tracetui.units import format_duration, format_time
 
 FORMATS = ("table", "text", "json", "csv")
 
@@ -37,9 +45,10 @@ FORMATS = ("table", "text", "json", "csv")
 class Column:
     key: str
     title: str
-    kind: str = "text"   # text, int, float, ns, pct, bytes, json
+    kind: str = "text"   # text, int, id, float, ns, time, pct, bytes, json
     drop: int = 0        # on a narrow terminal, columns with the highest `drop` go first (0: never)
     in_json: bool = True  # False: a human-readable rendering of fields JSON carries otherwise
+    in_table: bool = True  # False: JSON and CSV only (the table shows it in another column)
 
 
 def _shown(columns: list[Column]) -> list[Column]:
@@ -76,11 +85,18 @@ def human_bytes(n) -> str:
     return f"{n}B"
 
 
-def cell(value, kind: str) -> str:
+def cell(value, kind: str, resolution: float = 1_000) -> str:
+    """A value as a table shows it; `resolution` (ns) is for "time" (see time_resolution)."""
     if value is None:
         return "-"
+    if isinstance(value, bool) or hasattr(value, "dtype") and value.dtype == bool:
+        return "yes" if value else "no"
     if kind == "ns":
         return human_ns(value)
+    if kind == "time":
+        return format_time(int(value), resolution)
+    if kind == "id":
+        return str(value)
     if kind == "pct":
         return f"{100 * value:.1f}%"
     if kind == "bytes":
@@ -92,6 +108,25 @@ def cell(value, kind: str) -> str:
     return str(value)
 
 
+def time_resolution(values) -> int:
+    """The resolution (a power of ten ns, at most 1µs) that tells `values` (instants) apart:
+    at most the smallest gap between two different values."""
+    import numpy as np
+
+    v = np.unique(np.asarray([x for x in values if x is not None], np.int64))
+    gap = int(np.diff(v).min()) if len(v) > 1 else 1_000
+    res = 1
+    while res * 10 <= min(gap, 1_000):
+        res *= 10
+    return res
+
+
+def _cells(t: "Table") -> list[list[str]]:
+    """Every row of `t` formatted, column by column (a "time" column at its own resolution)."""
+    res = {c.key: time_resolution(r.get(c.key) for r in t.rows) for c in t.columns if c.kind == "time"}
+    return [[cell(r.get(c.key), c.kind, res.get(c.key, 1_000)) for c in t.columns] for r in t.rows]
+
+
 def bar(fraction: float, width: int = 30) -> str:
     """A text bar of eighth blocks, `fraction` (0..1) of `width` cells."""
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
@@ -101,12 +136,12 @@ def bar(fraction: float, width: int = 30) -> str:
 
 def stat_columns(incomplete: bool = True) -> list[Column]:
     """count (and incomplete) and the duration statistics of tracetui.reports.durations."""
-    drop = {"min": 4, "mean": 5, "p90": 3}
+    drop = {"min": 4, "mean": 5, "p90": 3, "p95": 6, "p999": 2}
     cols = [Column("count", "count", "int")]
     if incomplete:
         cols.append(Column("incomplete", "incompl.", "int", 6))
     return cols + [Column(f"{s}_ns", s, "ns", drop.get(s, 0))
-                   for s in ("total", "min", "mean", "p50", "p90", "p99", "max")]
+                   for s in STATS[1:]]
 
 
 def histogram_lines(label: str, buckets: list[dict]) -> list[str]:
@@ -122,6 +157,11 @@ def _jsonable(v):
     if hasattr(v, "item"):  # numpy scalar
         return v.item()
     return v
+
+
+def _csv_value(v):
+    v = _jsonable(v)
+    return ("true" if v else "false") if isinstance(v, bool) else v
 
 
 def to_json(tables: list[Table]) -> str:
@@ -142,12 +182,12 @@ def to_csv(tables: list[Table]) -> str:
         cols = _shown(t.columns)
         w.writerow([c.key for c in cols])
         for r in t.rows:
-            w.writerow([_jsonable(r.get(c.key, "")) for c in cols])
+            w.writerow([_csv_value(r.get(c.key, "")) for c in cols])
     return buf.getvalue()
 
 
 def _visible(t: Table) -> Table:
-    return replace(t, columns=_shown(t.columns))
+    return replace(t, columns=[c for c in _shown(t.columns) if c.in_table])
 
 
 def to_text(tables: list[Table]) -> str:
@@ -164,7 +204,7 @@ def to_text(tables: list[Table]) -> str:
             width = max((len(c.title) for c in t.columns), default=0)
             out += [f"{c.title:<{width}}  {cell(row.get(c.key), c.kind)}" for c in t.columns]
         else:
-            cells = [[c.title for c in t.columns]] + [[cell(r.get(c.key), c.kind) for c in t.columns] for r in t.rows]
+            cells = [[c.title for c in t.columns]] + _cells(t)
             widths = [max(len(row[i]) for row in cells) for i in range(len(t.columns))]
             right = [c.kind != "text" for c in t.columns]
             for row in cells:
@@ -178,7 +218,8 @@ def to_text(tables: list[Table]) -> str:
 def _fit(t: Table, width: int) -> tuple[Table, int]:
     """`t` without the droppable columns a terminal `width` cannot hold, and how many went."""
     cols = list(t.columns)
-    need = {c.key: max([len(c.title)] + [len(cell(r.get(c.key), c.kind)) for r in t.rows]) + 3 for c in cols}
+    cells = _cells(t)
+    need = {c.key: max([len(c.title)] + [len(row[i]) for row in cells]) + 3 for i, c in enumerate(cols)}
     dropped = 0
     while 1 + sum(min(need[c.key], 27 if c.kind == "text" else 99) for c in cols) > width:
         victim = max(cols, key=lambda c: c.drop)
@@ -216,14 +257,15 @@ def print_rich(tables: list[Table], file=None) -> None:
         else:
             rt = RichTable(title=t.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD,
                            pad_edge=False)
-            for c in t.columns:
+            cells = _cells(t)
+            for i, c in enumerate(t.columns):
                 if c.kind == "text":
-                    longest = max([len(c.title)] + [len(cell(r.get(c.key), c.kind)) for r in t.rows])
+                    longest = max([len(c.title)] + [len(row[i]) for row in cells])
                     rt.add_column(c.title, overflow="fold", min_width=min(longest, 24))
                 else:
                     rt.add_column(c.title, justify="right", no_wrap=True)
-            for r in t.rows:
-                rt.add_row(*(cell(r.get(c.key), c.kind) for c in t.columns))
+            for row in cells:
+                rt.add_row(*row)
         console.print(rt)
         for line in t.text:
             console.print(line, markup=False)
