@@ -1,8 +1,9 @@
 """The `tracetui` command line: `tracetui TRACE` and its sibling commands.
 
 The commands live in `tracetui.commands`, one module each. With no command,
-`tracetui TRACE` (and `--demo`) opens the TUI when stdin and stdout are a terminal
-and runs `stats` otherwise. `main(argv)` turns a TraceError (or a missing file) into one
+`tracetui TRACE` (and `--demo`) opens the TUI when stdout is a terminal and keys can
+come from one (stdin, or /dev/tty when stdin brings the trace: `... | tracetui -`), and
+runs `stats` otherwise. `main(argv)` turns a TraceError (or a missing file) into one
 line on stderr and exit code 1, a usage error into exit code 2. Never a traceback.
 """
 from __future__ import annotations
