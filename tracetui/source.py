@@ -137,11 +137,79 @@ def gunzip_trace(data: bytes, name: str) -> bytearray:
     head = bytes(out[:64])
     if head.startswith(b"go 1.") or b" trace\x00\x00\x00" in head[:32]:
         return out
-    if head[:1] == b"\x0a":  # field 1 (sample_type), length-delimited: a profile.proto Profile
+    kinds = profile_sample_types(out)
+    if kinds is not None:
         how = f"`go tool pprof {name}`" if name != "stdin" else "`go tool pprof FILE`"
-        raise TraceError(f"{name}: this looks like a pprof profile (gzip-compressed protobuf), not an "
+        what = f" of {', '.join(kinds)}" if kinds else ""
+        raise TraceError(f"{name}: this looks like a pprof profile{what} (gzip-compressed protobuf), not an "
                          f"execution trace: read it with {how}")
     raise TraceError(f"{name}: gzip-compressed data, not a Go execution trace")
+
+
+# profile.proto's Profile message (github.com/google/pprof/proto/profile.proto): the wire
+# types each field may have. runtime/pprof writes them in no fixed order: time_nanos (9)
+# first in a CPU profile, period_type (11) first in the others.
+_PROFILE_FIELDS = {1: (2,), 2: (2,), 3: (2,), 4: (2,), 5: (2,), 6: (2,), 7: (0,), 8: (0,), 9: (0,), 10: (0,),
+                   11: (2,), 12: (0,), 13: (0, 2), 14: (0,), 15: (0,)}
+_PROFILE_MAX_FIELDS = 1 << 20
+
+
+def _fields(data, pos: int, end: int):
+    """(field, wire type, value or (start, end) of the bytes) of a protobuf message; ValueError
+    where it is not one."""
+    def uvarint(pos):
+        x = shift = 0
+        for i in range(10):
+            if pos >= end:
+                raise ValueError("truncated varint")
+            b = data[pos]
+            pos += 1
+            x |= (b & 0x7F) << shift
+            if b < 0x80:
+                return x, pos
+            shift += 7
+        raise ValueError("varint too long")
+
+    while pos < end:
+        key, pos = uvarint(pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = uvarint(pos)
+            yield field, wire, value
+        elif wire == 2:
+            n, pos = uvarint(pos)
+            if pos + n > end:
+                raise ValueError("length past the end")
+            yield field, wire, (pos, pos + n)
+            pos += n
+        else:
+            raise ValueError(f"wire type {wire}")
+
+
+def profile_sample_types(data) -> list[str] | None:
+    """None unless `data` parses as a profile.proto Profile (every field a Profile field of
+    its wire type, a string table present); then its sample types ("cpu/nanoseconds", ...)."""
+    sample_types, strings, seen = [], [], 0
+    try:
+        for field, wire, value in _fields(data, 0, len(data)):
+            if wire not in _PROFILE_FIELDS.get(field, ()):
+                return None
+            seen += 1
+            if field == 1:
+                vt = {f: v for f, w, v in _fields(data, *value) if w == 0}
+                sample_types.append((vt.get(1, 0), vt.get(2, 0)))
+            elif field == 6:
+                strings.append(bytes(data[value[0]:value[1]]).decode("utf-8", "replace"))
+            if seen >= _PROFILE_MAX_FIELDS:
+                break
+    except ValueError:
+        return None
+    if not strings or strings[0] != "":  # the string table always begins with ""
+        return None
+
+    def name(i):
+        return strings[i] if 0 <= i < len(strings) else "?"
+    return [f"{name(t)}/{name(u)}" for t, u in sample_types]
 
 
 def _seconds_of(url: str) -> float:
@@ -202,5 +270,5 @@ def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytearray:
     return out
 
 
-__all__ = ["GUNZIP_FLOOR", "GUNZIP_RATIO", "MAX_CAPTURE", "capture", "gunzip_trace", "is_url", "save_copy", "source_bytes",
-           "trace_source"]
+__all__ = ["GUNZIP_FLOOR", "GUNZIP_RATIO", "MAX_CAPTURE", "capture", "gunzip_trace", "is_url",
+           "profile_sample_types", "save_copy", "source_bytes", "trace_source"]

@@ -86,6 +86,7 @@ def terminal(monkeypatch):
 
     monkeypatch.setattr(cli, "interactive", lambda: True)
     monkeypatch.setattr(tui, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "keys_from_terminal", lambda: None)  # the test's stdin stays where it is
     opened = []
     monkeypatch.setattr(TraceApp, "run", lambda self: opened.append(self.path))
     return opened
@@ -118,9 +119,47 @@ def test_tui_needs_a_terminal(capsys):
     assert err.count("\n") == 1 and "needs a terminal" in err
 
 
-def test_tui_does_not_read_stdin(terminal, capsys):
-    assert main(["tui", "-"]) == 2
-    assert "stats -" in capsys.readouterr().err
+@pytest.mark.parametrize("argv", [["tui", "-"], ["-"]])
+def test_tui_reads_the_trace_from_stdin_then_keys_from_the_terminal(argv, monkeypatch, capsys):
+    """`ssh prod cat trace | tracetui -`: the trace is read to its end first, then fd 0
+    becomes the terminal (tests/cli/test_ssh.py runs it for real in tmux)."""
+    import io
+
+    from tracetui import cli
+    from tracetui.app import TraceApp
+    from tracetui.commands import tui
+
+    events = []
+    stdin = io.BytesIO(TRACE.read_bytes())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+    monkeypatch.setattr(cli, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "keys_from_terminal", lambda: events.append(("keys", stdin.tell())))
+    monkeypatch.setattr(TraceApp, "run", lambda self: events.append(("run", self.path.read_bytes(), self.sub_title)))
+    assert main(argv) == 0
+    assert events == [("keys", TRACE.stat().st_size), ("run", TRACE.read_bytes(), "stdin")]
+
+
+@pytest.mark.parametrize("stdout_tty, stdin_tty, dev_tty, want", [
+    (True, True, False, True), (True, False, True, True), (True, False, False, False), (False, True, True, False),
+])
+def test_interactive(stdout_tty, stdin_tty, dev_tty, want, monkeypatch):
+    """The TUI when the screen is a terminal and keys can come from one (stdin or /dev/tty)."""
+    import os
+
+    from tracetui.commands import tui
+
+    class Stream:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    monkeypatch.setattr(sys, "stdout", Stream(stdout_tty))
+    monkeypatch.setattr(sys, "stdin", Stream(stdin_tty))
+    monkeypatch.setattr(tui, "_terminal", lambda: os.open(os.devnull, os.O_RDONLY) if dev_tty else None)
+    assert tui.interactive() is want
 
 
 def test_python_dash_m():

@@ -28,6 +28,8 @@ from tracetui.cli import main
 
 MULTIGEN = Path(__file__).parent.parent / "format" / "data" / "multigen"
 COMMANDS = [["stats"], ["events"], ["events", "--wire"], ["events", "--format", "jsonl"], []]
+# time_nanos=1; sample_type {type: 1, unit: 2}; string_table "", "samples", "count"
+PROFILE = b"\x48\x01" + b"\x0a\x04\x08\x01\x10\x02" + b"\x32\x00" + b"\x32\x07samples" + b"\x32\x05count"
 
 
 
@@ -127,13 +129,14 @@ def test_not_a_trace(argv, tmp_path, capsys):
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "default")
 def test_pprof_profile(argv, tmp_path, capsys):
-    # profile.proto: field 1 (sample_type, a ValueType message) first, gzip-compressed.
-    profile = gzip.compress(b"\x0a\x04\x08\x01\x10\x02\x0a\x04\x08\x03\x10\x04\x12\x04\x08\x01\x10\x02")
+    # profile.proto, gzip-compressed: time_nanos first, as runtime/pprof writes a CPU profile
+    # (tests/cli/test_profiles.py has real ones), a sample type and the string table
+    profile = gzip.compress(PROFILE)
     path = _file(tmp_path, "cpu.pprof", profile)
     assert main([*argv, path]) == 1
     line = one_line(capsys.readouterr().err)
-    assert line == (f"tracetui: {path}: this looks like a pprof profile (gzip-compressed protobuf), "
-                    f"not an execution trace: read it with `go tool pprof {path}`")
+    assert line == (f"tracetui: {path}: this looks like a pprof profile of samples/count (gzip-compressed "
+                    f"protobuf), not an execution trace: read it with `go tool pprof {path}`")
 
 
 def test_gzipped_trace_is_read(tmp_path, capsys):
@@ -154,7 +157,7 @@ def test_other_gzip_data(tmp_path, capsys):
 
 
 def test_pprof_on_stdin_still_named(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(b"\x0a\x02\x08\x01"))))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(PROFILE))))
     assert main(["stats", "-"]) == 1
     assert "pprof" in one_line(capsys.readouterr().err)
 

@@ -120,6 +120,7 @@ def test_tui_opens_gzip(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(cli, "interactive", lambda: True)
     monkeypatch.setattr(tui, "interactive", lambda: True)
+    monkeypatch.setattr(tui, "keys_from_terminal", lambda: None)  # the test's stdin stays where it is
     opened = []
     monkeypatch.setattr(TraceApp, "run", lambda self: opened.append((self.path.read_bytes(), self.sub_title)))
     gz = tmp_path / "t.trace.gz"
