@@ -43,13 +43,19 @@ def test_three_significant_digits_and_a_mantissa_below_1000(ns):
         assert number == str(ns)
     elif unit != "s" or float(number) < 1000:
         assert float(number) < 1000
-        assert len(number.replace(".", "").lstrip("0")) == 3, text  # trailing zeros kept: 1.50s
+        digits = len(number.replace(".", "").lstrip("0"))
+        div = {"µs": 1_000, "ms": 1_000_000, "s": 1_000_000_000}[unit]
+        # 3 significant digits, fewer only when the value is exact (1.5s is exactly 1.5 s)
+        assert digits == 3 or (digits < 3 and parse_duration(text) == ns), text
+        if digits == 3 and "." in number and number.endswith("0"):
+            assert ns % (div // 10 ** (len(number.split(".")[1]) - 1)) != 0, text  # that zero is significant
 
 
 @pytest.mark.parametrize("ns, text", [
-    (0, "0ns"), (999, "999ns"), (1_000, "1.00µs"), (1_500_000_000, "1.50s"), (12_345_678, "12.3ms"),
+    (0, "0ns"), (999, "999ns"), (1_000, "1µs"), (1_500_000_000, "1.5s"), (1_500_400_000, "1.50s"),
+    (12_345_678, "12.3ms"), (2_200_000, "2.2ms"), (2_200_400, "2.20ms"), (1_000_000_000, "1s"),
     (999_499, "999µs"), (999_950, "1.00ms"), (999_999, "1.00ms"), (949_999_999, "950ms"), (999_499_999, "999ms"),
-    (999_999_999, "1.00s"), (45_600, "45.6µs"), (-1_500, "-1.50µs"), (1_234_000_000_000, "1234s"),
+    (999_999_999, "1.00s"), (45_600, "45.6µs"), (-1_500, "-1.5µs"), (-1_501, "-1.50µs"), (1_234_000_000_000, "1234s"),
 ])
 def test_unit_boundaries(ns, text):
     assert format_duration(ns) == text

@@ -4,11 +4,14 @@ axis and palette), the way Go has `time.Duration.String` and `time.ParseDuration
 
 The rule:
 
-- `format_duration(ns)` writes 3 significant digits, trailing zeros kept, in the
-  largest unit that keeps the number below 1000: `12ns`, `456µs`, `1.50s`,
-  `12.3ms`. Rounding may carry into the next unit: 999,950 ns is `1.00ms`, never
-  `1000µs`. Below 1µs the integer nanoseconds; from 1000 s on, whole seconds
-  (`1234s`). `digits` asks for more (or fewer) significant digits.
+- `format_duration(ns)` writes 3 significant digits in the largest unit that keeps
+  the number below 1000: `12ns`, `456µs`, `12.3ms`, `1.53s`. Zeros at the end are
+  written when they are significant: a rounded value keeps all 3 digits (1,500,400,000
+  ns is `1.50s`), an exact one prints short (1,500,000,000 ns is `1.5s`, a 1 ms window
+  `1ms`), so `1.5s` always means exactly 1.5 s. Rounding may carry into the next
+  unit: 999,950 ns is `1.00ms`, never `1000µs`. Below 1µs the integer nanoseconds;
+  from 1000 s on, whole seconds (`1234s`). `digits` asks for more (or fewer)
+  significant digits.
 - `format_time(ns, resolution)` writes a point in time (ns since the trace's first
   event) in the unit its size calls for, with as many decimals as `resolution` ns
   needs (`2.401234s` at 1µs).
@@ -46,12 +49,13 @@ def format_duration(ns: int | float, digits: int = 3) -> str:
     while True:
         unit, div = _SHOWN[i]
         v = n / div
-        decimals = max(0, digits - 1 - max(0, int(math.floor(math.log10(v)))))
+        decimals = max(0, digits - 1 - max(0, int(math.floor(math.log10(max(v, 1))))))
         text = f"{v:.{decimals}f}"
         if float(text) < 1000 or i == len(_SHOWN) - 1:
-            return text + unit
+            # zeros at the end only when they are significant: an exact value prints short
+            exact = next((k for k in range(decimals) if n * 10 ** k % div == 0), decimals)
+            return (f"{v:.{exact}f}" if exact < decimals else text) + unit
         i += 1  # rounded up to 1000: the next unit (0.9995.. of it rounds to 1.00)
-        n = max(n, _SHOWN[i][1])
 
 
 def format_time(ns: int | float, resolution: float = 1) -> str:
