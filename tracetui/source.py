@@ -49,6 +49,9 @@ def trace_source(arg: str, save: str | None = None):
     if is_url(arg):
         data = capture(arg)
     elif arg == "-":
+        if sys.stdin.isatty():
+            raise TraceError("stdin is a terminal, not a trace: pipe one in "
+                             "(`ssh prod cat trace.out | tracetui -`) or name a file")
         data = sys.stdin.buffer.read()
     else:
         data = None

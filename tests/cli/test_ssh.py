@@ -149,3 +149,10 @@ def test_save_to_an_unwritable_place_is_one_line(tmp_path, capsys, monkeypatch):
     assert main(["stats", "-", "--save", str(tmp_path / "no" / "such" / "dir" / "x.trace")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "x.trace" in err and "Traceback" not in err
+
+
+@needs_tmux
+def test_dash_on_a_terminal_says_to_pipe_a_trace(pane):
+    p = pane(f"{shlex.quote(sys.executable)} -m tracetui stats -")
+    screen = p.wait_for("EXIT=1", timeout=30)
+    assert "tracetui: stdin is a terminal, not a trace: pipe one in" in screen
