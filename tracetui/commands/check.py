@@ -75,12 +75,12 @@ class CheckCommand:
                          "status": "BROKE" if not ok else "ok" if checked else "nothing to check", "line": line})
         broke = [r for r in rows if not r["held"]]
         unchecked = sum(not r["checked"] for r in rows)
-        note = f" ({unchecked} with nothing to check)" if unchecked else ""
-        summary = (f"all {len(rows)} budgets held{note}" if not broke else
-                   f"{len(broke)} of {len(rows)} budgets broke: " + ", ".join(r["budget"] for r in broke))
         if unchecked == len(rows):
-            summary = "nothing to check: " + ("no budget's pattern matches anything in this trace" if len(rows) > 1
-                                              else f"{rows[0]['line'].partition(', ')[2]} in this trace")
+            summary = "nothing to check: no budget's pattern matches anything in this trace"
+        elif broke:
+            summary = f"{len(broke)} of {len(rows)} budgets broke: " + ", ".join(r["budget"] for r in broke)
+        else:
+            summary = f"all {len(rows)} budgets held" + (f" ({unchecked} with nothing to check)" if unchecked else "")
         table = Table("budgets", [Column("status", "status", in_json=False), Column("budget", "budget"),
                                   Column("line", "result", in_json=False),
                                   *(Column(k, k, in_table=False) for k in ("bound", "unit", "limit", "measured",

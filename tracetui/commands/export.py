@@ -62,7 +62,7 @@ class ExportCommand:
 
         if args.start is not None and args.end is not None and args.end < args.start:
             raise UsageError("--to is before --from")
-        model = load_model(args.trace, save=args.save)  # a truncated trace is salvaged, with a warning, as go tool trace does
+        model = load_model(args.trace, save=args.save)  # a broken trace is salvaged, as go tool trace does
         window = None
         if args.start is not None or args.end is not None:
             times = model.trace.time

@@ -36,9 +36,9 @@ class GCCommand:
 
     def run(self, args) -> int:
         from tracetui.reports import gc
-        from tracetui.units import parse_duration
         from tracetui.reports.durations import STATS
         from tracetui.reports.output import Column, Table, emit
+        from tracetui.units import parse_duration
 
         try:
             windows = [parse_duration(w) for w in args.mmu.split(",")]

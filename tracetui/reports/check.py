@@ -35,7 +35,7 @@ from fnmatch import fnmatchcase
 import numpy as np
 
 from tracetui.reports.durations import STATS
-from tracetui.units import UNITS_HELP, parse_duration
+from tracetui.units import parse_duration
 
 DURATION_STATS = STATS[1:]
 GOROUTINE_TIMES = ("exec", "sched_wait", "block", "syscall", "syscall_block", "assist", "total")
