@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tracetui.commands.check import CheckCommand
+from tracetui.commands.diff import DiffCommand
 from tracetui.commands.events import EventsCommand
 from tracetui.commands.export import ExportCommand
 from tracetui.commands.gc import GCCommand
@@ -13,4 +14,4 @@ from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
 
 COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
-            GCCommand(), CheckCommand(), PprofCommand(), ExportCommand()]
+            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand()]

@@ -74,7 +74,10 @@ def add_report_options(p) -> None:
     """The trace argument, --format and --strict every report command takes."""
     from tracetui.reports.output import add_format_option
 
-    p.add_argument("trace", help=TRACE_HELP)
+    from tracetui.commands.multi import TracesAction
+
+    p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
+                   help=TRACE_HELP + "; several traces, a directory or a glob are reported as one")
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")

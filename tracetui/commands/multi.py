@@ -1,0 +1,133 @@
+"""Many traces as one: the fan-out every report command, `diff` and `check --baseline` share.
+
+- `TracesAction`: the TRACE... positional of the report commands: `args.traces` holds
+  every argument, `args.trace` the first (what the single-trace code paths read);
+- `expand(args)`: files, directories (every *.trace, *.out, *.trace.gz, *.out.gz in it,
+  not recursive, sorted) and globs (expanded here too, for a quoted pattern) as a
+  list of paths; '-' and capture URLs pass through;
+- `load_facts(paths)`: one `Facts` (tracetui.reports.facts) per file, each built from
+  the file's model in a worker process (one per core; the model never leaves its
+  worker, only the compact facts do); a single file is read in this process.
+
+A file that cannot be read stops the command with its name and the reason (exit 1);
+salvage warnings of truncated files are printed by the workers as for one trace.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+
+from tracetui.format import TraceError
+
+TRACE_SUFFIXES = (".trace", ".out", ".trace.gz", ".out.gz")
+
+
+class TracesAction(argparse.Action):
+    """nargs='+': args.traces is the list, args.trace its first element."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, "traces", list(values))
+        setattr(namespace, "trace", values[0])
+
+
+def expand(args: list[str]) -> list[str]:
+    from tracetui.commands.common import UsageError
+    from tracetui.source import is_url
+
+    out = []
+    for a in args:
+        if a == "-" or is_url(a) or os.path.isfile(a):
+            out.append(a)
+        elif os.path.isdir(a):
+            found = sorted(os.path.join(a, n) for n in os.listdir(a)
+                           if n.endswith(TRACE_SUFFIXES) and os.path.isfile(os.path.join(a, n)))
+            if not found:
+                raise UsageError(f"{a}: no traces in this directory (files ending in {', '.join(TRACE_SUFFIXES)})")
+            out += found
+        elif glob.has_magic(a):
+            found = sorted(p for p in glob.glob(a) if os.path.isfile(p))
+            if not found:
+                raise UsageError(f"{a}: no file matches this pattern")
+            out += found
+        else:
+            out.append(a)   # the loader says what is wrong with it
+    if out.count("-") > 1:
+        raise UsageError("'-' (stdin) can be given once")
+    return out
+
+
+def is_many(args) -> bool:
+    """Whether a report command must take the multi-trace path: several traces (after
+    expanding directories and globs) or --by trace."""
+    traces = getattr(args, "traces", [args.trace])
+    return getattr(args, "by", None) == "trace" or len(traces) > 1 or any(
+        os.path.isdir(t) or (glob.has_magic(t) and not os.path.exists(t)) for t in traces)
+
+
+def _facts_worker(path: str, strict: bool, windows: tuple[int, ...]):
+    """In a worker: the facts of one file, or the error message (exceptions do not all pickle)."""
+    from tracetui.commands.common import load_model
+    from tracetui.reports.facts import facts_of
+    from tracetui.reports.gc import MMU_WINDOWS_NS
+
+    try:
+        return facts_of(load_model(path, strict), path, (*MMU_WINDOWS_NS, *windows)), None
+    except TraceError as e:
+        return None, str(e)
+    except OSError as e:
+        return None, e.strerror or str(e)
+
+
+def _context():
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
+def workers(n: int) -> int:
+    return max(1, min(n, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def load_facts(paths: list[str], strict: bool = False, windows=()) -> list:
+    """The Facts of each path, in order; TraceError naming the first file that failed."""
+    windows = tuple(int(w) for w in windows)
+    if len(paths) == 1 or workers(len(paths)) == 1:
+        results = [_facts_worker(p, strict, windows) for p in paths]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with ProcessPoolExecutor(workers(len(paths)), mp_context=_context()) as pool:
+            results = list(pool.map(_facts_worker, paths, [strict] * len(paths), [windows] * len(paths)))
+    for path, (_, err) in zip(paths, results):
+        if err is not None:
+            raise TraceError(f"{path}: {err}")
+    return [f for f, _ in results]
+
+
+def pooled(args, windows=()):
+    """The traces of a report command's arguments, read and pooled into one Facts."""
+    from tracetui.reports.facts import pool
+
+    return pool(load_facts(expand(args.traces), args.strict, windows))
+
+
+def run_check(args, budgets) -> int:
+    """`check` over several traces pooled, or against a --baseline."""
+    from tracetui.reports.baseline import budget_rows, budgets_table, measure_facts, mmu_windows
+    from tracetui.reports.facts import pool
+    from tracetui.reports.output import emit
+
+    windows = mmu_windows(budgets)
+    new_paths = expand(args.traces)
+    base_paths = expand([args.baseline]) if args.baseline else []
+    facts = load_facts(base_paths + new_paths, args.strict, windows)
+    new = pool(facts[len(base_paths):])
+    baseline = measure_facts(pool(facts[:len(base_paths)]), budgets) if base_paths else None
+    table, broke = budgets_table(budget_rows(budgets, measure_facts(new, budgets), baseline))
+    emit(table, args.format)
+    return 1 if broke else 0
