@@ -157,8 +157,10 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS) -> Facts:
 
 
 def runnable_waits(model) -> dict[str, np.ndarray]:
-    """Every runnable span of a goroutine lane that ended with the goroutine running:
-    goroutine (id), start (ns), duration (ns). The scheduler latency distribution."""
+    """Every runnable span of a program goroutine's lane (start function outside the
+    runtime: GC workers wait and run in bursts that would drown the program's waits) that
+    ended with the goroutine running: goroutine (id), start (ns), duration (ns). The
+    scheduler latency distribution."""
     from tracetui.model.lanes import RUNNABLE, RUNNING
 
     lanes, tr = model.lanes, model.trace
@@ -169,6 +171,10 @@ def runnable_waits(model) -> dict[str, np.ndarray]:
     last = (lanes.end_flags[spans] & 1) != 0
     nxt = np.minimum(spans + 1, len(state) - 1)
     spans = spans[~last & (state[nxt] == RUNNING)]
+    names = model.summary.goroutines["name"]
+    runtime = np.array([s.startswith("runtime.") for s in tr.strings] + [False], bool)
+    g = lanes.goroutine_of(spans)
+    spans = spans[~runtime[np.where(g < len(names), names[np.minimum(g, len(names) - 1)], -1)]] if len(names) else spans
     end = lanes.end_rows(spans)
     spans, end = spans[end >= 0], end[end >= 0]
     start = _i64(tr.time[lanes.begin_row[spans]])
