@@ -44,12 +44,12 @@ def expand(args: list[str]) -> list[str]:
             found = sorted(os.path.join(a, n) for n in os.listdir(a)
                            if n.endswith(TRACE_SUFFIXES) and os.path.isfile(os.path.join(a, n)))
             if not found:
-                raise UsageError(f"{a}: no traces in this directory (files ending in {', '.join(TRACE_SUFFIXES)})")
+                raise TraceError(f"{a}: no traces in this directory (files ending in {', '.join(TRACE_SUFFIXES)})")
             out += found
         elif glob.has_magic(a):
             found = sorted(p for p in glob.glob(a) if os.path.isfile(p))
             if not found:
-                raise UsageError(f"{a}: no file matches this pattern")
+                raise TraceError(f"{a}: no file matches this pattern")
             out += found
         else:
             out.append(a)   # the loader says what is wrong with it
@@ -61,9 +61,11 @@ def expand(args: list[str]) -> list[str]:
 def is_many(args) -> bool:
     """Whether a report command must take the multi-trace path: several traces (after
     expanding directories and globs) or --by trace."""
+    from tracetui.source import is_url
+
     traces = getattr(args, "traces", [args.trace])
     return getattr(args, "by", None) == "trace" or len(traces) > 1 or any(
-        os.path.isdir(t) or (glob.has_magic(t) and not os.path.exists(t)) for t in traces)
+        os.path.isdir(t) or (glob.has_magic(t) and not os.path.exists(t) and not is_url(t)) for t in traces)
 
 
 def _facts_worker(path: str, strict: bool, windows: tuple[int, ...]):
@@ -131,3 +133,18 @@ def run_check(args, budgets) -> int:
     table, broke = budgets_table(budget_rows(budgets, measure_facts(new, budgets), baseline))
     emit(table, args.format)
     return 1 if broke else 0
+
+
+def add_by_trace(p) -> None:
+    """--by trace for a report command that has no other grouping option."""
+    p.add_argument("--by", choices=("name", "trace"), default="name",
+                   help="trace: one row per group and trace file (several traces are pooled otherwise)")
+
+
+def dispatch(name: str, args) -> int | None:
+    """The multi-trace run of a report command when its arguments need one, else None."""
+    if not is_many(args):
+        return None
+    from tracetui.commands.pooled import run
+
+    return run(name, args)

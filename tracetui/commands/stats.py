@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from tracetui.commands.common import add_report_options, load, source
+from tracetui.commands.multi import add_by_trace, dispatch
 
 
 class StatsCommand:
@@ -29,8 +30,11 @@ class StatsCommand:
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         add_report_options(p)
+        add_by_trace(p)
 
     def run(self, args) -> int:
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         from tracetui.format.salvage import read_salvaged
         from tracetui.format.stats import trace_stats
         from tracetui.reports.output import emit
