@@ -9,9 +9,10 @@ from tracetui.commands.gc import GCCommand
 from tracetui.commands.goroutines import GoroutinesCommand
 from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.regions import RegionsCommand
+from tracetui.commands.sql import SqlCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
 
 COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
-            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand()]
+            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand(), SqlCommand()]

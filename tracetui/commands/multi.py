@@ -82,6 +82,55 @@ def _facts_worker(path: str, strict: bool, windows: tuple[int, ...]):
         return None, e.strerror or str(e)
 
 
+def _export_worker(path: str, name: str, out_dir: str, strict: bool):
+    """In a worker: one trace's Parquet tables, or the error message."""
+    from tracetui.commands.common import load_model
+    from tracetui.exports.parquet import write_parquet
+
+    try:
+        return write_parquet(load_model(path, strict), name, out_dir), None
+    except TraceError as e:
+        return None, str(e)
+    except OSError as e:
+        return None, e.strerror or str(e)
+
+
+def export_names(paths: list[str]) -> list[str]:
+    """The part name of each trace in an export directory: its file name, made unique."""
+    names, seen = [], {}
+    for p in paths:
+        base = "stdin" if p == "-" else os.path.basename(p.rstrip("/").split("?")[0]) or "trace"
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}.{seen[base]}")
+    return names
+
+
+def export_parquet(paths: list[str], out_dir: str, strict: bool = False) -> dict[str, int]:
+    """Every trace's tables into OUT/<table>/<name>.parquet, files in parallel; rows per table."""
+    names = export_names(paths)
+    results = _map(_export_worker, paths, names, [out_dir] * len(paths), [strict] * len(paths))
+    total: dict[str, int] = {}
+    for path, (rows, err) in zip(paths, results):
+        if err is not None:
+            raise TraceError(f"{path}: {err}")
+        for k, v in rows.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def _map(fn, *columns):
+    """fn over the rows of `columns`, in worker processes when there are several."""
+    n = len(columns[0])
+    if n <= 1 or workers(n) == 1:
+        return [fn(*row) for row in zip(*columns)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with ProcessPoolExecutor(workers(n), mp_context=_context()) as pool:
+        return list(pool.map(fn, *columns))
+
+
 def _context():
     import multiprocessing
 
@@ -96,15 +145,7 @@ def workers(n: int) -> int:
 def load_facts(paths: list[str], strict: bool = False, windows=()) -> list:
     """The Facts of each path, in order; TraceError naming the first file that failed."""
     windows = tuple(int(w) for w in windows)
-    if len(paths) == 1 or workers(len(paths)) == 1:
-        results = [_facts_worker(p, strict, windows) for p in paths]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        with ProcessPoolExecutor(workers(len(paths)), mp_context=_context()) as pool:
-            results = list(pool.map(_facts_worker, paths, [strict] * len(paths), [windows] * len(paths)))
+    results = _map(_facts_worker, paths, [strict] * len(paths), [windows] * len(paths))
     for path, (_, err) in zip(paths, results):
         if err is not None:
             raise TraceError(f"{path}: {err}")
