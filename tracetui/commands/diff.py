@@ -143,9 +143,7 @@ class DiffCommand:
         if args.section:
             rows = [r for r in rows if r["section"] in args.section]
         if args.tui:
-            from tracetui.screens.diff import run_diff_app
-
-            return run_diff_app(rows, args.base, args.new)
+            return _browse(rows, args.base, args.new)
         tables = [diff_table(rows, args.all, args.base, args.new, args.format)]
         broke = False
         if budgets:
@@ -154,3 +152,31 @@ class DiffCommand:
             tables.append(table)
         emit(tables, args.format)
         return 1 if broke else 0
+
+
+def _browse(rows: list[dict], base: str, new: str) -> int:
+    """--tui: the table of changes; a picked row opens its trace's timeline at the worst
+    instance; quitting the timeline returns to the table."""
+    import threading
+
+    from tracetui.commands.common import UsageError
+    from tracetui.commands.tui import interactive
+
+    if not interactive():
+        raise UsageError("--tui needs a terminal (without it diff prints a table)")
+    from tracetui.app import TraceApp
+    from tracetui.screens.diff import DiffApp, target_message
+
+    cursor = 0
+    while True:
+        picked = DiffApp(rows, base, new, cursor).run()
+        if not picked:
+            return 0
+        _, cursor, worst = picked
+        app = TraceApp(worst["trace"])
+
+        def jump(app=app, worst=worst):
+            if app.loaded.wait(600) and getattr(app, "model", None) is not None:
+                app.call_from_thread(app.post_message, target_message(app.model, worst))
+        threading.Thread(target=jump, daemon=True).start()
+        app.run()

@@ -68,14 +68,14 @@ def is_many(args) -> bool:
         os.path.isdir(t) or (glob.has_magic(t) and not os.path.exists(t) and not is_url(t)) for t in traces)
 
 
-def _facts_worker(path: str, strict: bool, windows: tuple[int, ...]):
+def _facts_worker(path: str, strict: bool, windows: tuple[int, ...], with_stats: bool = False):
     """In a worker: the facts of one file, or the error message (exceptions do not all pickle)."""
     from tracetui.commands.common import load_model
     from tracetui.reports.facts import facts_of
     from tracetui.reports.gc import MMU_WINDOWS_NS
 
     try:
-        return facts_of(load_model(path, strict), path, (*MMU_WINDOWS_NS, *windows)), None
+        return facts_of(load_model(path, strict), path, (*MMU_WINDOWS_NS, *windows), with_stats), None
     except TraceError as e:
         return None, str(e)
     except OSError as e:
@@ -142,21 +142,22 @@ def workers(n: int) -> int:
     return max(1, min(n, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
-def load_facts(paths: list[str], strict: bool = False, windows=()) -> list:
+def load_facts(paths: list[str], strict: bool = False, windows=(), with_stats: bool = False) -> list:
     """The Facts of each path, in order; TraceError naming the first file that failed."""
     windows = tuple(int(w) for w in windows)
-    results = _map(_facts_worker, paths, [strict] * len(paths), [windows] * len(paths))
+    n = len(paths)
+    results = _map(_facts_worker, paths, [strict] * n, [windows] * n, [with_stats] * n)
     for path, (_, err) in zip(paths, results):
         if err is not None:
             raise TraceError(f"{path}: {err}")
     return [f for f, _ in results]
 
 
-def pooled(args, windows=()):
+def pooled(args, windows=(), with_stats: bool = False):
     """The traces of a report command's arguments, read and pooled into one Facts."""
     from tracetui.reports.facts import pool
 
-    return pool(load_facts(expand(args.traces), args.strict, windows))
+    return pool(load_facts(expand(args.traces), args.strict, windows, with_stats))
 
 
 def run_check(args, budgets) -> int:

@@ -152,7 +152,7 @@ _SUMMED = ("file_bytes", "duration_ns", "events", "goroutines", "gc_cycles", "st
 
 
 def _stats(args) -> int:
-    facts = pooled(args)
+    facts = pooled(args, with_stats=True)
     rows = [{"trace": p, **{k: s[k] for k in ("version", *_SUMMED)}} for p, s in zip(facts.paths, facts.stats)]
     total = {"trace": f"(all {len(rows)})", **{k: sum(r[k] for r in rows) for k in _SUMMED}}
     total["version"] = ", ".join(sorted({r["version"] for r in rows}))

@@ -27,8 +27,9 @@ Sections, metrics and their tests (tracetui.reports.significance):
   of either side's samples): flat_share and cum_share (two-proportion z-test).
 
 Rows sort changed first, then by the size of the change (|log ratio|), then p-value.
-Region, task and sched rows carry `base_worst`/`new_worst`: the longest instance
-(trace, goroutine, start_ns, duration_ns), where the TUI opens a trace.
+Region, task and sched rows carry `base_worst`/`new_worst`: the longest instance of the
+region or task type, or the longest wait (trace, goroutine, start_ns, duration_ns),
+where the TUI opens a trace.
 """
 from __future__ import annotations
 
@@ -70,15 +71,15 @@ def _exposure(f) -> float:
 
 
 def _groups(f, table: str, column: str = "name"):
-    """name -> row indices of a table, names as strings."""
-    names = f.names(table, column)
-    idx = np.argsort(names, kind="stable")
-    s = names[idx]
+    """name -> row indices of a table (grouped on the string indices: no string sort)."""
+    codes = f[table][column]
+    idx = np.argsort(codes, kind="stable")
+    s = codes[idx]
     out = {}
     if len(s):
         cuts = np.flatnonzero(s[1:] != s[:-1]) + 1
         for part in np.split(idx, cuts):
-            out[str(names[part[0]])] = part
+            out[f.strings[int(codes[part[0]])]] = part
     return out
 
 
@@ -94,9 +95,9 @@ def _worst(f, table, rows, dur):
 def _durations(out, section, name, fb, fn, table, rb, rn, dur_b, dur_n, count=None):
     xb, xn = dur_b[rb], dur_n[rn]
     cb, cn = count if count is not None else (len(xb), len(xn))
-    out.add(section, name, "count", cb, cn, rate_test(np.ones(cb), _exposure(fb), np.ones(cn), _exposure(fn)),
-            "rate", cb, cn)
     worst = dict(base_worst=_worst(fb, table, rb, dur_b), new_worst=_worst(fn, table, rn, dur_n))
+    out.add(section, name, "count", cb, cn, rate_test(np.ones(cb), _exposure(fb), np.ones(cn), _exposure(fn)),
+            "rate", cb, cn, **worst)
     sb, sn = np.sort(xb), np.sort(xn)
     for metric, q in (("p50_ns", 50), ("p90_ns", 90), ("p99_ns", 99)):
         vb = int(_rank(sb, q)) if len(sb) else 0
@@ -114,12 +115,10 @@ def _rank(s, q):
 def _per_reason(f, block_table: str, n: int) -> dict[str, np.ndarray]:
     """reason -> per-instance blocked time (ns) of the parent table."""
     b = f[block_table]
-    reasons = f.names(block_table, "reason")
     out = {}
-    for r in np.unique(reasons).tolist() if len(reasons) else []:
-        sel = reasons == r
+    for r, rows in _groups(f, block_table, "reason").items():
         col = np.zeros(n, np.int64)
-        np.add.at(col, b["inst"][sel], b["ns"][sel])
+        np.add.at(col, b["inst"][rows], b["ns"][rows])
         out[r] = col
     return out
 
@@ -130,10 +129,10 @@ def _reason_metric(reason: str) -> str:
     return reason_key(reason)
 
 
-def _means(out, section, name, metric, vb, vn):
+def _means(out, section, name, metric, vb, vn, **extra):
     mb = int(vb.mean()) if len(vb) else 0
     mn = int(vn.mean()) if len(vn) else 0
-    out.add(section, name, metric, mb, mn, mann_whitney(vb, vn), "mann-whitney", len(vb), len(vn))
+    out.add(section, name, metric, mb, mn, mann_whitney(vb, vn), "mann-whitney", len(vb), len(vn), **extra)
 
 
 def _regions(out, fb, fn):
@@ -145,11 +144,12 @@ def _regions(out, fb, fn):
     for name in sorted(set(gb) | set(gn)):
         ib, inn = gb.get(name, empty), gn.get(name, empty)
         _durations(out, "region", name, fb, fn, "regions", ib, inn, db, dn)
+        worst = dict(base_worst=_worst(fb, "regions", ib, db), new_worst=_worst(fn, "regions", inn, dn))
         for reason in sorted(set(rb) | set(rn)):
             vb = rb[reason][ib] if reason in rb else np.zeros(len(ib), np.int64)
             vn = rn[reason][inn] if reason in rn else np.zeros(len(inn), np.int64)
             if vb.any() or vn.any():
-                _means(out, "region", name, _reason_metric(reason), vb, vn)
+                _means(out, "region", name, _reason_metric(reason), vb, vn, **worst)
 
 
 def _tasks(out, fb, fn):

@@ -84,8 +84,9 @@ def _i64(a) -> np.ndarray:
     return np.asarray(a, np.int64)
 
 
-def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS) -> Facts:
-    """The facts of one trace's model (mmu for each of `mmu_windows`, ns)."""
+def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS, with_stats: bool = False) -> Facts:
+    """The facts of one trace's model (mmu for each of `mmu_windows`, ns; `stats` only
+    with_stats: counting every event's kind costs a pass over the trace)."""
     from tracetui.format.stats import trace_stats
     from tracetui.reports.gc import mmu_rows
     from tracetui.reports.goroutines import _columns
@@ -150,8 +151,8 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS) -> Facts:
                   goroutine_block=goroutine_block, stw=stw, assists=assists, cycles=cycles, sched=sched, cpu=cpu)
     for cols in tables.values():
         cols["trace"] = np.zeros(len(next(iter(cols.values()))), np.int64)
-    stats = trace_stats(tr)
-    return Facts([path], strings, tables, [stats["duration_ns"]], [int(procs.max()) if len(procs) else 1],
+    stats = trace_stats(tr) if with_stats else {}
+    return Facts([path], strings, tables, [(int(tr.time[-1]) - t0) if len(tr) else 0], [int(procs.max()) if len(procs) else 1],
                  [nsamples], [mmu], [int(heap.max()) if len(heap) else None], [int(heap[-1]) if len(heap) else None],
                  [stats])
 
