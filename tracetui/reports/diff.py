@@ -102,7 +102,7 @@ def _durations(out, section, name, fb, fn, table, rb, rn, dur_b, dur_n, count=No
     for metric, q in (("p50_ns", 50), ("p90_ns", 90), ("p99_ns", 99)):
         vb = int(_rank(sb, q)) if len(sb) else 0
         vn = int(_rank(sn, q)) if len(sn) else 0
-        p = mann_whitney(xb, xn) if q == 50 else quantile_test(xb, xn, q)
+        p = mann_whitney(sb, sn, presorted=True) if q == 50 else quantile_test(xb, xn, q)
         out.add(section, name, metric, vb, vn, p, "mann-whitney" if q == 50 else "quantile", len(xb), len(xn), **worst)
     out.add(section, name, "max_ns", int(sb[-1]) if len(sb) else 0, int(sn[-1]) if len(sn) else 0, None, "none",
             len(xb), len(xn), **worst)
