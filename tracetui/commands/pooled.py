@@ -34,14 +34,14 @@ def _regions(args) -> int:
     name_filter(args.name)
     facts = pooled(args)
     if args.instances:
-        rows = sort_rows(P.region_rows(facts, args.name), args.sort, args.top)
+        rows = sort_rows(P.region_rows(facts, args.name), args.sort or "total", args.top)
         cols = [Column("trace", "trace"), Column("name", "region"), Column("goroutine", "goroutine", "int"),
                 Column("task", "task", "int"), Column("start_ns", "start", "ns"),
                 Column("duration_ns", "duration", "ns"), *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN),
                 Column("incomplete", "incomplete", drop=3)]
         emit(Table("regions", cols, rows, empty=EMPTY), args.format)
         return 0
-    rows = sort_rows(P.region_groups(facts, args.by, args.name, args.histogram), args.sort, args.top)
+    rows = sort_rows(P.region_groups(facts, args.by, args.name, args.histogram), args.sort or "total", args.top)
     cols = [Column("name", "region"), *_trace_column(args.by, rows), *stat_columns(),
             *(Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN)]
     table = Table("regions", cols, rows, empty=EMPTY)
@@ -65,12 +65,12 @@ def _tasks(args) -> int:
     facts = pooled(args)
     keep = (lambda r: True) if pat is None else (lambda r: bool(pat.search(r["name"])))
     if args.instances:
-        rows = sort_rows([r for r in P.task_rows(facts) if keep(r)], args.sort, args.top)
+        rows = sort_rows([r for r in P.task_rows(facts) if keep(r)], args.sort or "name", args.top)
         cols = [Column("trace", "trace"), Column("id", "task", "int"), Column("name", "type"),
                 Column("start_ns", "start", "ns", 2), Column("duration_ns", "duration", "ns"),
                 Column("complete", "complete", drop=4), Column("logs", "logs", "int")]
     else:
-        rows = sort_rows([r for r in P.task_groups(facts, args.by) if keep(r)], args.sort, args.top)
+        rows = sort_rows([r for r in P.task_groups(facts, args.by) if keep(r)], args.sort or "name", args.top)
         cols = [Column("name", "type"), *_trace_column(args.by, rows), Column("count", "count", "int"),
                 Column("complete", "complete", "int"), *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
     emit(Table("tasks", cols, rows, empty="no user tasks in these traces (trace.NewTask)"), args.format)
@@ -87,10 +87,11 @@ def _goroutines(args) -> int:
     rows = P.goroutine_rows(facts) if args.instances else P.goroutine_groups(facts, args.by)
     if pat is not None:
         rows = [r for r in rows if pat.search(r["name"])]
-    if args.sort == "name":
+    sort = args.sort or "exec"
+    if sort == "name":
         rows.sort(key=lambda r: r["name"])
     else:
-        key = args.sort if args.sort == "count" else f"{args.sort}_ns"
+        key = sort if sort == "count" else f"{sort}_ns"
         rows.sort(key=lambda r: r.get(key, 0), reverse=True)
     rows = rows[:args.top] if args.top is not None else rows
     cols = [Column("trace", "trace"), Column("id", "goroutine", "int")] if args.instances else []

@@ -31,6 +31,20 @@ def parse_fail_on(text: str):
                       "e.g. 'region:query:p99<=+10%'")
 
 
+def _select(names: np.ndarray, pattern: str) -> np.ndarray:
+    """Which names a budget's NAME takes: `*` all, a pattern with `*`, `?` or `[` as fnmatch
+    does, otherwise the exact name."""
+    from fnmatch import fnmatchcase
+
+    if pattern == "*":
+        return np.ones(len(names), bool)
+    if not any(c in pattern for c in "*?["):
+        return names == pattern
+    uniq, inverse = np.unique(names, return_inverse=True) if len(names) else (names, np.zeros(0, np.int64))
+    hit = np.array([fnmatchcase(n, pattern) for n in uniq.tolist()], bool)
+    return hit[np.asarray(inverse).reshape(-1)] if len(names) else np.zeros(0, bool)
+
+
 def _stats(d) -> dict:
     d = np.asarray(d, np.int64)
     st = group_stats(np.zeros(len(d), np.int64), d, 1)
@@ -43,15 +57,15 @@ def measure_facts(facts, budgets) -> list[float | None]:
     out: list[float | None] = []
     for b in budgets:
         if b.subject in ("region", "task"):
-            table = facts["regions" if b.subject == "region" else "tasks"]
-            sel = np.ones(len(table["name"]), bool) if b.name == "*" else \
-                facts.names("regions" if b.subject == "region" else "tasks") == b.name
+            which = "regions" if b.subject == "region" else "tasks"
+            table = facts[which]
+            sel = _select(facts.names(which), b.name)
             d = table["duration"][sel & table["complete"]] if b.subject == "task" else table["duration"][sel]
             st = _stats(d)
             st["count"] = int(sel.sum())
         elif b.subject == "goroutine":
             G = facts["goroutines"]
-            sel = np.ones(len(G["name"]), bool) if b.name == "*" else facts.names("goroutines") == b.name
+            sel = _select(facts.names("goroutines"), b.name)
             st = {"count": int(sel.sum())}
             st |= {t: int(G[t][sel].sum()) for t in GOROUTINE_TIMES} if sel.any() else {}
         elif b.name == "mmu":
