@@ -116,3 +116,11 @@ def test_check_over_traces_pools_them(capsys):
     rows = _json(capsys, "check", *AB, "--max", "region:query:count=1000")
     assert rows[0]["measured"] == sum(r["count"] for f in AB for r in _json(capsys, "regions", f)
                                       if r["name"] == "query")
+
+
+def test_check_by_trace_checks_each_file(capsys):
+    code = main(["check", *map(str, AB), "--by", "trace", "--max", "region:query:count=200", "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["measured"] for r in rows] == [sum(r["count"] for r in _json(capsys, "regions", f)
+                                                 if r["name"] == "query") for f in AB]
+    assert code == (0 if all(r["held"] for r in rows) else 1)

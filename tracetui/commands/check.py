@@ -44,6 +44,8 @@ class CheckCommand:
                        help="a budget the measured value must not exceed (repeatable)")
         p.add_argument("--min", action="append", default=[], metavar="BUDGET",
                        help="a budget the measured value must reach, e.g. gc:mmu@10ms=0.5 (repeatable)")
+        p.add_argument("--by", choices=("name", "trace"), default="name",
+                       help="trace: check each budget on each file (several traces are pooled otherwise)")
         p.add_argument("--baseline", metavar="BASE",
                        help="a trace (directory, glob) that relative budgets (+10%%, -5%%) compare with")
 

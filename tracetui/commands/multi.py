@@ -170,9 +170,17 @@ def run_check(args, budgets) -> int:
     new_paths = expand(args.traces)
     base_paths = expand([args.baseline]) if args.baseline else []
     facts = load_facts(base_paths + new_paths, args.strict, windows)
-    new = pool(facts[len(base_paths):])
     baseline = measure_facts(pool(facts[:len(base_paths)]), budgets) if base_paths else None
-    table, broke = budgets_table(budget_rows(budgets, measure_facts(new, budgets), baseline))
+    news = facts[len(base_paths):] if args.by == "trace" else [pool(facts[len(base_paths):])]
+    rows = []
+    for new in news:   # --by trace: each budget on each file
+        part = budget_rows(budgets, measure_facts(new, budgets), baseline)
+        rows += [r | {"trace": new.paths[0]} for r in part] if args.by == "trace" else part
+    table, broke = budgets_table(rows)
+    if args.by == "trace":
+        from tracetui.reports.output import Column
+
+        table.columns.insert(1, Column("trace", "trace"))
     emit(table, args.format)
     return 1 if broke else 0
 

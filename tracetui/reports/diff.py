@@ -92,14 +92,15 @@ def _worst(f, table, rows, dur):
             "start_ns": int(t["start"][i]), "duration_ns": int(dur[i])}
 
 
-def _durations(out, section, name, fb, fn, table, rb, rn, dur_b, dur_n, count=None):
+def _durations(out, section, name, fb, fn, table, rb, rn, dur_b, dur_n, count=None, quantiles=(50, 90, 99)):
     xb, xn = dur_b[rb], dur_n[rn]
     cb, cn = count if count is not None else (len(xb), len(xn))
     worst = dict(base_worst=_worst(fb, table, rb, dur_b), new_worst=_worst(fn, table, rn, dur_n))
     out.add(section, name, "count", cb, cn, rate_test(np.ones(cb), _exposure(fb), np.ones(cn), _exposure(fn)),
             "rate", cb, cn, **worst)
     sb, sn = np.sort(xb), np.sort(xn)
-    for metric, q in (("p50_ns", 50), ("p90_ns", 90), ("p99_ns", 99)):
+    for q in quantiles:
+        metric = f"p{q}_ns"
         vb = int(_rank(sb, q)) if len(sb) else 0
         vn = int(_rank(sn, q)) if len(sn) else 0
         p = mann_whitney(sb, sn, presorted=True) if q == 50 else quantile_test(xb, xn, q)
@@ -212,8 +213,8 @@ def _gc(out, fb, fn):
 def _sched(out, fb, fn):
     sb, sn = fb["sched"], fn["sched"]
     every_b, every_n = np.arange(len(sb["duration"])), np.arange(len(sn["duration"]))
-    _durations(out, "sched", "runnable->running", fb, fn, "sched", every_b, every_n, sb["duration"], sn["duration"])
-    out.rows = [r for r in out.rows if not (r["section"] == "sched" and r["metric"] == "p90_ns")]
+    _durations(out, "sched", "runnable->running", fb, fn, "sched", every_b, every_n, sb["duration"], sn["duration"],
+               quantiles=(50, 99))
 
 
 def _cpu(out, fb, fn):
