@@ -173,9 +173,12 @@ def runnable_waits(model) -> dict[str, np.ndarray]:
     nxt = np.minimum(spans + 1, len(state) - 1)
     spans = spans[~last & (state[nxt] == RUNNING)]
     names = model.summary.goroutines["name"]
-    runtime = np.array([s.startswith("runtime.") for s in tr.strings] + [False], bool)
+    is_runtime = np.array([s.startswith("runtime.") for s in tr.strings] + [False], bool)   # [-1]: no name
     g = lanes.goroutine_of(spans)
-    spans = spans[~runtime[np.where(g < len(names), names[np.minimum(g, len(names) - 1)], -1)]] if len(names) else spans
+    name = np.full(len(g), -1, np.int64)
+    known = g < len(names)
+    name[known] = names[g[known]]
+    spans = spans[~is_runtime[name]]
     end = lanes.end_rows(spans)
     spans, end = spans[end >= 0], end[end >= 0]
     start = _i64(tr.time[lanes.begin_row[spans]])
