@@ -63,7 +63,16 @@ SCENARIOS = [
     "iter",
     "mixed",
     "flightrecorder",
+    "ab-a",
+    "ab-slow",
+    "ab-mutex",
+    "ab-alloc",
 ]
+# The A/B ground truth for `tracetui diff` (programs/abtest.go): one toolchain is enough;
+# each variant's committed trace has its own seed ($TRACEPROG_SEED).
+AB_VARIANTS = ("a", "slow", "mutex", "alloc")
+AB_SEEDS = {f"ab-{v}": i + 1 for i, v in enumerate(AB_VARIANTS)}
+AB_VERSION = "1.27.3"
 DEMO_VERSION = "1.27.3"
 DEMO_SCENARIO = "mixed"
 
@@ -136,6 +145,10 @@ CHECKS: dict[str, dict[str, list[str]]] = {
             r'Reason="forever"',
         ]
     },
+    "ab-a": {"parsed": [r'RegionBegin .*Type="query"', r'Reason="sleep"']},
+    "ab-slow": {"parsed": [r'RegionBegin .*Type="query"']},
+    "ab-mutex": {"parsed": [r'RegionBegin .*Type="render"', r'Reason="sync"']},
+    "ab-alloc": {"parsed": [r'RegionBegin .*Type="query"', r'"GC concurrent mark phase"']},
     "mixed": {
         "parsed": [
             r" TaskBegin ",
@@ -329,6 +342,8 @@ def run_scenario(
     """Run one scenario (retrying) and move the accepted trace into out_dir."""
     if scenario == "cgo" and not build.cgo:
         return Result(version, scenario, "skipped", reason=f"cgo build failed: {build.cgo_error}")
+    if scenario in AB_SEEDS and version != AB_VERSION:
+        return Result(version, scenario, "skipped", reason=f"A/B ground truth: made with Go {AB_VERSION} only")
     budget = BUDGETS.get(scenario, SOFT_BUDGET)
     best: tuple[int, Path, dict[str, int]] | None = None
     errors = []
@@ -340,7 +355,7 @@ def run_scenario(
                 [str(build.binary), scenario, str(tmp_trace)],
                 capture_output=True,
                 text=True,
-                env=go_env(),
+                env=go_env(**({"TRACEPROG_SEED": str(AB_SEEDS[scenario])} if scenario in AB_SEEDS else {})),
                 timeout=120,
             )
             took = time.monotonic() - t0
@@ -379,6 +394,37 @@ def run_scenario(
         dest = out_dir / f"{scenario}.trace"
         shutil.copyfile(tmp_trace, dest)
     return Result(version, scenario, "ok", path=dest, size=size, counts=counts)
+
+
+def ab_trace(variant: str, seed: int) -> Path:
+    """A trace of the A/B scenario `ab-VARIANT` run with `seed`, made on demand (Go
+    AB_VERSION) and cached in ``$TRACETUI_AB_CACHE`` or ``~/.cache/tracetui/ab/``, under a
+    key of the program's sources (an edit to the program makes new traces)."""
+    import hashlib
+
+    if variant not in AB_VARIANTS:
+        raise ValueError(f"unknown A/B variant {variant!r} (expected one of {', '.join(AB_VARIANTS)})")
+    digest = hashlib.sha256()
+    for src in sorted(PROGRAM_DIR.glob("*.go")) + [PROGRAM_DIR / "go.mod"]:
+        digest.update(src.name.encode() + src.read_bytes())
+    root = Path(os.environ.get("TRACETUI_AB_CACHE") or Path.home() / ".cache" / "tracetui" / "ab")
+    folder = root / digest.hexdigest()[:16]
+    path = folder / f"ab-{variant}-seed{seed}.trace"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    binary = folder / f"traceprog-go{AB_VERSION}"
+    go = ensure_toolchain(AB_VERSION)
+    if not binary.exists():
+        build_program(go, AB_VERSION, folder)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    r = subprocess.run([str(binary), f"ab-{variant}", str(tmp)], capture_output=True, text=True,
+                       env=go_env(TRACEPROG_SEED=str(seed)), timeout=120)
+    if r.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise GenerationError(f"ab-{variant} (seed {seed}) failed (exit {r.returncode}): {r.stderr[-2000:]}")
+    os.replace(tmp, path)
+    return path
 
 
 def update_manifest(results: list[Result], toolchains: dict[str, str]) -> None:

@@ -91,10 +91,12 @@ def test_small_traces_stay_narrow():
 @pytest.mark.parametrize("path", goref.committed_traces(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_thread_and_proc_runs_are_maximal(path):
     """The decoder starts a run only where the value changes: no two neighbouring runs
-    hold the same value, and there are far fewer runs than events."""
+    hold the same value, and there are fewer runs than events (about half at most: in
+    traces/go1.27/ab-a.trace, goroutines that mostly sleep, events alternate between a P
+    and none, 0.51 runs per event)."""
     trace = read(path)
     for col in (trace.m, trace.p):
         assert isinstance(col, RunColumn) and len(col) == len(trace) and col.dtype == np.int32
         assert col.starts[0] == 0 and np.all(np.diff(col.starts) > 0) and col.starts[-1] < len(trace)
         assert np.all(col.values[1:] != col.values[:-1])
-        assert len(col.values) < len(trace) / 2
+        assert len(col.values) < len(trace) * 0.6

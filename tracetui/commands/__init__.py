@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from tracetui.commands.check import CheckCommand
+from tracetui.commands.diff import DiffCommand
 from tracetui.commands.events import EventsCommand
 from tracetui.commands.export import ExportCommand
 from tracetui.commands.gc import GCCommand
 from tracetui.commands.goroutines import GoroutinesCommand
 from tracetui.commands.pprof import PprofCommand
 from tracetui.commands.regions import RegionsCommand
+from tracetui.commands.sql import SqlCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
 
 COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
-            GCCommand(), CheckCommand(), PprofCommand(), ExportCommand()]
+            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand(), SqlCommand()]

@@ -28,10 +28,15 @@ class CheckCommand:
     Durations need a unit: ns, us (or µs), ms, s, m, h (1.5s, 250ms, 1m30s).
     A malformed budget is a usage error (exit 2).
 
+    With --baseline BASE a VALUE may be relative: +N% or -N% of what BASE
+    measures (region:*:p99=+10%: at most 10% above the baseline's p99). Several
+    traces (or a directory, a glob) are checked as one: their instances pooled.
+
     examples:
       tracetui check trace.out --max 'region:compute:p99=5ms' --max 'gc:stw:max=1ms'
       tracetui check trace.out --min 'gc:mmu@10ms=50%' --max 'gc:heap:max=512MiB'
       tracetui check trace.out --max 'goroutine:main.worker:sched_wait=200ms' --format json
+      tracetui check new.trace --baseline base.trace --max 'region:*:p99=+10%' --min 'gc:mmu@10ms=-5%'
     """
 
     name = "check"
@@ -44,6 +49,10 @@ class CheckCommand:
                        help="a budget the measured value must not exceed (repeatable)")
         p.add_argument("--min", action="append", default=[], metavar="BUDGET",
                        help="a budget the measured value must reach, e.g. gc:mmu@10ms=0.5 (repeatable)")
+        p.add_argument("--by", choices=("name", "trace"), default="name",
+                       help="trace: check each budget on each file (several traces are pooled otherwise)")
+        p.add_argument("--baseline", metavar="BASE",
+                       help="a trace (directory, glob) that relative budgets (+10%%, -5%%) compare with")
 
     def run(self, args) -> int:
         from tracetui.commands.common import UsageError, load_model
@@ -56,6 +65,11 @@ class CheckCommand:
             raise UsageError(str(e)) from None
         if not budgets:
             raise UsageError("check: no budgets given (use --max or --min, see `tracetui check --help`)")
+        if any(b.relative is not None for b in budgets) and not args.baseline:
+            raise UsageError("check: a relative budget (+N%, -N%) needs --baseline BASE")
+        from tracetui.commands import multi
+        if args.baseline or multi.is_many(args):
+            return multi.run_check(args, budgets)
         model = load_model(args.trace, args.strict, args.save)
         try:
             matched = check_names(model, budgets)

@@ -86,7 +86,12 @@ def add_report_options(p) -> None:
     """The trace argument (and --save), --format and --strict every report command takes."""
     from tracetui.reports.output import add_format_option
 
-    add_trace_argument(p)
+    from tracetui.commands.multi import TracesAction
+
+    p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
+                   help=TRACE_HELP + "; several traces, a directory or a glob are reported as one")
+    p.add_argument("--save", metavar="FILE",
+                   help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from tracetui.commands.common import UsageError, add_trace_argument, default_output, load_model, output_file
+from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
 
 
 def duration(text: str) -> int:
@@ -43,14 +44,26 @@ class ExportCommand:
       tracetui export trace.out --format chrome -o run.json
       tracetui export trace.out.gz -o - | gzip > run.json.gz
       tracetui export big.trace --from 2s --to 2.5s -o slice.json
+      tracetui export --format parquet -o tables/ fleet/*.trace   # tables/regions/*.parquet, ...
+
+    `--format parquet -o DIR` writes DIR/TABLE/TRACENAME.parquet for each trace
+    (goroutines, goroutine_block, states, regions, tasks, logs, gc_cycles,
+    gc_pauses, metrics, cpu_samples, stacks, frames; schemas in the README),
+    files read in parallel. Needs pyarrow (pip install 'tracetui[parquet]').
     """
 
     name = "export"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        add_trace_argument(p)
-        p.add_argument("--format", choices=("chrome",), default="chrome",
-                       help="output format (default: chrome, the Trace Event Format JSON)")
+        from tracetui.commands.multi import TracesAction
+
+        p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
+                       help=TRACE_HELP + " (several, a directory or a glob: --format parquet)")
+        p.add_argument("--save", metavar="FILE",
+                       help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
+        p.add_argument("--format", choices=("chrome", "parquet"), default="chrome",
+                       help="output format (default: chrome, the Trace Event Format JSON; "
+                            "parquet: a directory of tables, see README)")
         p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.json)")
         p.add_argument("--from", dest="start", type=duration, metavar="DURATION",
                        help="start of the window, since the trace's first event (e.g. 1.5s)")
@@ -60,6 +73,10 @@ class ExportCommand:
     def run(self, args) -> int:
         from tracetui.reports.chrome import write_chrome
 
+        if args.format == "parquet":
+            return _parquet(args)
+        if len(args.traces) > 1:
+            raise UsageError(f"--format {args.format} exports one trace at a time (--format parquet takes several)")
         if args.start is not None and args.end is not None and args.end < args.start:
             raise UsageError("--to is before --from")
         model = load_model(args.trace, save=args.save)  # a broken trace is salvaged, as go tool trace does
@@ -76,3 +93,22 @@ class ExportCommand:
         if out != "-":
             print(f"tracetui: wrote {n} events to {out}", file=sys.stderr)
         return 0
+
+
+def _parquet(args) -> int:
+    """--format parquet: every trace's tables under -o DIR."""
+    from tracetui.commands.multi import expand, export_parquet
+
+    if not args.output or args.output == "-":
+        raise UsageError("--format parquet needs -o DIR (a directory: one folder per table)")
+    if args.start is not None or args.end is not None:
+        raise UsageError("--format parquet exports whole traces (no --from/--to)")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise UsageError("--format parquet needs pyarrow: pip install 'tracetui[parquet]'") from None
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise UsageError(f"-o {args.output}: not a directory")
+    rows = export_parquet(expand(args.traces), args.output, strict=False)
+    print(f"tracetui: wrote {sum(rows.values())} rows in {len(rows)} tables to {args.output}", file=sys.stderr)
+    return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from tracetui.commands.common import UsageError, add_report_options, load_model
+from tracetui.commands.multi import add_by_trace, dispatch
 
 
 class GCCommand:
@@ -28,6 +29,7 @@ class GCCommand:
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         add_report_options(p)
+        add_by_trace(p)
         p.add_argument("--mmu", metavar="WINDOWS", default="1ms,10ms,100ms,1s",
                        help="comma-separated MMU windows (ns, us, ms, s; default: 1ms,10ms,100ms,1s)")
         p.add_argument("--mmu-as-go", action="store_true",
@@ -35,6 +37,8 @@ class GCCommand:
         p.add_argument("--cycles", action="store_true", help="add one row per GC cycle")
 
     def run(self, args) -> int:
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         from tracetui.reports import gc
         from tracetui.reports.durations import STATS
         from tracetui.reports.output import Column, Table, emit

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from tracetui.commands.common import add_report_options, load_model, name_filter
+from tracetui.commands.multi import add_by_trace, dispatch
 
 SORTS = ("exec", "sched_wait", "block", "syscall", "syscall_block", "assist", "total", "count", "name")
 TITLES = {"exec": "execution", "sched_wait": "sched wait", "block": "block", "syscall": "syscall",
@@ -31,6 +32,7 @@ class GoroutinesCommand:
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         add_report_options(p)
+        add_by_trace(p)
         p.add_argument("--sort", choices=SORTS, default="exec",
                        help="sort by this column, largest first (name: A to Z; default: exec)")
         p.add_argument("--name", metavar="REGEX", help="only goroutines whose start function matches REGEX")
@@ -41,6 +43,8 @@ class GoroutinesCommand:
         from tracetui.reports.goroutines import TIMES, goroutine_groups, goroutine_rows
         from tracetui.reports.output import Column, Table, emit
 
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         pat = name_filter(args.name)
         model = load_model(args.trace, args.strict, args.save)
         rows = goroutine_rows(model) if args.instances else goroutine_groups(model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
+from tracetui.commands.multi import dispatch
 
 
 EMPTY = "no user regions in this trace (trace.WithRegion, trace.StartRegion)"
@@ -40,7 +41,8 @@ class RegionsCommand:
         from tracetui.reports.regions import GROUPINGS
 
         add_report_options(p)
-        p.add_argument("--by", choices=GROUPINGS, default="name", help="how to group regions (default: name)")
+        p.add_argument("--by", choices=(*GROUPINGS, "trace"), default="name",
+                       help="how to group regions (default: name; trace: per name and file)")
         p.add_argument("--sort", choices=INSTANCE_SORT_KEYS, default=None,
                        help="sort by this column, largest first (name: A to Z; default: total); with --instances "
                             "also duration, and start (earliest first)")
@@ -55,6 +57,8 @@ class RegionsCommand:
         from tracetui.reports.output import Column, emit, histogram_lines, stat_columns
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         name_filter(args.name)
         sort = sort_key(args, "total")
         model = load_model(args.trace, args.strict, args.save)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from tracetui.commands.common import add_report_options, load_trace
+from tracetui.commands.multi import add_by_trace, dispatch
 
 
 class StatsCommand:
@@ -28,8 +29,11 @@ class StatsCommand:
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
         add_report_options(p)
+        add_by_trace(p)
 
     def run(self, args) -> int:
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         from tracetui.format.stats import trace_stats
         from tracetui.reports.output import emit
         from tracetui.reports.stats import stats_table

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
+from tracetui.commands.multi import add_by_trace, dispatch
 
 
 EMPTY = "no user tasks in this trace (trace.NewTask)"
@@ -36,6 +37,7 @@ class TasksCommand:
         from tracetui.reports.durations import INSTANCE_SORT_KEYS
 
         add_report_options(p)
+        add_by_trace(p)
         g = p.add_mutually_exclusive_group()
         g.add_argument("--instances", action="store_true", help="one row per task, with its logs")
         g.add_argument("--tree", action="store_true", help="every task under its parent")
@@ -50,6 +52,8 @@ class TasksCommand:
         from tracetui.reports.output import Column, cell, emit, stat_columns
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
+        if (code := dispatch(self.name, args)) is not None:  # several traces
+            return code
         pat = name_filter(args.name)
         sort = sort_key(args, "name")
         model = load_model(args.trace, args.strict, args.save)

@@ -15,6 +15,9 @@ against the other reports.
 - gc:mmu@WINDOW: the minimum mutator utilization for that window, a fraction
   (0.5) or a percentage (50%); usually a --min budget.
 
+A VALUE may also be relative, `+N%` or `-N%` (`check --baseline`, `diff --fail-on`):
+the limit is the baseline's measured value times (1 + N/100); `resolve` sets it.
+
 NAME may itself contain ':' (the STAT is after the last one). VALUEs: durations
 take a unit (tracetui.units: ns, us or µs, ms, s, m, h); counts are integers; bytes take B, KB, MB, GB
 (powers of 1000) or KiB, MiB, GiB. With --max a budget holds when the measured
@@ -29,7 +32,7 @@ any other statistic is skipped, not broken).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 import numpy as np
@@ -92,6 +95,7 @@ class Budget:
     stat: str       # count, a duration statistic, a goroutine time, max/end (heap), or the MMU window
     unit: str       # ns, count, bytes or fraction
     limit: float
+    relative: float | None = None   # +10% -> 0.1: limit = baseline * (1 + relative), set by resolve
 
 
 def _stat_unit(subject: str, name: str, stat: str) -> str:
@@ -124,11 +128,13 @@ def _parse(text: str, bound: str) -> Budget:
     left, eq, value = text.rpartition("=")
     if not eq or not left:
         raise BudgetError("expected SUBJECT:STAT=VALUE, e.g. region:compute:p99=5ms")
+    relative = _relative(value)
     if left.startswith("gc:mmu@"):
         window = parse_duration(left.removeprefix("gc:mmu@"))
         if window <= 0:
             raise BudgetError("the MMU window must be longer than 0")
-        return Budget(text, bound, "gc", "mmu", str(window), "fraction", parse_fraction(value))
+        return Budget(text, bound, "gc", "mmu", str(window), "fraction",
+                      0.0 if relative is not None else parse_fraction(value), relative)
     subject, _, rest = left.partition(":")
     name, colon, stat = rest.rpartition(":")
     if subject not in ("region", "task", "goroutine", "gc"):
@@ -137,6 +143,8 @@ def _parse(text: str, bound: str) -> Budget:
         raise BudgetError(f"expected {subject}:NAME:STAT=VALUE" if subject != "gc" else
                           "expected gc:stw|assist|cycles|heap:STAT=VALUE or gc:mmu@WINDOW=FRACTION")
     unit = _stat_unit(subject, name, stat)
+    if relative is not None:
+        return Budget(text, bound, subject, name, stat, unit, 0, relative)
     if unit == "ns":
         limit = parse_duration(value)
         if limit < 0:
@@ -181,6 +189,23 @@ def check_names(model, budgets: list[Budget]) -> list[bool]:
                               + " (a pattern, such as 'db*', may match nothing)")
         out.append(hit)
     return out
+
+
+def _relative(value: str) -> float | None:
+    """"+10%" -> 0.1, "-5%" -> -0.05; None for an absolute value."""
+    m = re.fullmatch(r"([+-])" + _NUMBER + r"\s*%", value.strip())
+    if not m:
+        return None
+    v = float(m.group(2)) / 100
+    return v if m.group(1) == "+" else -v
+
+
+def resolve(b: Budget, baseline: float | None) -> Budget:
+    """A relative budget with its limit from the baseline's measured value (unchanged if absolute).
+    Nothing measured in the baseline counts as 0."""
+    if b.relative is None:
+        return b
+    return replace(b, limit=(baseline or 0) * (1 + b.relative))
 
 
 def measure(model, budgets: list[Budget]) -> list[float | None]:

@@ -1,0 +1,1 @@
+"""Exports of the model in other tools' formats (Parquet; Perfetto)."""
