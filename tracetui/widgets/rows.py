@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 
 import numpy as np
 
@@ -35,6 +36,11 @@ NCAT_G = P.WAIT_OTHER + 1
 LAZY_SPANS = 100_000  # lanes with more spans are drawn from their spans until indexed off the UI thread (ready, prepare)
 CACHE_SPANS = 25_000_000  # spans of lane intervals kept at most (41 bytes each: about 1 GB)
 LOG_MARK, SAMPLE_MARK = "◆", "·"
+
+
+def is_runtime(name: str) -> bool:
+    """A goroutine the runtime started (Go's IsSystemGoroutine: "runtime." but not runtime.main)."""
+    return name == "" or (name != "runtime.main" and name.startswith("runtime."))
 
 
 def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
@@ -78,15 +84,22 @@ class Rows:
         self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
         self._assists_on: dict[int, Intervals] = {}  # P -> the GC mark assists done there
         self._cached_spans = 0
+        self._stack_functions = None  # (stack ids, their functions joined): see with_function
+        # The UI thread and the timeline's background indexer both build and keep lanes:
+        # every change of the caches above (and the walk that empties them) holds this lock.
+        self._lock = threading.RLock()
         self._regions()
         self._stats()
         self._markers()
         from tracetui.format.stats import wall_clock_start
         self.wall_start = wall_clock_start(tr)  # RFC 3339 of the first event, None before Go 1.25
+        self.is_runtime = np.array([is_runtime(n) for n in self.names], bool)
         self.sort_key = "id"
         self.show_threads = False
         self.pattern: re.Pattern | None = None
         self.visible_only: np.ndarray | None = None
+        self.hide_runtime = False
+        self.pinned: frozenset[int] = frozenset()
         self.rebuild()
 
     # -- goroutine order and rows --------------------------------------------------
@@ -145,6 +158,25 @@ class Rows:
     def label_of(self, g: int) -> str:
         return f"G{int(self.ids[g])} {self.names[g]}".rstrip()
 
+    LANE_SETTINGS = ("sort_key", "pattern", "visible_only", "show_threads", "hide_runtime", "pinned")
+
+    def configure(self, **changes) -> None:
+        """Change which lanes show and in what order (LANE_SETTINGS: `pattern` as text or a
+        compiled regex, re.error on a bad one), then rebuild. A new filter (pattern,
+        visible_only, hide_runtime) drops the pinned lanes unless `pinned` is given too."""
+        unknown = set(changes) - set(self.LANE_SETTINGS)
+        if unknown:
+            raise TypeError(f"not a lane setting: {sorted(unknown)}")
+        if isinstance(changes.get("pattern"), str):
+            changes["pattern"] = re.compile(changes["pattern"], re.I) if changes["pattern"] else None
+        if changes.get("sort_key", "id") not in SORTS:
+            raise ValueError(f"sort by one of {SORTS}")
+        if "pinned" not in changes and {"pattern", "visible_only", "hide_runtime"} & set(changes):
+            changes["pinned"] = frozenset()
+        for k, v in changes.items():
+            setattr(self, k, v)
+        self.rebuild()
+
     def rebuild(self) -> None:
         """Recompute the goroutine order and the row arrays from sort, filter and visibility."""
         gs = self.active
@@ -153,6 +185,10 @@ class Rows:
             gs = np.array([g for g in gs.tolist() if pat.search(self.label_of(g))], np.int64)
         if self.visible_only is not None:
             gs = gs[np.isin(gs, self.visible_only)]
+        if self.hide_runtime:
+            gs = gs[~self.is_runtime[gs]]
+        if self.pinned:
+            gs = np.union1d(gs, np.intersect1d(self.active, np.fromiter(self.pinned, np.int64)))
         if self.sort_key != "id":
             key = {"start": self.start, "exec": -self.exec, "blocked": -self.blocked}[self.sort_key]
             gs = gs[np.argsort(key[gs], kind="stable")]
@@ -195,8 +231,20 @@ class Rows:
 
     def set_filter(self, text: str) -> None:
         """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
-        self.pattern = re.compile(text, re.I) if text else None
-        self.rebuild()
+        self.configure(pattern=text)
+
+    def with_function(self, text: str) -> np.ndarray:
+        """Goroutines with an event whose stack has a function matching the regex `text`
+        (re.error on a bad one): what `f` shows."""
+        pat = re.compile(text, re.I)
+        tr = self.trace
+        if self._stack_functions is None:
+            ids = np.unique(tr.stack[tr.stack > 0])
+            self._stack_functions = (ids, ["\n".join(fn or "" for fn, *_ in tr.frames(int(s))) for s in ids.tolist()])
+        ids, functions = self._stack_functions
+        hit = ids[[bool(pat.search(f)) for f in functions]] if len(ids) else ids
+        g = tr.g[np.isin(tr.stack, hit)]
+        return np.unique(g[g >= 0]).astype(np.int64)
 
     def active_in(self, t0: int, t1: int) -> np.ndarray:
         """Goroutines that are not waiting at some point of [t0, t1)."""
@@ -225,12 +273,13 @@ class Rows:
         """Cache a lane's intervals; past CACHE_SPANS spans in all, forget the lanes kept so far
         (scrolling through every goroutine of a big trace must not keep them all)."""
         n = len(lane[0])
-        if self._cached_spans + n > CACHE_SPANS:
-            for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
-                self._lane_cache.pop(k, None)
-            self._cached_spans = 0
-        self._cached_spans += n
-        self._lane_cache[key] = lane
+        with self._lock:
+            if self._cached_spans + n > CACHE_SPANS:
+                for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
+                    self._lane_cache.pop(k, None)
+                self._cached_spans = 0
+            self._cached_spans += n
+            self._lane_cache[key] = lane
         return lane
 
     def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
@@ -252,7 +301,8 @@ class Rows:
             xs, xr = L.end_exceptions
             x0, x1 = np.searchsorted(xs, [lo, hi])
             end[xs[x0:x1] - lo] = tr.time[xr[x0:x1]]
-            cat = self._big_cats.pop(g, None)
+            with self._lock:
+                cat = self._big_cats.pop(g, None)
             cat = self._span_categories(g) if cat is None else cat
             iv = self._keep(key, (Intervals(start, end, cat, NCAT_G, ordered=True), self._assists(g)))
         return iv
@@ -267,7 +317,9 @@ class Rows:
             return *spans.columns(bounds), assists
         cat = self._big_cats.get(g)
         if cat is None:
-            cat = self._big_cats[g] = self._span_categories(g)
+            cat = self._span_categories(g)
+            with self._lock:
+                self._big_cats[g] = cat
         L = self.model.lanes
         times, left, right = self._span_columns(L.offsets[g], L.offsets[g + 1], None, cat, bounds, NCAT_G)
         return times, left, right, self._assists(g)
@@ -322,7 +374,8 @@ class Rows:
         syscalls. `model.lanes.goroutine_of(spans)` names their goroutines."""
         got = self._lane_cache.get((kind, i))
         if got is None:
-            got = self._resource_lanes(kind)[i]
+            with self._lock:  # built once for every lane of the kind, by whichever thread asks first
+                got = self._lane_cache.get((kind, i)) or self._resource_lanes(kind)[i]
         return got
 
     def _resource_lanes(self, kind: int) -> list[tuple[Intervals, np.ndarray]]:
@@ -405,10 +458,18 @@ class Rows:
                 s = gc.stw
                 cats = np.array([P.stw_category(self.trace.strings[int(k)]) for k in s["kind"]], np.uint8)
                 iv = Intervals(s["start"], s["end"], cats, P.STW_OTHER + 1)
-            self._lane_cache[name] = iv
+            with self._lock:
+                self._lane_cache[name] = iv
         return iv
 
     def fixed_cells(self, name: str, bounds: np.ndarray):
+        """A fixed lane's cells; columns wholly outside the trace are blank."""
+        chars, fg, bg = self._fixed_cells(name, bounds)
+        outside = (bounds[1:] <= self.t_first) | (bounds[:-1] > self.t_last)
+        chars[outside], fg[outside], bg[outside] = 32, P.GAP, P.GAP
+        return chars, fg, bg
+
+    def _fixed_cells(self, name: str, bounds: np.ndarray):
         if name == RUNNABLE_GS:
             counts = self.model.counts
             peak = counts.peaks(int(bounds[0]), int(bounds[-1]), len(bounds) - 1)["runnable"]
@@ -423,6 +484,32 @@ class Rows:
                 high = (goal > 0) & (alloc >= goal * 0.95)
             return spark_cells(alloc, float(v.max()) if len(v) else 0.0, P.HEAP, P.HEAP_HIGH, high)
         return lane_cells(self.fixed_intervals(name), bounds)
+
+    def next_change(self, kind: int, i: int, depth: int, t: int, direction: int) -> int | None:
+        """The start of the next span (direction 1) after t on a lane, or (-1) of the span in
+        force at t if it began before t, else of the one before; None if there is none. A
+        binary search over the lane's start times (no per-span arrays)."""
+        time = self.trace.time
+        if kind == REGION:
+            starts = self.region_intervals(i, depth)[0].start
+            at = lambda j: int(starts[j])  # noqa: E731
+            lo, hi = 0, len(starts)
+        elif kind == GOROUTINE:
+            L = self.model.lanes
+            lo, hi = int(L.offsets[i]), int(L.offsets[i + 1])
+            at = lambda j: int(time[L.begin_row[j]])  # noqa: E731
+        else:
+            lanes = self.resources(kind)
+            lo, hi = int(lanes.offsets[i]), int(lanes.offsets[i + 1])
+            spans, begin = lanes.span_index, self.model.lanes.begin_row
+            at = lambda j: int(time[begin[spans[j]]])  # noqa: E731
+        j = bisect.bisect_right(range(lo, hi), t, key=at) + lo  # the first span starting after t
+        if direction > 0:
+            return at(j) if j < hi else None
+        k = j - 1
+        while k >= lo and at(k) >= t:
+            k -= 1
+        return at(k) if k >= lo else None
 
     def lane_key(self, row: int) -> tuple[int, int, int]:
         """(kind, ident, depth): what a row draws, independent of its position."""
