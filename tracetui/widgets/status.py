@@ -44,8 +44,9 @@ def status_parts(app) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         parts.append((f"mark→cursor [b]{d}[/b]", f"Δ[b]{d}[/b]"))
     sel = tl.selected()
     if sel is not None and sel[0] == GOROUTINE:
-        text = escape(state_at(rows, sel[1], tl.cursor))
-        parts.append((text, text))
+        text = state_at(rows, sel[1], tl.cursor)
+        short = f"G{int(rows.ids[sel[1]])}:" + text.split(":", 1)[1]  # the lane's label names the function
+        parts.append((escape(text), escape(short)))
     elif sel is not None and sel[0] in (PROC, THREAD):
         g = goroutine_on(rows, sel[0], sel[1], tl.cursor)
         text = f"{escape(rows.label(tl.sel))}: " + (escape(rows.label_of(g)) if g is not None else "idle")
@@ -78,7 +79,7 @@ def fit(parts, notes, width: int) -> str:
     """The widest layout of the parts and notes that fits `width` cells: long forms with
     wide separators; then narrow separators; then short forms, the notes first (from the
     right), then the parts (from the right); then notes dropped (the goroutine count
-    last). Every value is whole in each layout."""
+    first, then from the left). Every value is whole in each layout."""
     def length(markup: str) -> int:
         return Text.from_markup(markup).cell_len
 
@@ -96,7 +97,7 @@ def fit(parts, notes, width: int) -> str:
     keep = [n[1] for n in notes]
     short = [p[1] for p in parts]
     while keep:
-        keep.pop(0 if len(keep) > 1 else -1)
+        keep.pop(-1 if len(keep) == len(notes) else 0)  # the goroutine count, then from the left
         text = " │ ".join(short + keep)
         if length(text) <= width:
             return text
