@@ -330,3 +330,111 @@ def test_p_lane_details_link_to_the_running_goroutine():
         raise AssertionError("no P runs a goroutine at the cursor")
 
     run(CONTENTION, script)
+
+
+# -- the Checks: random navigation, the panel true after every key -----------------------------------
+class LiveApp:
+    """One app kept running in a thread of its own (its own event loop), driven from
+    synchronous test code: hypothesis examples reuse it instead of loading a trace each."""
+
+    def __init__(self, path, size=(100, 30)):
+        import threading
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True, name="live-app").start()
+        self._quit = None
+        self.app = TraceApp(path)
+        started = asyncio.run_coroutine_threadsafe(self._start(size), self.loop)
+        self._holder = started
+        self._up = self._wait_started()
+
+    async def _start(self, size):
+        self._quit = asyncio.Event()
+        async with self.app.run_test(size=size) as pilot:
+            import contextvars
+            self.ctx = contextvars.copy_context()  # the app's context (active_app...) for the tasks of do()
+            self.pilot = pilot
+            while not self.app.loaded.is_set():
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            await self._quit.wait()
+
+    def _wait_started(self):
+        import time
+        for _ in range(3000):
+            if getattr(self, "pilot", None) is not None and self.app.loaded.is_set():
+                return True
+            time.sleep(0.01)
+        raise AssertionError("the app did not start")
+
+    def do(self, coro_fn):
+        """Run coro_fn() on the app's loop, in the app's context; its result (or exception)."""
+        import concurrent.futures
+        done = concurrent.futures.Future()
+
+        def start():
+            task = self.loop.create_task(coro_fn(), context=self.ctx.copy())
+            task.add_done_callback(lambda t: done.set_exception(t.exception()) if t.exception() is not None
+                                   else done.set_result(t.result()))
+        self.loop.call_soon_threadsafe(start)
+        return done.result(timeout=60)
+
+    def press(self, key: str) -> None:
+        self.do(lambda: self.pilot.press(key))
+
+    def reset(self) -> None:
+        async def reset():
+            app = self.app
+            while isinstance(app.screen, AnalysisScreen) or app.screen is not app.screen_stack[0] \
+                    and len(app.screen_stack) > 1:
+                await app.pop_screen()
+            app.query_one("#filter").display = False
+            app.panel.hide()
+            app._return_to, app._shown_only, app.hide_idle = None, False, False
+            app.timeline.set_lanes(pattern=None, visible_only=None, hide_runtime=False, pinned=frozenset())
+            app.timeline.action_fit()
+            app.timeline.focus()
+            await self.pilot.pause()
+        self.do(reset)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self._quit.set)
+        self._holder.result(timeout=60)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture(scope="module")
+def live_demo():
+    live = LiveApp(DEMO)
+    yield live
+    live.close()
+
+
+NAV_KEYS = ["left", "right", "h", "l", "H", "L", "i", "o", "plus", "minus", "0", "j", "k", "down", "up", "pagedown",
+            "enter", "u", "p", "g", "r", "t", "left_square_bracket", "right_square_bracket", "n", "N",
+            "left_curly_bracket", "right_curly_bracket", "z", "m", "slash", "escape", "1", "3", "6", "w", "R", "T", "a",
+            "s", "x"]
+
+
+def test_random_navigation_keeps_the_panel_true(live_demo):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.lists(st.sampled_from(NAV_KEYS), min_size=1, max_size=25))
+    def check(keys):
+        live_demo.reset()
+        live_demo.press("enter")            # the panel open from the start: every key must keep it true
+        for key in keys:
+            live_demo.press(key)
+            app = live_demo.app
+            assert app.is_running and app._exception is None, key
+            if not isinstance(app.screen, AnalysisScreen) and app.screen is app.screen_stack[0]:
+                live_demo.do(_async(lambda: assert_panel_true(app)))
+
+    check()
+
+
+def _async(fn):
+    async def run():
+        return fn()
+    return run
