@@ -5,6 +5,7 @@ inside the target, what the panel describes), checked against the model by plain
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 from pathlib import Path
@@ -438,3 +439,72 @@ def _async(fn):
     async def run():
         return fn()
     return run
+
+
+# -- legend colours: pairwise distinct, truecolor and 256 colours (CIEDE2000) ---------------------
+
+def srgb_to_lab(rgb):
+    def lin(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(c) for c in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    f = lambda t: t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+def ciede2000(lab1, lab2):
+    L1, a1, b1 = lab1; L2, a2, b2 = lab2
+    C1, C2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    Cb = (C1 + C2) / 2
+    G = 0.5 * (1 - math.sqrt(Cb ** 7 / (Cb ** 7 + 25 ** 7)))
+    a1p, a2p = (1 + G) * a1, (1 + G) * a2
+    C1p, C2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360
+    dLp, dCp = L2 - L1, C2p - C1p
+    if C1p * C2p == 0: dhp = 0
+    elif abs(h2p - h1p) <= 180: dhp = h2p - h1p
+    elif h2p - h1p > 180: dhp = h2p - h1p - 360
+    else: dhp = h2p - h1p + 360
+    dHp = 2 * math.sqrt(C1p * C2p) * math.sin(math.radians(dhp / 2))
+    Lbp, Cbp = (L1 + L2) / 2, (C1p + C2p) / 2
+    if C1p * C2p == 0: hbp = h1p + h2p
+    elif abs(h1p - h2p) <= 180: hbp = (h1p + h2p) / 2
+    elif h1p + h2p < 360: hbp = (h1p + h2p + 360) / 2
+    else: hbp = (h1p + h2p - 360) / 2
+    T = (1 - 0.17 * math.cos(math.radians(hbp - 30)) + 0.24 * math.cos(math.radians(2 * hbp))
+         + 0.32 * math.cos(math.radians(3 * hbp + 6)) - 0.20 * math.cos(math.radians(4 * hbp - 63)))
+    dtheta = 30 * math.exp(-(((hbp - 275) / 25) ** 2))
+    Rc = 2 * math.sqrt(Cbp ** 7 / (Cbp ** 7 + 25 ** 7))
+    Sl = 1 + 0.015 * (Lbp - 50) ** 2 / math.sqrt(20 + (Lbp - 50) ** 2)
+    Sc, Sh = 1 + 0.045 * Cbp, 1 + 0.015 * Cbp * T
+    Rt = -math.sin(math.radians(2 * dtheta)) * Rc
+    return math.sqrt((dLp / Sl) ** 2 + (dCp / Sc) ** 2 + (dHp / Sh) ** 2 + Rt * (dCp / Sc) * (dHp / Sh))
+
+
+def test_ciede2000_matches_sharmas_table():
+    """Pairs from Sharma, Wu and Dalal's CIEDE2000 test data (Lab in, ΔE out)."""
+    for lab1, lab2, want in (((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+                             ((50, -1.3802, -84.2814), (50, 0, -82.7485), 1.0),
+                             ((50, 2.5, 0), (73, 25, -18), 27.1492),
+                             ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644)):
+        assert ciede2000(lab1, lab2) == pytest.approx(want, abs=1e-4)
+
+
+def test_legend_colours_are_pairwise_distinct():
+    from rich.color import Color, ColorSystem
+
+    from tracetui.widgets import palette as P
+    colours = [P.COLORS[c] for c in P.LEGEND_ORDER]
+    for system in ("truecolor", "256"):
+        def lab(hex_):
+            c = Color.parse(hex_)
+            rgb = c.triplet if system == "truecolor" else c.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+            return srgb_to_lab(tuple(rgb))
+        for i in range(len(colours)):
+            for j in range(i + 1, len(colours)):
+                d = ciede2000(lab(colours[i]), lab(colours[j]))
+                assert d >= 12, (system, P.NAMES[P.LEGEND_ORDER[i]], P.NAMES[P.LEGEND_ORDER[j]], round(d, 1))

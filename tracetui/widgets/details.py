@@ -52,13 +52,15 @@ class Details:
     goroutine: int | None = None
     region: int | None = None
     task: int | None = None
+    stacks: list[str] = field(default_factory=list)
 
     def markup(self) -> str:
+        """Title, facts, links (near the top: a small panel shows them), then the stacks."""
         out = [f"[b]{escape(self.title)}[/b]", *self.lines]
         if self.links:
             out.append("")
             out += [f"[b]{k}[/b] [@click=app.follow('{k}')][u]{escape(v.label)}[/u][/]" for k, v in self.links.items()]
-        return "\n".join(out)
+        return "\n".join(out + self.stacks)
 
 
 def details_at(rows, kind: int, ident: int, depth: int, t: int) -> Details:
@@ -199,9 +201,8 @@ def span_details(rows, g: int, t: int) -> Details:
     ri = region_at(rows, g, t)
     more, task = _region_lines(rows, ri, g, t, links)
     lines += more
-    lines += _stack_lines(tr, sp.begin_stack, "began at")
-    lines += _stack_lines(tr, sp.end_stack, "ended at")
-    return Details(label, lines, links, sp.start, sp.end, g, ri, task)
+    stacks = _stack_lines(tr, sp.begin_stack, "began at") + _stack_lines(tr, sp.end_stack, "ended at")
+    return Details(label, lines, links, sp.start, sp.end, g, ri, task, stacks)
 
 
 def region_details(rows, g: int, depth: int, t: int) -> Details:
@@ -224,8 +225,9 @@ def region_details(rows, g: int, depth: int, t: int) -> Details:
     if task is not None:
         text, links["t"] = _task_link(rows, task)
         lines.append(f"task      {escape(text)}")
+    stacks = []
     if r["start_row"][ri] >= 0:
-        lines += _stack_lines(tr, int(tr.stack[int(r["start_row"][ri])]), "began at")
+        stacks += _stack_lines(tr, int(tr.stack[int(r["start_row"][ri])]), "began at")
     if r["end_row"][ri] >= 0:
-        lines += _stack_lines(tr, int(tr.stack[int(r["end_row"][ri])]), "ended at")
-    return Details(f"region {name}", lines, links, start, end, g, ri, task)
+        stacks += _stack_lines(tr, int(tr.stack[int(r["end_row"][ri])]), "ended at")
+    return Details(f"region {name}", lines, links, start, end, g, ri, task, stacks)

@@ -19,7 +19,6 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -46,6 +45,18 @@ class View:
     cursor: int
     lane: tuple[int, int] | None
     depth: int = -1
+
+
+def cut_label(text: str, width: int) -> str:
+    """A lane label in `width` cells, cut from the left where too long, keeping the goroutine
+    id and the end of its function, which identifies it: "G8 …Server.handle.func1"."""
+    if len(text) <= width:
+        return text
+    head, _, rest = text.partition(" ")
+    if not (head[:1] == "G" and head[1:].isdigit()) or len(head) + 2 >= width:
+        head, rest = "", text
+    head = f"{head} " if head else ""
+    return head + "…" + rest[len(rest) - (width - len(head) - 1):]
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -109,7 +120,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def _label(self, text: str, selected: bool) -> list[Segment]:
         w = self.label_width
-        text = text[:w].ljust(w)
+        text = cut_label(text, w).ljust(w)
         bg = P.SELECTED_BG if selected else P.LABEL_BG
         return [Segment(text, Style(color=P.COLORS[P.TEXT], bgcolor=bg, bold=selected)),
                 Segment("│", Style(color=P.COLORS[P.DIM], bgcolor=P.BACKGROUND))]
