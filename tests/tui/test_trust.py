@@ -508,3 +508,128 @@ def test_legend_colours_are_pairwise_distinct():
             for j in range(i + 1, len(colours)):
                 d = ciede2000(lab(colours[i]), lab(colours[j]))
                 assert d >= 12, (system, P.NAMES[P.LEGEND_ORDER[i]], P.NAMES[P.LEGEND_ORDER[j]], round(d, 1))
+
+
+# -- lane caches: the UI thread and the background indexer at once -------------------------------------
+def test_lane_caches_under_a_concurrent_pan_zoom_loop(monkeypatch):
+    """A thread builds every lane again and again (as the indexer does) while the UI thread
+    pans, zooms and draws, with a cache bound small enough that lanes are forgotten all the
+    time: nothing raises, and every frame equals the one drawn with no other thread."""
+    import sys
+    import threading
+
+    from tracetui.format import read
+    from tracetui.model import build
+    from tracetui.widgets import rows as rows_module
+    from tracetui.widgets.cells import column_bounds
+
+    rows = rows_module.Rows(build(read(CONTENTION)))
+    lanes = [rows.lane_key(r) for r in range(len(rows))]
+    views = [column_bounds(rows.t_first + k * 1000, rows.t_last - k * 1000, 120) for k in range(12)]
+    want = [[rows.cells(r, b) for r in range(len(rows))] for b in views[:3]]
+    monkeypatch.setattr(rows_module, "CACHE_SPANS", max(len(rows.goroutine_intervals(g)[0]) for g in rows.order) * 3)
+    rows._lane_cache.clear()
+    rows._cached_spans = 0
+    stop, errors = threading.Event(), []
+
+    def indexer():
+        try:
+            while not stop.is_set():
+                for lane in lanes:
+                    rows.prepare(lane)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    th = threading.Thread(target=indexer)
+    th.start()
+    try:
+        for _ in range(4):
+            for k, b in enumerate(views):
+                got = [rows.cells(r, b) for r in range(len(rows))]
+                if k < 3:
+                    for a, c in zip(got, want[k]):
+                        assert all((x == y).all() for x, y in zip(a, c))
+    finally:
+        stop.set()
+        th.join()
+        sys.setswitchinterval(old)
+    assert not errors, errors
+
+
+# -- labels and help ----------------------------------------------------------------------------------
+def test_labels_keep_the_id_and_the_end_of_the_function():
+    from tracetui.widgets.timeline import cut_label
+    async def script(app, pilot):
+        tl, rows = app.timeline, app.rows
+        for row in range(min(len(rows), tl.page)):
+            if rows.kind[row] != GOROUTINE:
+                continue
+            g = int(rows.ident[row])
+            shown = tl.render_line(HEADER + row).text[:tl.label_width].rstrip()
+            assert shown.startswith(f"G{int(rows.ids[g])} ")
+            name = rows.names[g]
+            tail = shown.split("…", 1)[1] if "…" in shown else shown.split(" ", 1)[1] if " " in shown else ""
+            assert name.endswith(tail)
+        assert cut_label("G8 runtime.(*traceAdvancer).start.func1", 20) == "G8 …cer).start.func1"
+
+    run(DEMO, script, size=(80, 24))
+
+
+def test_help_lists_the_keys_of_the_screen_it_is_opened_on():
+    from tracetui.widgets import keys
+    from tracetui.widgets.screens import HelpScreen
+
+    async def script(app, pilot):
+        await pilot.press("question_mark")
+        shown = dict(app.screen.bindings)
+        for c in keys.COMMANDS:                        # every command of the table
+            assert (c.display in shown) or any(c.display in k.split("/") for k in shown), c.display
+        assert "→/l" in shown and "shift+→/L" in shown
+        await pilot.press("escape", "2", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = dict(app.screen.bindings)
+        assert any("tab" in k for k in shown) and "a" in shown and "/" in shown   # the tasks screen's keys
+        await pilot.press("escape", "6", "question_mark")
+        shown = dict(app.screen.bindings)
+        assert "c" in shown and "w" in shown
+
+    run(ANNOTATIONS, script)
+
+
+def test_next_span_and_zoom_to_mark():
+    async def script(app, pilot):
+        tl, m = app.timeline, app.model
+        g = next(g for g in app.rows.order.tolist() if m.lanes.count(g) > 5)
+        tl.select_row(app.rows.row_of(g))
+        sp = m.lanes.spans(g)
+        tl.set_view(int(sp["start"][0]) - 1000, int(sp["end"][-1]) + 1000, int(sp["start"][0]))
+        starts = sorted(set(sp["start"].tolist()))
+        for want in starts[1:5]:
+            await pilot.press("n")
+            assert tl.cursor == want
+        await pilot.press("N")
+        assert tl.cursor == starts[3]
+        await pilot.press("m", "n", "n", "z")
+        assert (tl.t0, tl.t1) == (starts[3], starts[5]) or tl.t1 - tl.t0 == tl.plot_width
+
+    run(CONTENTION, script)
+
+
+def test_hide_runtime_goroutines_and_find_by_stack_function():
+    async def script(app, pilot):
+        rows = app.rows
+        before = rows.order.tolist()
+        await pilot.press("R")
+        names = [rows.names[g] for g in rows.order.tolist()]
+        assert names and not any(n == "" or (n.startswith("runtime.") and n != "runtime.main") for n in names)
+        assert len(names) < len(before) and "runtime" in app.status_text()
+        await pilot.press("R", "f", *"mutex", "enter")
+        tr = app.model.trace
+        for g in rows.order.tolist():              # each shown goroutine has that function in a stack
+            stacks = set(tr.stack[(tr.g == g) & (tr.stack > 0)].tolist())
+            assert any("mutex" in (fn or "").lower() for s in stacks for fn, *_ in tr.frames(s))
+        assert 0 < len(rows.order) < len(before)
+
+    run(CONTENTION, script)
