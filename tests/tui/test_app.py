@@ -51,7 +51,8 @@ def test_loads_and_draws_every_goroutine_label():
         text = screen_text(app)
         for row in range(app.timeline.page):
             if row < len(app.rows):
-                assert app.rows.label(row)[: app.timeline.label_width] in text
+                from tracetui.widgets.timeline import cut_label
+                assert cut_label(app.rows.label(row), app.timeline.label_width) in text
         assert re.search(r"^GC +│", text, re.M) and re.search(r"^STW +│", text, re.M)
         return len(app.rows.order)
 

@@ -17,7 +17,7 @@ from tests import goref
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.widgets.rows import FIXED, Rows
-from tracetui.widgets.timeline import HEADER
+from tracetui.widgets.timeline import HEADER, cut_label
 
 REPO = Path(goref.REPO)
 TRACE = REPO / "traces" / "go1.27" / "contention.trace"
@@ -70,7 +70,7 @@ def test_real_terminal_80x24(tui):
     assert [line.split("│")[0].strip() for line in lines[1:HEADER]] == list(FIXED)
     # the P lanes, then the goroutine lanes in id order, under the fixed lanes
     for i in range(8):
-        assert lines[HEADER + i].startswith(rows.label(i)[:20]), lines[HEADER + i]
+        assert lines[HEADER + i].startswith(cut_label(rows.label(i), 20)), lines[HEADER + i]
     tui.keys("j", "j")
     screen = tui.wait_for(rows.label(2)[:20] + ": ")  # the status line names the selected lane
     tui.keys("Enter")

@@ -3,8 +3,9 @@ the cursor, how many goroutines run, the view's width, and the lane set's notes 
 highlight, filter, idle or runtime goroutines hidden, pinned lanes, how many lanes).
 
 `status_parts(app)` gives (essential, notes) as markup pieces; `StatusLine.show(app)`
-joins them in the width it has: at 80 columns the separators shrink, the notes are
-abbreviated, then dropped from the right — a value is never cut in the middle.
+joins them in the width it has: at 80 columns the separators shrink, the notes and then
+the values take their short forms, then notes are dropped (the goroutine count first) —
+a value is never cut in the middle.
 """
 from __future__ import annotations
 
