@@ -36,7 +36,8 @@ from tracetui.widgets.details import Details, Link, details_at
 from tracetui.widgets.jump import JumpProvider
 from tracetui.widgets.palette import legend_items
 from tracetui.widgets.panel import DetailsPanel
-from tracetui.widgets.rows import GOROUTINE, PROC, REGION, SORTS, Rows
+from tracetui.widgets.rows import PROC, SORTS, Rows
+from tracetui.widgets.search import with_function
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
 from tracetui.widgets.status import StatusLine
 from tracetui.widgets.targets import Target, region_target, task_target
@@ -389,7 +390,7 @@ class TraceApp(AnalysisHost, App):
         box = event.input
         try:
             if getattr(box, "mode", "name") == "stack":
-                only = self.rows.with_function(event.value) if event.value else None
+                only = with_function(self.rows, event.value) if event.value else None
                 self.timeline.set_lanes(visible_only=only)
                 if only is not None:
                     self.notify(f"{len(self.rows.order)} goroutines with {event.value!r} in a stack", timeout=4)

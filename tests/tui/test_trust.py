@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import re
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ from tests import goref
 from tracetui.app import TraceApp
 from tracetui.model.lanes import STATE_NAMES, WAITING
 from tracetui.screens.base import AnalysisScreen
-from tracetui.widgets.rows import FIXED, GOROUTINE, PROC, REGION, RUNNABLE_GS, THREAD
+from tracetui.widgets.rows import FIXED, GOROUTINE, PROC, REGION, RUNNABLE_GS
 from tracetui.widgets.timeline import HEADER
 
 REPO = Path(goref.REPO)
@@ -97,7 +96,7 @@ async def palette_pick(app, query: str):
 @pytest.mark.parametrize("path", TRACES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_palette_g_and_p_select_that_lane(path):
     """gN selects goroutine N's lane and pN P N's, for random N on every small committed trace
-    (at least 200 goroutine pairs over all of them: 8 per trace)."""
+    (8 goroutines per trace, 392 pairs in all, and every P)."""
     async def script(app, pilot):
         rows, tl = app.rows, app.timeline
         rng = random.Random(path.name)
@@ -117,7 +116,7 @@ def test_palette_g_and_p_select_that_lane(path):
             assert tl.selected()[:2] == (PROC, p)
         return len(gs)
 
-    assert run(path, script) >= 1
+    assert run(path, script) == 8        # 8 x 49 small committed traces: 392 (trace, goroutine) pairs
 
 
 def test_palette_through_the_keyboard_and_with_a_name():
@@ -633,3 +632,106 @@ def test_hide_runtime_goroutines_and_find_by_stack_function():
         assert 0 < len(rows.order) < len(before)
 
     run(CONTENTION, script)
+
+
+def test_status_line_never_cuts_a_value_at_80_columns():
+    """At 80x24 with every note in force the status line fits its width, and each value it
+    shows is whole: the cursor time, the mark distance, the view width, the filter."""
+    from tracetui.widgets.timescale import fmt_dur, fmt_time
+
+    async def script(app, pilot):
+        tl, rows = app.timeline, app.rows
+        await pilot.press("slash", *"main", "enter", "s", "x", "m", "L", "L", "L", "a")
+        for row in range(min(len(rows), 12)):
+            tl.select_row(row)
+            await pilot.pause()
+            text = app.status_text()
+            width = app.status.content_region.width
+            assert len(text) <= width, text
+            assert fmt_time(tl.cursor - rows.t_first, tl.ns_per_col) in text
+            assert fmt_dur(tl.cursor - tl.mark, 4) in text and fmt_dur(tl.t1 - tl.t0) in text
+            assert "/main" in text or "filter: main" in text
+            pieces = text.split("│")
+            assert all(p.strip() for p in pieces)          # no piece emptied by a cut
+
+    run(ANNOTATIONS, script, size=(80, 24))
+
+
+def test_details_wrap_only_at_spaces_and_path_separators_and_w_widens():
+    from tracetui.widgets.panel import INDENT, wrap
+
+    async def script(app, pilot):
+        tl = app.timeline
+        await pilot.press(*["j"] * 6, "enter")
+        panel = app.panel
+        width = panel.content_region.width
+        for line in app.details.markup().split("\n"):
+            plain = wrap(line, width).plain
+            pieces = plain.split("\n" + " " * INDENT)
+            assert all(len(p) <= width for p in pieces)
+            for a, b in zip(pieces, pieces[1:]):       # each break follows a space or a "/"
+                assert a.endswith("/") or a.endswith(" ") or len(a) >= width - INDENT or \
+                    plain.replace("\n" + " " * INDENT, "").find(a + " " + b) >= 0 or a + " " in line
+        narrow = panel.size.width
+        await pilot.press("w")
+        await pilot.pause()
+        assert panel.size.width > narrow and panel.size.width >= app.size.width - 4
+        await pilot.press("w")
+        await pilot.pause()
+        assert panel.size.width == narrow and tl.has_focus
+
+    run(ANNOTATIONS, script, size=(80, 24))
+
+
+def test_palette_lists_every_command_of_the_table():
+    from tracetui.widgets import keys
+
+    async def script(app, pilot):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {c.palette for c in keys.palette_entries()} <= titles
+        fired = []
+        cmd = next(c for c in app.get_system_commands(app.screen) if c.title == "Zoom in")
+        span = app.timeline.t1 - app.timeline.t0
+        cmd.callback()
+        await pilot.pause()
+        fired.append(app.timeline.t1 - app.timeline.t0)
+        assert fired[0] < span
+
+    run(ANNOTATIONS, script)
+
+
+def test_details_unblocker_is_the_models_on_iter_pull():
+    """One definition: the panel's unblocker is model.lanes.unblockers' for every waiting span,
+    GoSwitch (iter.Pull) included."""
+    from tracetui.format import read
+    from tracetui.format import spec as S
+    from tracetui.model import build
+    from tracetui.widgets.details import span_details
+    from tracetui.widgets.rows import Rows
+
+    rows = Rows(build(read(T27 / "iter.trace")))
+    L, tr = rows.model.lanes, rows.trace
+    switched = 0
+    for g in rows.active.tolist()[:40]:
+        sp, who = L.spans(g), L.unblockers(g)
+        for k in np.flatnonzero((sp["state"] == WAITING) & (sp["end"] > sp["start"]))[:30].tolist():
+            d = span_details(rows, g, int(sp["start"][k]))
+            assert (d.links["u"].goroutine if "u" in d.links else -1) == who[k]
+            switched += who[k] >= 0 and tr.type[sp["end_row"][k]] == S.EvGoSwitch
+    assert switched > 0
+
+
+def test_next_region_of_the_same_type():
+    async def script(app, pilot):
+        rows, tl = app.rows, app.timeline
+        r = app.model.summary.regions
+        name = "compute"
+        app.jump_region_type(name)
+        want = app._regions_named(rows.trace.strings.index(name))
+        for ri in want[1:4].tolist():
+            await pilot.press("right_curly_bracket")
+            assert r["start"][ri] <= tl.cursor < r["end"][ri] and tl.selected()[:2] == (REGION, int(r["goroutine"][ri]))
+        await pilot.press("left_curly_bracket")
+        assert r["start"][want[2]] <= tl.cursor < r["end"][want[2]]
+
+    run(ANNOTATIONS, script)

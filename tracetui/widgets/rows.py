@@ -84,7 +84,7 @@ class Rows:
         self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
         self._assists_on: dict[int, Intervals] = {}  # P -> the GC mark assists done there
         self._cached_spans = 0
-        self._stack_functions = None  # (stack ids, their functions joined): see with_function
+        self._stack_functions = None  # (stack ids, their functions joined): see search.with_function
         # The UI thread and the timeline's background indexer both build and keep lanes:
         # every change of the caches above (and the walk that empties them) holds this lock.
         self._lock = threading.RLock()
@@ -232,19 +232,6 @@ class Rows:
     def set_filter(self, text: str) -> None:
         """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
         self.configure(pattern=text)
-
-    def with_function(self, text: str) -> np.ndarray:
-        """Goroutines with an event whose stack has a function matching the regex `text`
-        (re.error on a bad one): what `f` shows."""
-        pat = re.compile(text, re.I)
-        tr = self.trace
-        if self._stack_functions is None:
-            ids = np.unique(tr.stack[tr.stack > 0])
-            self._stack_functions = (ids, ["\n".join(fn or "" for fn, *_ in tr.frames(int(s))) for s in ids.tolist()])
-        ids, functions = self._stack_functions
-        hit = ids[[bool(pat.search(f)) for f in functions]] if len(ids) else ids
-        g = tr.g[np.isin(tr.stack, hit)]
-        return np.unique(g[g >= 0]).astype(np.int64)
 
     def active_in(self, t0: int, t1: int) -> np.ndarray:
         """Goroutines that are not waiting at some point of [t0, t1)."""
@@ -484,32 +471,6 @@ class Rows:
                 high = (goal > 0) & (alloc >= goal * 0.95)
             return spark_cells(alloc, float(v.max()) if len(v) else 0.0, P.HEAP, P.HEAP_HIGH, high)
         return lane_cells(self.fixed_intervals(name), bounds)
-
-    def next_change(self, kind: int, i: int, depth: int, t: int, direction: int) -> int | None:
-        """The start of the next span (direction 1) after t on a lane, or (-1) of the span in
-        force at t if it began before t, else of the one before; None if there is none. A
-        binary search over the lane's start times (no per-span arrays)."""
-        time = self.trace.time
-        if kind == REGION:
-            starts = self.region_intervals(i, depth)[0].start
-            at = lambda j: int(starts[j])  # noqa: E731
-            lo, hi = 0, len(starts)
-        elif kind == GOROUTINE:
-            L = self.model.lanes
-            lo, hi = int(L.offsets[i]), int(L.offsets[i + 1])
-            at = lambda j: int(time[L.begin_row[j]])  # noqa: E731
-        else:
-            lanes = self.resources(kind)
-            lo, hi = int(lanes.offsets[i]), int(lanes.offsets[i + 1])
-            spans, begin = lanes.span_index, self.model.lanes.begin_row
-            at = lambda j: int(time[begin[spans[j]]])  # noqa: E731
-        j = bisect.bisect_right(range(lo, hi), t, key=at) + lo  # the first span starting after t
-        if direction > 0:
-            return at(j) if j < hi else None
-        k = j - 1
-        while k >= lo and at(k) >= t:
-            k -= 1
-        return at(k) if k >= lo else None
 
     def lane_key(self, row: int) -> tuple[int, int, int]:
         """(kind, ident, depth): what a row draws, independent of its position."""

@@ -28,6 +28,7 @@ from tracetui.widgets import keys
 from tracetui.widgets import palette as P
 from tracetui.widgets.cells import column_bounds, to_segments
 from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
+from tracetui.widgets.search import next_change
 from tracetui.widgets.timescale import axis_line
 
 HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
@@ -262,7 +263,7 @@ class Timeline(ScrollView, can_focus=True):
     def action_next_span(self, direction: int) -> None:
         """The cursor to the start of the selected lane's next span (or of the span before)."""
         sel = self.selected()
-        t = self.rows.next_change(*sel, self.cursor, direction) if sel is not None else None
+        t = next_change(self.rows, *sel, self.cursor, direction) if sel is not None else None
         if t is not None:
             self.move_cursor_to(t)
 
