@@ -238,7 +238,7 @@ class TraceApp(AnalysisHost, App):
                 self._clear_filters()
             back, self._return_to = self._return_to, None
             if back:
-                self.action_analysis(back)
+                super().action_analysis(back)
                 return
         self.timeline.focus()
 
@@ -276,6 +276,12 @@ class TraceApp(AnalysisHost, App):
         if tl.mark is None:
             return shown, max(tl.t0, self.rows.t_first), min(tl.t1, self.rows.t_last)
         return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
+
+    def action_analysis(self, name: str) -> None:
+        """A screen key: the screen a jump came from is forgotten (Esc no longer returns to it)."""
+        if not isinstance(self.screen, AnalysisScreen):
+            self._return_to = None
+        super().action_analysis(name)
 
     # -- links and jumps -------------------------------------------------------------------
     def _show_lane(self, g: int) -> None:
@@ -315,12 +321,15 @@ class TraceApp(AnalysisHost, App):
         self.timeline.move_cursor_to(self.rows.t_first + rel_ns)
 
     def jump_goroutine(self, g: int) -> None:
+        """Select goroutine g's lane, the cursor where it is if g lives there, else at g's start."""
         self._show_lane(g)
-        sp = self.model.lanes.spans(g)
-        tl = self.timeline
+        L, tl = self.model.lanes, self.timeline
         t = tl.cursor
-        if len(sp["start"]) and not (sp["start"][0] <= t <= sp["end"][-1]):
-            t = int(sp["start"][0])
+        lo, hi = int(L.offsets[g]), int(L.offsets[g + 1])
+        if hi > lo:  # the first span's start, the last one's end: no per-span arrays of a big lane
+            first = int(self.model.trace.time[L.begin_row[lo]])
+            if not first <= t <= int(L.ends(np.array([hi - 1]))[0]):
+                t = first
         tl.jump(cursor=t, goroutine=g)
         if not tl.t0 <= t < tl.t1:
             tl.move_cursor_to(t)
