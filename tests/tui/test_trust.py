@@ -546,6 +546,8 @@ def test_lane_caches_under_a_concurrent_pan_zoom_loop(monkeypatch):
     try:
         for _ in range(4):
             for k, b in enumerate(views):
+                for lane in lanes:                # the UI thread builds lanes too (a frame of lanes not kept)
+                    rows.prepare(lane)
                 got = [rows.cells(r, b) for r in range(len(rows))]
                 if k < 3:
                     for a, c in zip(got, want[k]):
@@ -555,6 +557,8 @@ def test_lane_caches_under_a_concurrent_pan_zoom_loop(monkeypatch):
         th.join()
         sys.setswitchinterval(old)
     assert not errors, errors
+    kept = sum(len(v[0]) for k, v in list(rows._lane_cache.items()) if isinstance(k, tuple))
+    assert rows._cached_spans == kept       # the bound's accounting lost no update between the threads
 
 
 # -- labels and help ----------------------------------------------------------------------------------

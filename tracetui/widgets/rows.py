@@ -261,6 +261,9 @@ class Rows:
         (scrolling through every goroutine of a big trace must not keep them all)."""
         n = len(lane[0])
         with self._lock:
+            got = self._lane_cache.get(key)
+            if got is not None:  # the other thread built it meanwhile: keep one (counted once)
+                return got
             if self._cached_spans + n > CACHE_SPANS:
                 for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
                     self._lane_cache.pop(k, None)
