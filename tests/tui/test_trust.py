@@ -402,9 +402,12 @@ class LiveApp:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
-@pytest.fixture(scope="module")
-def live_demo():
-    live = LiveApp(DEMO)
+@pytest.fixture(scope="module", params=[(DEMO, (100, 30), 30), (ANNOTATIONS, (80, 24), 15)],
+                ids=["demo-100x30", "annotations-80x24"])
+def live_app(request):
+    path, size, examples = request.param
+    live = LiveApp(path, size)
+    live.examples = examples
     yield live
     live.close()
 
@@ -415,11 +418,14 @@ NAV_KEYS = ["left", "right", "h", "l", "H", "L", "i", "o", "plus", "minus", "0",
             "s", "x"]
 
 
-def test_random_navigation_keeps_the_panel_true(live_demo):
+def test_random_navigation_keeps_the_panel_true(live_app):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    live_demo = live_app
+
+    @settings(max_examples=live_app.examples, deadline=None, suppress_health_check=list(HealthCheck),
+              derandomize=True)
     @given(st.lists(st.sampled_from(NAV_KEYS), min_size=1, max_size=25))
     def check(keys):
         live_demo.reset()

@@ -146,14 +146,14 @@ def task_at(rows, g: int, t: int, region: int | None) -> int | None:
     if region is not None:
         return task_index(rows, int(rows.model.summary.regions["task"][region]))
     tasks, tr = rows.model.summary.tasks, rows.trace
-    b = tasks["start_row"]
+    b, e = tasks["start_row"], tasks["end_row"]
     mine = np.flatnonzero((b >= 0) & (tr.g[np.maximum(b, 0)] == g))
-    best = None
-    for k in mine.tolist():
-        t0, t1 = task_range(rows, k)
-        if t0 <= t < t1 and (best is None or t0 >= task_range(rows, best)[0]):
-            best = k
-    return best
+    t0 = tr.time[b[mine]]
+    t1 = np.where(e[mine] >= 0, tr.time[np.maximum(e[mine], 0)], rows.t_last)
+    open_ = np.flatnonzero((t0 <= t) & (t < t1))
+    if len(open_) == 0:
+        return None
+    return int(mine[open_[np.flatnonzero(t0[open_] == t0[open_].max())[-1]]])
 
 
 def _task_link(rows, k: int) -> tuple[str, Link]:
