@@ -118,13 +118,14 @@ def _times(rows, start: int, end: int, open_end: bool) -> list[str]:
 
 
 def region_at(rows, g: int, t: int) -> int | None:
-    """The innermost region of goroutine g in force at t (index into summary.regions)."""
-    r = rows.model.summary.regions
-    idx = rows.region_idx
-    hit = idx[(r["goroutine"][idx] == g) & (r["start"][idx] <= t) & (r["end"][idx] > t)]
-    if len(hit) == 0:
-        return None
-    return int(hit[np.argmax(r["start"][hit])])
+    """The innermost region of goroutine g in force at t (index into summary.regions): a
+    binary search in each of g's region rows, the deepest hit (no scan of every region)."""
+    for depth in range(int(rows.region_rows[g]) - 1, -1, -1):
+        iv, idx = rows.region_intervals(g, depth)
+        k = int(np.searchsorted(iv.start, t, side="right")) - 1
+        if k >= 0 and iv.end[k] > t:
+            return int(idx[k])
+    return None
 
 
 def task_index(rows, task_id: int) -> int | None:
@@ -147,7 +148,7 @@ def task_at(rows, g: int, t: int, region: int | None) -> int | None:
         return task_index(rows, int(rows.model.summary.regions["task"][region]))
     tasks, tr = rows.model.summary.tasks, rows.trace
     b, e = tasks["start_row"], tasks["end_row"]
-    mine = np.flatnonzero((b >= 0) & (tr.g[np.maximum(b, 0)] == g))
+    mine = rows.tasks_begun_by(g)
     t0 = tr.time[b[mine]]
     t1 = np.where(e[mine] >= 0, tr.time[np.maximum(e[mine], 0)], rows.t_last)
     open_ = np.flatnonzero((t0 <= t) & (t < t1))

@@ -84,6 +84,7 @@ class Rows:
         self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
         self._assists_on: dict[int, Intervals] = {}  # P -> the GC mark assists done there
         self._cached_spans = 0
+        self._task_owner = None  # (goroutine that began each task, sorted; the task order): tasks_begun_by
         self._stack_functions = None  # (stack ids, their functions joined): see search.with_function
         # The UI thread and the timeline's background indexer both build and keep lanes:
         # every change of the caches above (and the walk that empties them) holds this lock.
@@ -232,6 +233,17 @@ class Rows:
     def set_filter(self, text: str) -> None:
         """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
         self.configure(pattern=text)
+
+    def tasks_begun_by(self, g: int) -> np.ndarray:
+        """The tasks (summary.tasks indices) whose TaskBegin goroutine g made, ascending."""
+        if self._task_owner is None:
+            b = self.model.summary.tasks["start_row"]
+            owner = np.where(b >= 0, self.trace.g[np.maximum(b, 0)], -1) if len(b) else np.zeros(0, np.int64)
+            order = np.argsort(owner, kind="stable")
+            self._task_owner = (owner[order], order)
+        owner, order = self._task_owner
+        lo, hi = np.searchsorted(owner, [g, g + 1])
+        return order[lo:hi]
 
     def active_in(self, t0: int, t1: int) -> np.ndarray:
         """Goroutines that are not waiting at some point of [t0, t1)."""
