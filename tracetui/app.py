@@ -287,7 +287,8 @@ class TraceApp(AnalysisHost, App):
     def _show_lane(self, g: int) -> None:
         """Make goroutine g's lane shown: pinned beside the filter (and said so) if it hides it."""
         rows = self.rows
-        if rows.row_of(g) is None and g in set(rows.active.tolist()):
+        k = int(np.searchsorted(rows.active, g))  # active is sorted (the goroutines with spans)
+        if rows.row_of(g) is None and k < len(rows.active) and rows.active[k] == g:
             self.timeline.set_lanes(pinned=rows.pinned | {g})
             self.notify(f"{rows.label_of(g)} is outside the lane filter: shown pinned until the filter changes",
                         timeout=4)
