@@ -4,6 +4,12 @@
 trace (salvaging a broken one as `go tool trace` does) and builds the model, then
 the timeline with its status line, legend, details panel and filter box. A trace
 that cannot be read at all shows its message. The layout is in app.tcss.
+
+The app wires the parts together: the timeline (widgets.timeline; its lanes change
+only through `Timeline.set_lanes`), the details panel (widgets.panel: it always shows
+`details_at` the selected lane and the cursor, so it follows every move), the status
+line (widgets.status), jumps to regions and tasks (widgets.targets) and the analysis
+screens (tracetui.screens). Its keys are rows of the one command table, widgets.keys.
 """
 from __future__ import annotations
 
@@ -11,24 +17,31 @@ import os
 import re
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.markup import escape
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
 from tracetui.format import TraceError
 from tracetui.screens import AnalysisHost, ShowOnTimeline
-from tracetui.widgets.details import Details, region_details, span_details
+from tracetui.screens.base import AnalysisScreen
+from tracetui.widgets import keys
+from tracetui.widgets.details import Details, Link, details_at
 from tracetui.widgets.jump import JumpProvider
-from tracetui.widgets.palette import NAMES, legend_items
-from tracetui.widgets.rows import GOROUTINE, PROC, REGION, SORTS, THREAD, Rows
+from tracetui.widgets.palette import legend_items
+from tracetui.widgets.panel import DetailsPanel
+from tracetui.widgets.rows import PROC, SORTS, Rows
+from tracetui.widgets.search import with_function
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
+from tracetui.widgets.status import StatusLine
+from tracetui.widgets.targets import Target, region_target, task_target
 from tracetui.widgets.timeline import Timeline
-from tracetui.widgets.timescale import fmt_dur, fmt_time
 
 
 def load_model(source, progress=None, stage=None):
@@ -54,25 +67,28 @@ def _no_huge_page_advice() -> None:
         pass
 
 
+class FilterBox(Input):
+    """The lane filter prompt: Enter applies (empty: no filter), Esc closes it and keeps the
+    filter that was in force. `mode` "name" filters by id and function, "stack" by a
+    function in the goroutine's stacks."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", show=False)]
+    mode = "name"
+
+    class Cancelled(Message):
+        pass
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+
 class TraceApp(AnalysisHost, App):
     CSS_PATH = "app.tcss"
     TITLE = "tracetui"
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS = [
         Binding("ctrl+c", "quit", "quit", show=False, priority=True),
-        Binding("q", "quit", "quit"),
-        Binding("question_mark", "help", "help", key_display="?"),
-        Binding("enter", "details", "details"),
-        Binding("escape", "close", "close", show=False),
-        Binding("slash", "filter", "filter", key_display="/"),
-        Binding("s", "sort", "sort", show=False),
-        Binding("a", "toggle_idle", "hide idle", show=False),
-        Binding("T", "toggle_threads", "thread lanes", show=False),
-        Binding("u", "follow('u')", "unblocker", show=False),
-        Binding("p", "follow('p')", "proc", show=False),
-        Binding("r", "follow('r')", "region", show=False),
-        Binding("t", "follow('t')", "task", show=False),
-        Binding("g", "follow('g')", "goroutine", show=False),
+        *keys.bindings("app"),
         *AnalysisHost.ANALYSIS_BINDINGS,
     ]
 
@@ -82,9 +98,9 @@ class TraceApp(AnalysisHost, App):
         self.sub_title = title or self.path.name
         self.rows: Rows | None = None
         self.report = None
-        self.details: Details | None = None
         self.hide_idle = False
         self._shown_only = False
+        self._return_to: str | None = None  # the analysis screen a jump came from (Esc goes back)
         self._region_next: dict[str, int] = {}
         self._region_types: list[str] | None = None
         self.loaded = threading.Event()
@@ -154,175 +170,162 @@ class TraceApp(AnalysisHost, App):
         banner = Static(f"⚠ {escape(self.report.warning())}" if self.report else "", id="banner")
         banner.display = self.report is not None
         self.timeline = Timeline(self.rows, id="timeline")
-        detail_box = VerticalScroll(Static(id="details-text"), id="details")
-        detail_box.display = False
-        filt = Input(placeholder="filter goroutines: regex over id and function (Enter applies, Esc clears)",
-                     id="filter")
+        self.panel = DetailsPanel(id="details")
+        filt = FilterBox(id="filter")
         filt.display = False
         legend = "  ".join(f"[on {c}]  [/] {escape(n)}" for c, n in legend_items())
-        self.status = Static(id="status")
-        return [banner, Horizontal(self.timeline, detail_box, id="body"), filt, self.status,
+        self.status = StatusLine(id="status")
+        return [banner, Horizontal(self.timeline, self.panel, id="body"), filt, self.status,
                 Static(legend + "  ░ mixed", id="legend"), Footer()]
 
     def compose(self) -> ComposeResult:
         return []
 
-    # -- status line -----------------------------------------------------------------
+    @property
+    def details(self) -> Details | None:
+        """What the details panel shows (None: it is closed)."""
+        return self.panel.details if self.rows is not None else None
+
+    # -- status line and details: both follow every change of the timeline ------------------
     def on_timeline_changed(self, _msg: Timeline.Changed | None) -> None:
         if self.rows is None:
             return
-        self.status.update(self.status_text())
+        self.status.show(self)
+        if self.panel.display:
+            self._show_details()
 
     def status_text(self) -> str:
-        tl, rows = self.timeline, self.rows
-        rel = rows.t_first
-        res = tl.ns_per_col
-        parts = [f"cursor [b]{fmt_time(tl.cursor - rel, res)}[/b]"]
-        if tl.mark is not None:
-            parts.append(f"mark→cursor [b]{fmt_dur(tl.cursor - tl.mark, 4)}[/b]")
-        sel = tl.selected()
-        if sel is not None and sel[0] == GOROUTINE:
-            parts.append(escape(self._state_at(sel[1], tl.cursor)))
-        elif sel is not None and sel[0] in (PROC, THREAD):
-            g = self._goroutine_on(sel[0], sel[1], tl.cursor)
-            parts.append(f"{escape(rows.label(tl.sel))}: " + (escape(rows.label_of(g)) if g is not None else "idle"))
-        counts = self.model.counts.at([tl.cursor])
-        parts.append(f"Gs {int(counts['running'][0])} running, {int(counts['runnable'][0])} runnable")
-        parts.append(f"view {fmt_dur(tl.t1 - tl.t0)}")
-        extra = [f"sort: {rows.sort_key}"] if rows.sort_key != "id" else []
-        if tl.highlight is not None:
-            extra.append(f"highlight: {NAMES[tl.highlight]}")
-        if rows.pattern is not None:
-            extra.append(f"filter: {escape(rows.pattern.pattern)}")
-        if self.hide_idle:
-            extra.append("idle hidden")
-        extra.append(f"{len(rows.order):,} goroutines")
-        return "  │  ".join(parts + extra)
+        return str(self.status.render())
 
-    def _state_at(self, g: int, t: int) -> str:
-        """'G12 main.f: blocked: sync 1.2ms': goroutine g's span at t (from the lane's cached intervals)."""
-        iv, _ = self.rows.goroutine_intervals(g)
-        k = iv.index_at(t)
-        label = self.rows.label_of(g)
-        if k < 0:
-            return f"{label}: —"
-        return f"{label}: {NAMES[int(iv.cat[k])]} {fmt_dur(int(iv.end[k] - iv.start[k]))}"
+    def _show_details(self) -> None:
+        sel = self.timeline.selected()
+        if sel is None:
+            self.panel.hide()
+            return
+        self.panel.show(details_at(self.rows, *sel, self.timeline.cursor))
 
-    def _goroutine_on(self, kind: int, i: int, t: int) -> int | None:
-        """The goroutine running on P (or thread) i at time t."""
-        pos = self.rows.resource_spans_in(kind, i, t, t + 1)
-        if len(pos) == 0:
-            return None
-        return int(self.model.lanes.goroutine_of(self.rows.resources(kind).span_index[pos[-1]]))
-
-    # -- details -----------------------------------------------------------------------
     def action_details(self) -> None:
         if self.rows is None or not self.timeline.has_focus:
             return
-        sel = self.timeline.selected()
-        if sel is None:
-            return
-        kind, i, depth = sel
-        t = self.timeline.cursor
-        if kind in (PROC, THREAD):  # the goroutine span running there
-            g = self._goroutine_on(kind, i, t)
-            self.details = span_details(self.rows, g, t) if g is not None else None
-            if g is None:
-                self.notify(f"{self.rows.label(self.timeline.sel)} is idle at the cursor", timeout=3)
-        elif kind == GOROUTINE:
-            self.details = span_details(self.rows, i, t)
-        else:
-            self.details = region_details(self.rows, i, depth, t)
-        box = self.query_one("#details")
-        if self.details is None:
-            box.display = False
-            return
-        self.query_one("#details-text", Static).update(self.details.markup())
-        box.display = True
+        self._show_details()
+
+    def action_widen(self) -> None:
+        if self.rows is not None and self.panel.display:
+            self.panel.toggle_wide()
 
     def action_close(self) -> None:
+        """Esc: close the details panel; else, after a jump from an analysis screen, show
+        every lane again and go back to that screen."""
         if self.rows is None:
             return
-        box = self.query_one("#details")
-        if box.display:
-            box.display = False
-            self.details = None
-        elif self._shown_only:      # after a jump that showed some goroutines only: all again
-            self._shown_only = False
-            self._clear_filters()
+        if self.panel.display:
+            self.panel.hide()
+        elif self._shown_only or self._return_to:
+            if self._shown_only:
+                self._shown_only = False
+                self._clear_filters()
+            back, self._return_to = self._return_to, None
+            if back:
+                super().action_analysis(back)
+                return
         self.timeline.focus()
 
     # -- analysis screens (tracetui.screens) -------------------------------------------------
     def on_show_on_timeline(self, m: ShowOnTimeline) -> None:
+        came_from = self.screen.name if isinstance(self.screen, AnalysisScreen) else None
         self.back_to_timeline()
         if self.rows is None:
             return
-        rows = self.rows
+        self._return_to = came_from
+        tl = self.timeline
         if m.goroutines is not None and len(m.goroutines) > 1:
-            rows.pattern, rows.visible_only, self.hide_idle = None, np.asarray(m.goroutines, np.int64), False
-            rows.rebuild()
-            self.timeline.rows_changed()
+            self.hide_idle = False
+            tl.set_lanes(pattern=None, visible_only=np.asarray(m.goroutines, np.int64))
             self._shown_only = True
             self.notify(f"showing {len(m.goroutines)} goroutines; Esc shows all again", timeout=4)
-        elif m.focus_goroutine is not None and rows.row_of(m.focus_goroutine) is None:
-            self._clear_filters()
-        pad = max((m.t1 - m.t0) // 10, 1000)
-        self.timeline.jump(m.t0 - pad, m.t1 + pad, m.t0, m.focus_goroutine)
-        self.timeline.focus()
+        if m.region is not None:
+            self.show_target(region_target(self.rows, m.region))
+        elif m.task is not None:
+            self.show_target(task_target(self.rows, m.task))
+        else:
+            if m.focus_goroutine is not None:
+                self._show_lane(m.focus_goroutine)
+            pad = max((m.t1 - m.t0) // 10, 1000)
+            tl.jump(m.t0 - pad, m.t1 + pad, m.cursor if m.cursor is not None else (m.t0 + m.t1) // 2,
+                    m.focus_goroutine)
+        tl.focus()
 
     def timeline_selection(self):
-        """Mark to cursor (without a mark: the view) for the goroutine lanes in view."""
+        """Mark to cursor (without a mark: the view) for every goroutine lane shown (the filter's)."""
         tl = self.timeline if self.rows is not None else None
         if tl is None:
             return None
-        top = int(tl.scroll_offset.y)
-        page = slice(top, top + tl.page)
-        lanes = self.rows.ident[page][np.isin(self.rows.kind[page], (GOROUTINE, REGION))]
-        shown = list(dict.fromkeys(lanes.tolist()))
+        shown = self.rows.order.tolist()
         if tl.mark is None:
-            return shown, tl.t0, min(tl.t1, self.rows.t_last)
+            return shown, max(tl.t0, self.rows.t_first), min(tl.t1, self.rows.t_last)
         return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
+
+    def action_analysis(self, name: str) -> None:
+        """A screen key: the screen a jump came from is forgotten (Esc no longer returns to it)."""
+        if not isinstance(self.screen, AnalysisScreen):
+            self._return_to = None
+        super().action_analysis(name)
+
+    # -- links and jumps -------------------------------------------------------------------
+    def _show_lane(self, g: int) -> None:
+        """Make goroutine g's lane shown: pinned beside the filter (and said so) if it hides it."""
+        rows = self.rows
+        k = int(np.searchsorted(rows.active, g))  # active is sorted (the goroutines with spans)
+        if rows.row_of(g) is None and k < len(rows.active) and rows.active[k] == g:
+            self.timeline.set_lanes(pinned=rows.pinned | {g})
+            self.notify(f"{rows.label_of(g)} is outside the lane filter: shown pinned until the filter changes",
+                        timeout=4)
 
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""
         link = self.details.links.get(key) if self.details else None
         if link is None:
             return
-        if link.goroutine is not None and self.rows.row_of(link.goroutine) is None:
-            self._clear_filters()
+        self.follow(link)
+
+    def follow(self, link: Link) -> None:
+        if link.region is not None:
+            self.show_target(region_target(self.rows, link.region))
+            return
+        if link.task is not None:
+            self.show_target(task_target(self.rows, link.task))
+            return
+        if link.goroutine is not None:
+            self._show_lane(link.goroutine)
         lane = (PROC, link.proc) if link.proc is not None and link.goroutine is None else None
         self.timeline.jump(link.t0, link.t1, link.cursor, link.goroutine, lane)
-        self.action_details()
 
-    # -- jumps (palette) -------------------------------------------------------------------
+    def show_target(self, target: Target) -> None:
+        """Jump to a region or task target: its row selected, the cursor inside it."""
+        if target.goroutine is not None:
+            self._show_lane(target.goroutine)
+        self.timeline.jump(target.t0, target.t1, target.cursor, target.goroutine, depth=target.depth)
+
     def jump_time(self, rel_ns: int) -> None:
-        tl = self.timeline
-        t = self.rows.t_first + rel_ns
-        span = tl.t1 - tl.t0
-        tl.jump(t - span // 2, t - span // 2 + span, t)
+        self.timeline.move_cursor_to(self.rows.t_first + rel_ns)
 
     def jump_goroutine(self, g: int) -> None:
-        if self.rows.row_of(g) is None:
-            self._clear_filters()
-        sp = self.model.lanes.spans(g)
-        tl = self.timeline
+        """Select goroutine g's lane, the cursor where it is if g lives there, else at g's start."""
+        self._show_lane(g)
+        L, tl = self.model.lanes, self.timeline
         t = tl.cursor
-        if len(sp["start"]) and not (sp["start"][0] <= t <= sp["end"][-1]):
-            t = int(sp["start"][0])
+        lo, hi = int(L.offsets[g]), int(L.offsets[g + 1])
+        if hi > lo:  # the first span's start, the last one's end: no per-span arrays of a big lane
+            first = int(self.model.trace.time[L.begin_row[lo]])
+            if not first <= t <= int(L.ends(np.array([hi - 1]))[0]):
+                t = first
         tl.jump(cursor=t, goroutine=g)
         if not tl.t0 <= t < tl.t1:
-            self.jump_time(t - self.rows.t_first)
+            tl.move_cursor_to(t)
 
     def jump_proc(self, p: int) -> None:
         """Select P p's lane (dense index), where the cursor is."""
         self.timeline.jump(lane=(PROC, p))
-
-    def action_toggle_threads(self) -> None:
-        if self.rows is None:
-            return
-        self.rows.show_threads = not self.rows.show_threads
-        self.rows.rebuild()
-        self.timeline.rows_changed()
 
     def region_types(self) -> list[str]:
         if self._region_types is None:
@@ -330,99 +333,116 @@ class TraceApp(AnalysisHost, App):
             self._region_types = sorted({self.rows.trace.strings[int(n)] for n in np.unique(names)} - {""})
         return self._region_types
 
+    def _regions_named(self, want: int) -> np.ndarray:
+        """The drawn regions with this name (string index), by start time."""
+        r, idx = self.model.summary.regions, self.rows.region_idx
+        hits = idx[r["name"][idx] == want]
+        return hits[np.argsort(r["start"][hits], kind="stable")]
+
     def jump_region_type(self, name: str) -> None:
         """Go to the next region of this type (by start time), cycling."""
-        r, rows = self.model.summary.regions, self.rows
-        idx = rows.region_idx
-        want = rows.trace.strings.index(name)
-        hits = idx[r["name"][idx] == want]
-        hits = hits[np.argsort(r["start"][hits], kind="stable")]
+        hits = self._regions_named(self.rows.trace.strings.index(name))
         if len(hits) == 0:
             return
         k = self._region_next.get(name, 0) % len(hits)
         self._region_next[name] = k + 1
         ri = int(hits[k])
-        g = int(r["goroutine"][ri])
-        if rows.row_of(g) is None:
-            self._clear_filters()
-        start, end = int(r["start"][ri]), int(r["end"][ri])
-        pad = max((end - start) // 10, 1000)
-        self.timeline.jump(start - pad, end + pad, start, g)
-        self.notify(f"region {name}: {k + 1} of {len(hits)} ({rows.label_of(g)})", timeout=3)
+        self.show_target(region_target(self.rows, ri))
+        g = int(self.model.summary.regions["goroutine"][ri])
+        self.notify(f"region {name}: {k + 1} of {len(hits)} ({self.rows.label_of(g)})", timeout=3)
 
-    # -- filter, sort, idle ------------------------------------------------------------------
-    def action_filter(self) -> None:
+    def action_next_region(self, direction: int) -> None:
+        """The next (or previous) region, by start time, of the type of the region at the cursor."""
         if self.rows is None:
             return
-        box = self.query_one("#filter", Input)
+        sel, t = self.timeline.selected(), self.timeline.cursor
+        d = details_at(self.rows, *sel, t) if sel is not None else None
+        if d is None or d.region is None:
+            self.notify("no region at the cursor on this lane", timeout=3)
+            return
+        r = self.model.summary.regions
+        hits = self._regions_named(int(r["name"][d.region]))
+        k = int(np.flatnonzero(hits == d.region)[0]) + direction
+        if not 0 <= k < len(hits):
+            self.notify("no more regions of this type", timeout=3)
+            return
+        self.show_target(region_target(self.rows, int(hits[k])))
+
+    # -- lane filter, sort, idle, runtime, threads -------------------------------------------------
+    def action_filter(self, mode: str = "name") -> None:
+        if self.rows is None:
+            return
+        box = self.query_one("#filter", FilterBox)
+        box.mode = mode
+        box.placeholder = ("filter goroutines: regex over id and function" if mode == "name" else
+                           "goroutines with a function matching this regex in their stacks") + \
+            " (Enter applies, empty clears; Esc cancels)"
         box.display = True
-        box.value = self.rows.pattern.pattern if self.rows.pattern else ""
+        box.value = (self.rows.pattern.pattern if self.rows.pattern and mode == "name" else "")
         box.focus()
 
+    def action_find_function(self) -> None:
+        self.action_filter("stack")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        box = event.input
         try:
-            self.rows.set_filter(event.value)
+            if getattr(box, "mode", "name") == "stack":
+                only = with_function(self.rows, event.value) if event.value else None
+                self.timeline.set_lanes(visible_only=only)
+                if only is not None:
+                    self.notify(f"{len(self.rows.order)} goroutines with {event.value!r} in a stack", timeout=4)
+            else:
+                self.timeline.set_lanes(pattern=event.value)
         except re.error as e:
             self.notify(f"bad regular expression: {e}", severity="error")
             return
-        event.input.display = False
-        self.timeline.rows_changed()
+        box.display = False
+        self.timeline.focus()
+
+    def on_filter_box_cancelled(self, _event) -> None:
+        box = self.query_one("#filter", FilterBox)
+        box.display = False
         self.timeline.focus()
 
     def _clear_filters(self) -> None:
-        self.rows.pattern = None
-        self.rows.visible_only = None
         self.hide_idle = False
-        self.rows.rebuild()
-        self.timeline.rows_changed()
+        self.timeline.set_lanes(pattern=None, visible_only=None)
 
     def action_sort(self) -> None:
-        if self.rows is None:
-            return
-        self.rows.sort_key = SORTS[(SORTS.index(self.rows.sort_key) + 1) % len(SORTS)]
-        self.rows.rebuild()
-        self.timeline.rows_changed()
+        if self.rows is not None:
+            self.timeline.set_lanes(sort_key=SORTS[(SORTS.index(self.rows.sort_key) + 1) % len(SORTS)])
 
     def action_toggle_idle(self) -> None:
         if self.rows is None:
             return
         self.hide_idle = not self.hide_idle
-        self._apply_idle()
-
-    def _apply_idle(self) -> None:
         tl = self.timeline
-        self.rows.visible_only = self.rows.active_in(tl.t0, tl.t1) if self.hide_idle else None
-        self.rows.rebuild()
-        tl.rows_changed()
+        tl.set_lanes(visible_only=self.rows.active_in(tl.t0, tl.t1) if self.hide_idle else None)
 
-    # -- help, palette, quit ------------------------------------------------------------------
+    def action_toggle_runtime(self) -> None:
+        if self.rows is not None:
+            self.timeline.set_lanes(hide_runtime=not self.rows.hide_runtime)
+
+    def action_toggle_threads(self) -> None:
+        if self.rows is not None:
+            self.timeline.set_lanes(show_threads=not self.rows.show_threads)
+
+    # -- help, palette ------------------------------------------------------------------------
     def action_help(self) -> None:
-        seen, out = set(), []
-        for b in [*Timeline.BINDINGS, *self.BINDINGS]:
-            if b.description in seen:
-                continue
-            seen.add(b.description)
-            keys = b.key_display or ", ".join(k.replace("_", " ") for k in b.key.split(","))
-            out.append((keys, b.description))
-        out.append(("ctrl+p", "command palette: jump to g123, a time (12ms), a region type; every action"))
-        out.append(("wheel", "scroll lanes; ctrl+wheel zoom, shift+wheel pan; click moves the cursor"))
+        if isinstance(self.screen, HelpScreen):
+            return
+        out = keys.help_rows(self.screen)
+        out.append(("ctrl+p", "command palette: jump to g123, p2, a time (12ms), a region type; every command"))
+        if not isinstance(self.screen, AnalysisScreen):
+            out.append(("wheel", "scroll lanes; ctrl+wheel zoom, shift+wheel pan; click moves the cursor"))
         self.push_screen(HelpScreen(out))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        if self.rows is None:
+        if self.rows is None or isinstance(screen, AnalysisScreen):
             return
-        tl = self.timeline
-        for title, help_, cb in (
-            ("Fit the whole trace", "0", tl.action_fit), ("Zoom in", "+ or i", lambda: tl.action_zoom(0.5)),
-            ("Zoom out", "- or o", lambda: tl.action_zoom(2)), ("Set the mark", "m", tl.action_set_mark),
-            ("Back", "[", tl.action_back), ("Forward", "]", tl.action_forward),
-            ("Filter goroutines", "/", self.action_filter), ("Sort goroutines", "s: id, start, exec, blocked",
-                                                             self.action_sort),
-            ("Hide idle goroutines", "a: goroutines that only wait in the view", self.action_toggle_idle),
-            ("Show or hide the thread lanes", "T: one lane per M", self.action_toggle_threads),
-            ("Details of the span at the cursor", "enter", self.action_details),
-            ("Highlight a goroutine state", "x: cycles through the legend", tl.action_highlight),
-            ("Keys and legend", "?", self.action_help),
-        ):
-            yield SystemCommand(title, help_, cb)
+        for c in keys.palette_entries():
+            ns = self.timeline if c.scope == "timeline" else self
+            yield SystemCommand(c.palette, f"{c.display}: {c.description}",
+                                partial(self.call_later, self.run_action, c.action, ns))

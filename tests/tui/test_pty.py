@@ -2,6 +2,7 @@
 keys and reads the screen back, as a user over SSH would see it."""
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from tests import goref
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.widgets.rows import FIXED, Rows
-from tracetui.widgets.timeline import HEADER
+from tracetui.widgets.timeline import HEADER, cut_label
 
 REPO = Path(goref.REPO)
 TRACE = REPO / "traces" / "go1.27" / "contention.trace"
@@ -69,7 +70,7 @@ def test_real_terminal_80x24(tui):
     assert [line.split("│")[0].strip() for line in lines[1:HEADER]] == list(FIXED)
     # the P lanes, then the goroutine lanes in id order, under the fixed lanes
     for i in range(8):
-        assert lines[HEADER + i].startswith(rows.label(i)[:20]), lines[HEADER + i]
+        assert lines[HEADER + i].startswith(cut_label(rows.label(i), 20)), lines[HEADER + i]
     tui.keys("j", "j")
     screen = tui.wait_for(rows.label(2)[:20] + ": ")  # the status line names the selected lane
     tui.keys("Enter")
@@ -121,5 +122,53 @@ def test_256_colour_terminal():
         shown = {int(n) for n in re.findall(r"48;5;(\d+)", legend)}
         want = [Color.parse(P.COLORS[c]).downgrade(ColorSystem.EIGHT_BIT).number for c in P.LEGEND_ORDER]
         assert len(set(want)) == len(want) and set(want) <= shown
+    finally:
+        t.kill()
+
+
+def test_worker_pool_task_end_to_end_at_80x24():
+    """The worker-pool task as a user does it over SSH, on the demo trace: the Regions screen
+    (1), db.query (j), its longest instance (Enter: instances sorted longest first; Enter:
+    jump), its details (Enter), its goroutine's lane (g), span by span (n) to a wait with
+    an unblocker, follow it (u), come back ([), and Esc back to the Regions screen."""
+    demo = REPO / "traces" / "go1.27" / "mixed.trace"
+    t = Tmux(f"{shlex.quote(sys.executable)} -m tracetui {shlex.quote(str(demo))}")
+    try:
+        t.wait_for("runnable Gs")
+        t.keys("1")
+        t.wait_for("instances of compute")
+        t.keys("j")
+        t.wait_for("instances of db.query")
+        t.keys("Enter")
+        time.sleep(0.5)
+        t.keys("Enter")
+        t.wait_for("GC ")  # the timeline is back (its fixed lanes)
+        t.keys("Enter")
+        screen = t.wait_for("region db.query")
+        m = re.search(r"goroutine (G\d+)", screen)
+        assert m, screen
+        worker = m.group(1)
+        t.keys("g")
+        for _ in range(60):
+            t.keys("n")
+            time.sleep(0.15)
+            if "u unblocker" in t.screen():
+                break
+        screen = t.screen()
+        assert "u unblocker" in screen, screen
+        unblocker = re.search(r"unblocker (G\d+)", screen.replace("\n", " ")).group(1)
+        assert unblocker != worker
+        t.keys("u")
+        t.wait_for(f"{unblocker} ")
+        time.sleep(0.3)
+        assert re.search(rf"│\s*{unblocker}\b", t.screen()), t.screen()   # the panel's title
+        t.keys("[")
+        time.sleep(0.3)
+        assert re.search(rf"│\s*{worker}\b", t.screen()), t.screen()
+        t.keys("Escape")
+        time.sleep(0.3)
+        t.keys("Escape")
+        t.wait_for("instances of db.query")       # back on the Regions screen
+        assert t.alive()
     finally:
         t.kill()

@@ -12,6 +12,7 @@ most of each column and whether the column mixes states.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,6 +26,30 @@ RUNNABLE, RUNNING, WAITING, SYSCALL = 2, 3, 4, 5
 STATES = (RUNNABLE, RUNNING, WAITING, SYSCALL)
 STATE_NAMES = {RUNNABLE: "runnable", RUNNING: "running", WAITING: "waiting", SYSCALL: "syscall"}
 NONE = 0  # no span in a column
+# Events that end a goroutine's wait and are made by the goroutine that woke it: GoUnblock,
+# or GoSwitch / GoSwitchDestroy (an iter.Pull coroutine switched to). The one definition of
+# "unblocker": `unblockers(g)`, `Span.unblocker`.
+WAKERS = (S.EvGoUnblock, S.EvGoSwitch, S.EvGoSwitchDestroy)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One goroutine span (`GoroutineLanes.span`): its index in the lanes, goroutine, state,
+    times, the rows that began and ended it (end_row -1: still open), the reason of the
+    GoBlock or GoStop that began it ("" for other events), the unblocker (dense goroutine index, -1: none) and the
+    stacks at its begin and end rows (0: none)."""
+
+    index: int
+    goroutine: int
+    state: int
+    start: int
+    end: int
+    begin_row: int
+    end_row: int
+    reason: str
+    unblocker: int
+    begin_stack: int
+    end_stack: int
 
 
 @dataclass(eq=False)
@@ -96,12 +121,42 @@ class GoroutineLanes:
         e = self.end_rows(spans)
         return np.where(e >= 0, tr.time[np.maximum(e, 0)], tr.time[-1] if len(tr) else 0)
 
-    def unblockers(self, g: int) -> np.ndarray:
-        """Per span of g: the goroutine (dense index) whose GoUnblock ended it, or -1."""
-        e = self.spans(g)["end_row"]
+    def _woken_by(self, g: int, state: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Per span (its state and end row) of goroutine g: its unblocker or -1 (see WAKERS)."""
         tr = self.trace
         ee = np.maximum(e, 0)
-        return np.where((e >= 0) & (tr.type[ee] == S.EvGoUnblock), tr.g[ee], -1)
+        who = tr.g[ee].astype(np.int64)
+        ok = (state == WAITING) & (e >= 0) & np.isin(tr.type[ee], WAKERS) & (who >= 0) & (who != g)
+        return np.where(ok, who, -1)
+
+    def unblockers(self, g: int) -> np.ndarray:
+        """Per span of g: the goroutine (dense index) that ended its wait (see WAKERS), or -1."""
+        sp = self.spans(g)
+        return self._woken_by(g, sp["state"], sp["end_row"])
+
+    def span_at(self, g: int, t: int) -> int:
+        """The index (into the lanes' columns) of goroutine g's span in force at t, or -1
+        (before its first span or after its last one ended). A binary search over the
+        begin rows' times: no per-span arrays, so cheap on a lane of millions of spans."""
+        lo, hi = int(self.offsets[g]), int(self.offsets[g + 1])
+        time, begin = self.trace.time, self.begin_row
+        k = bisect.bisect_right(range(lo, hi), t, key=lambda j: time[begin[j]]) - 1
+        if k < 0 or int(self.ends(np.array([lo + k]))[0]) <= t:
+            return -1
+        return lo + k
+
+    def span(self, j: int) -> Span:
+        """Span j (an index into the lanes' columns) with its reason, unblocker and stacks."""
+        tr = self.trace
+        g = int(self.goroutine_of(np.array([j]))[0])
+        b = int(self.begin_row[j])
+        e = int(self.end_rows(np.array([j]))[0])
+        state = int(self.state[j])
+        reason = tr.strings[int(tr.aux[b])] if tr.type[b] in (S.EvGoBlock, S.EvGoStop) else ""
+        who = int(self._woken_by(g, np.array([state]), np.array([e]))[0])
+        end = int(tr.time[e]) if e >= 0 else int(tr.time[-1])
+        return Span(j, g, state, int(tr.time[b]), end, b, e, reason, who, int(tr.stack[b]),
+                    int(tr.stack[e]) if e >= 0 else 0)
 
     def stacks(self, g: int) -> tuple[np.ndarray, np.ndarray]:
         """Per span of g: the stack of the event that began it and of the one that ended it (0: none).

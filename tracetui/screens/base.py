@@ -31,13 +31,19 @@ SCREEN_BINDINGS = [Binding(key, f"app.analysis('{name}')", title, show=False) fo
 
 class ShowOnTimeline(Message):
     """Show `goroutines` (dense indices; None: as they are) over [t0, t1] ns on the timeline,
-    the cursor on `focus_goroutine` (dense index) if given."""
+    the lane of `focus_goroutine` (dense index) selected if given, the cursor at `cursor`
+    (default: the middle of [t0, t1]). `region` (summary.regions index) or `task`
+    (summary.tasks index): land on that region's row or that task, the cursor inside it."""
 
-    def __init__(self, goroutines: list[int] | None, t0: int, t1: int, focus_goroutine: int | None = None) -> None:
+    def __init__(self, goroutines: list[int] | None, t0: int, t1: int, focus_goroutine: int | None = None,
+                 cursor: int | None = None, region: int | None = None, task: int | None = None) -> None:
         super().__init__()
         self.goroutines = goroutines
         self.t0, self.t1 = int(t0), int(max(t1, t0))
         self.focus_goroutine = focus_goroutine
+        self.cursor = None if cursor is None else int(cursor)
+        self.region = None if region is None else int(region)
+        self.task = None if task is None else int(task)
 
     def __repr__(self) -> str:
         return (f"ShowOnTimeline(goroutines={self.goroutines}, t0={self.t0}, t1={self.t1}, "
@@ -99,8 +105,10 @@ class AnalysisScreen(Screen):
     def body(self) -> ComposeResult:
         yield from ()
 
-    def jump(self, goroutines: list[int] | None, t0: int, t1: int, focus: int | None = None) -> None:
-        self.app.post_message(ShowOnTimeline(goroutines, t0, t1, focus))
+    def jump(self, goroutines: list[int] | None, t0: int, t1: int, focus: int | None = None, **target) -> None:
+        """Show these goroutines over [t0, t1] on the timeline (`target`: ShowOnTimeline's
+        cursor, region or task)."""
+        self.app.post_message(ShowOnTimeline(goroutines, t0, t1, focus, **target))
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)

@@ -89,7 +89,7 @@ class RegionsScreen(AnalysisScreen):
         else:
             i, inst = event.index, self.inst
             g = int(inst["dense_goroutine"][i])
-            self.jump([g], int(inst["start"][i]), int(inst["end"][i]), g)
+            self.jump([g], int(inst["start"][i]), int(inst["end"][i]), g, region=int(inst["region"][i]))
 
     def apply_filter(self, text: str) -> None:
         pat = compile_filter(text)

@@ -1,5 +1,5 @@
 """The selection statistics screen: for a time range (the timeline's mark and
-cursor) and the goroutines in view, the time each spent in each state inside the
+cursor) and the goroutines shown, the time each spent in each state inside the
 range (`model.lanes.state_time`), per state and per goroutine, like gotraceui's span
 statistics.
 
@@ -9,8 +9,8 @@ goroutine time in the range. Per goroutine: its time in each state. `c` copies b
 tables as CSV to the clipboard (OSC 52); `w` writes them to a CSV file in the current
 directory. Enter on a goroutine shows it on the timeline over the range.
 
-The app passes the mark-to-cursor range (without a mark: the range in view) and the
-lanes in view; opened without one, it shows every goroutine over the whole trace
+The app passes the mark-to-cursor range (without a mark: the range in view) and every
+goroutine lane it shows (the lane filter's, on screen or not); opened without one, it shows every goroutine over the whole trace
 (computed in a thread).
 """
 from __future__ import annotations

@@ -118,7 +118,7 @@ class TasksScreen(AnalysisScreen):
             T = self.model.summary.tasks
             gs = np.asarray(T["goroutines"][T["goroutine_offsets"][ti]:T["goroutine_offsets"][ti + 1]]).tolist()
             t0 = self.origin + r["start_ns"]
-            self.jump(gs or None, t0, t0 + r["duration_ns"], gs[0] if gs else None)
+            self.jump(gs or None, t0, t0 + r["duration_ns"], gs[0] if gs else None, task=ti)
         else:
             i = int(self.current_logs["row"][event.index])
             g = int(self.model.logs["goroutine"][i])

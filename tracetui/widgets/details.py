@@ -1,10 +1,14 @@
-"""What the details panel says about a goroutine span or a region, and where its links go.
+"""What the details panel says about the lane under the cursor, and where its links go.
 
-`span_details(rows, g, t)` and `region_details(rows, g, depth, t)` return a `Details`:
-markup text for the panel (goroutine, state, reason, start, end, duration, the
-stacks at the span's begin and end rows) and its links (key -> where it leads):
-the goroutine that unblocked the span (the goroutine of the GoUnblock, or GoSwitch
-for iter.Pull coroutines, at the span's end row), the proc it ran on, its region and its task.
+`details_at(rows, kind, ident, depth, t)` is the one entry: the panel always shows what it
+returns for the selected lane and the cursor, so it cannot describe anything else. For
+a goroutine lane it is `span_details` (the span in force at t: state, reason, start, end,
+duration, its region and task at t, the stacks at the span's begin and end rows), for a
+region row `region_details` (the region at t at that depth), for a P or thread lane the
+span of the goroutine running there. Every fact about a span (reason, unblocker, stacks)
+comes from the model's `lanes.span` query, so the panel and the model have one definition
+of each. Links (key -> `Link`): u the unblocker, p the proc, g the goroutine's lane, r the
+region, t the task.
 """
 from __future__ import annotations
 
@@ -15,16 +19,14 @@ from textual.markup import escape
 
 from tracetui.format import spec as S
 from tracetui.model.lanes import RUNNING, STATE_NAMES, WAITING
+from tracetui.widgets.rows import GOROUTINE, PROC, REGION
 from tracetui.widgets.timescale import fmt_dur, fmt_time
-
-
-# Events that end a wait, made by the goroutine that woke the waiter (event.py: g at the end row).
-_WAKERS = (S.EvGoUnblock, S.EvGoSwitch, S.EvGoSwitchDestroy)
 
 
 @dataclass(frozen=True)
 class Link:
-    """Where a link leads: a goroutine at a time, a time range, or a proc."""
+    """Where a link leads: a goroutine at a time, a time range, a proc, a region or a task
+    (`region`: index into summary.regions; `task`: index into summary.tasks)."""
 
     label: str
     goroutine: int | None = None
@@ -32,20 +34,57 @@ class Link:
     t1: int | None = None
     cursor: int | None = None
     proc: int | None = None
+    region: int | None = None
+    task: int | None = None
 
 
 @dataclass
 class Details:
+    """The panel's text and links, and what it describes: [start, end) (None: nothing at
+    the cursor), the goroutine, the region (summary.regions index) and task (summary.tasks
+    index) in force at the cursor."""
+
     title: str
     lines: list[str]
     links: dict[str, Link] = field(default_factory=dict)
+    start: int | None = None
+    end: int | None = None
+    goroutine: int | None = None
+    region: int | None = None
+    task: int | None = None
+    stacks: list[str] = field(default_factory=list)
 
     def markup(self) -> str:
+        """Title, facts, links (near the top: a small panel shows them), then the stacks."""
         out = [f"[b]{escape(self.title)}[/b]", *self.lines]
         if self.links:
             out.append("")
             out += [f"[b]{k}[/b] [@click=app.follow('{k}')][u]{escape(v.label)}[/u][/]" for k, v in self.links.items()]
-        return "\n".join(out)
+        return "\n".join(out + self.stacks)
+
+
+def details_at(rows, kind: int, ident: int, depth: int, t: int) -> Details:
+    """The details of the lane (kind, ident, depth) at time t."""
+    if kind == REGION:
+        return region_details(rows, ident, depth, t)
+    if kind == GOROUTINE:
+        return span_details(rows, ident, t)
+    g = goroutine_on(rows, kind, ident, t)
+    lane = f"P{int(rows.trace.proc_ids[ident])}" if kind == PROC else f"M{int(rows.trace.thread_ids[ident])}"
+    if g is None:
+        return Details(lane, ["idle at the cursor"])
+    d = span_details(rows, g, t)
+    d.title = f"{lane}: {d.title}"
+    d.links.setdefault("g", Link(f"lane of {rows.label_of(g)}", goroutine=g, cursor=t))
+    return d
+
+
+def goroutine_on(rows, kind: int, i: int, t: int) -> int | None:
+    """The goroutine running on P (or thread) i at time t."""
+    pos = rows.resource_spans_in(kind, i, t, t + 1)
+    if pos is None or len(pos) == 0:
+        return None
+    return int(rows.model.lanes.goroutine_of(rows.resources(kind).span_index[pos[-1:]])[0])
 
 
 def _stack_lines(trace, stack: int, title: str) -> list[str]:
@@ -78,84 +117,102 @@ def _times(rows, start: int, end: int, open_end: bool) -> list[str]:
             f"duration  {fmt_dur(end - start, 4)}"]
 
 
-def _region_at(rows, g: int, t: int) -> int | None:
-    """The innermost region of goroutine g in force at t (index into summary.regions)."""
-    r = rows.model.summary.regions
-    idx = rows.region_idx
-    hit = idx[(r["goroutine"][idx] == g) & (r["start"][idx] <= t) & (r["end"][idx] > t)]
-    if len(hit) == 0:
-        return None
-    return int(hit[np.argmax(r["start"][hit])])
+def region_at(rows, g: int, t: int) -> int | None:
+    """The innermost region of goroutine g in force at t (index into summary.regions): a
+    binary search in each of g's region rows, the deepest hit (no scan of every region)."""
+    for depth in range(int(rows.region_rows[g]) - 1, -1, -1):
+        iv, idx = rows.region_intervals(g, depth)
+        k = int(np.searchsorted(iv.start, t, side="right")) - 1
+        if k >= 0 and iv.end[k] > t:
+            return int(idx[k])
+    return None
 
 
-def _task_link(rows, task_id: int) -> tuple[str, Link | None]:
-    tasks = rows.model.summary.tasks
-    tr = rows.trace
-    where = np.flatnonzero(tasks["id"] == task_id)
-    if task_id in (0, S.NO_TASK) or len(where) == 0:
-        return "", None
-    k = int(where[0])
-    name = tr.strings[int(tasks["name"][k])]
+def task_index(rows, task_id: int) -> int | None:
+    """The index into summary.tasks of a task id (None: no such task)."""
+    where = np.flatnonzero(rows.model.summary.tasks["id"] == task_id)
+    return None if task_id in (0, S.NO_TASK) or len(where) == 0 else int(where[0])
+
+
+def task_range(rows, k: int) -> tuple[int, int]:
+    """[start, end] of task k (summary.tasks index); the trace's ends where it has no event."""
+    tasks, tr = rows.model.summary.tasks, rows.trace
     b, e = int(tasks["start_row"][k]), int(tasks["end_row"][k])
-    t0 = int(tr.time[b]) if b >= 0 else rows.t_first
-    t1 = int(tr.time[e]) if e >= 0 else rows.t_last
-    g = int(tr.g[b]) if b >= 0 else None
-    return f"task {task_id} {name!r}", Link(f"task {task_id} {name}", g, *_padded(t0, t1), cursor=t0)
+    return (int(tr.time[b]) if b >= 0 else rows.t_first), (int(tr.time[e]) if e >= 0 else rows.t_last)
 
 
-def _padded(t0: int, t1: int) -> tuple[int, int]:
-    pad = max((t1 - t0) // 10, 1000)
-    return t0 - pad, t1 + pad
-
-
-def span_details(rows, g: int, t: int) -> Details | None:
-    """The span of goroutine g in force at t (or the nearest one before it)."""
-    model, tr = rows.model, rows.trace
-    sp = model.lanes.spans(g)
-    if len(sp["start"]) == 0:
+def task_at(rows, g: int, t: int, region: int | None) -> int | None:
+    """The task goroutine g works for at t: its region's, else the latest task it began
+    that is open at t (index into summary.tasks)."""
+    if region is not None:
+        return task_index(rows, int(rows.model.summary.regions["task"][region]))
+    tasks, tr = rows.model.summary.tasks, rows.trace
+    b, e = tasks["start_row"], tasks["end_row"]
+    mine = rows.tasks_begun_by(g)
+    t0 = tr.time[b[mine]]
+    t1 = np.where(e[mine] >= 0, tr.time[np.maximum(e[mine], 0)], rows.t_last)
+    open_ = np.flatnonzero((t0 <= t) & (t < t1))
+    if len(open_) == 0:
         return None
-    k = max(int(np.searchsorted(sp["start"], t, side="right")) - 1, 0)
-    b, e = int(sp["begin_row"][k]), int(sp["end_row"][k])
-    state = int(sp["state"][k])
-    start, end = int(sp["start"][k]), int(sp["end"][k])
-    name = STATE_NAMES.get(state, "?")
-    reason = ""
-    if tr.type[b] in (S.EvGoBlock, S.EvGoStop):
-        reason = tr.strings[int(tr.aux[b])]
-    lines = [f"state     {name}" + (f" ({escape(reason)})" if reason else ""), *_times(rows, start, end, e < 0)]
-    links: dict[str, Link] = {}
-    if state == RUNNING and tr.p[b] >= 0:
-        p = int(tr.p[b])
-        lines.append(f"proc      P{int(tr.proc_ids[p])}")
-        links["p"] = Link(f"P{int(tr.proc_ids[p])}", proc=p, cursor=start)
-    if state == WAITING and e >= 0 and tr.type[e] in _WAKERS and tr.g[e] >= 0:
-        u = int(tr.g[e])
-        how = "unblocked by" if tr.type[e] == S.EvGoUnblock else "switched to by (iter.Pull)"
-        lines.append(f"{how} {escape(rows.label_of(u))}")
-        links["u"] = Link(f"unblocker {rows.label_of(u)}", goroutine=u, cursor=end)
-    ri = _region_at(rows, g, start)
+    return int(mine[open_[np.flatnonzero(t0[open_] == t0[open_].max())[-1]]])
+
+
+def _task_link(rows, k: int) -> tuple[str, Link]:
+    tasks = rows.model.summary.tasks
+    task_id = int(tasks["id"][k])
+    name = rows.trace.strings[int(tasks["name"][k])]
+    return f"task {task_id} {name!r}", Link(f"task {task_id} {name}", task=k)
+
+
+def _region_lines(rows, ri: int | None, g: int, t: int, links: dict) -> tuple[list[str], int | None]:
+    """The region and task lines (and links r, t) of goroutine g at t; the task index."""
+    lines = []
     if ri is not None:
-        r = model.summary.regions
-        rname = tr.strings[int(r["name"][ri])]
+        rname = rows.trace.strings[int(rows.model.summary.regions["name"][ri])]
         lines.append(f"region    {escape(rname)}")
-        links["r"] = Link(f"region {rname}", g, *_padded(int(r["start"][ri]), int(r["end"][ri])),
-                          cursor=int(r["start"][ri]))
-        text, link = _task_link(rows, int(r["task"][ri]))
-        if link is not None:
-            lines.append(f"task      {escape(text)}")
-            links["t"] = link
-    lines += _stack_lines(tr, int(tr.stack[b]), "began at")
-    if e >= 0:
-        lines += _stack_lines(tr, int(tr.stack[e]), "ended at")
-    return Details(rows.label_of(g), lines, links)
+        links["r"] = Link(f"region {rname}", region=ri)
+    k = task_at(rows, g, t, ri)
+    if k is not None:
+        text, links["t"] = _task_link(rows, k)
+        lines.append(f"task      {escape(text)}")
+    return lines, k
 
 
-def region_details(rows, g: int, depth: int, t: int) -> Details | None:
-    """The region of goroutine g at a nesting depth in force at t (or the nearest one before it)."""
+def span_details(rows, g: int, t: int) -> Details:
+    """The span of goroutine g in force at t."""
+    model, tr = rows.model, rows.trace
+    j = model.lanes.span_at(g, t)
+    label = rows.label_of(g)
+    if j < 0:
+        return Details(label, ["no span at the cursor (before the goroutine's first event or after its end)"],
+                       goroutine=g)
+    sp = model.lanes.span(j)
+    name = STATE_NAMES.get(sp.state, "?")
+    lines = [f"state     {name}" + (f" ({escape(sp.reason)})" if sp.reason else ""),
+             *_times(rows, sp.start, sp.end, sp.end_row < 0)]
+    links: dict[str, Link] = {}
+    if sp.state == RUNNING and tr.p[sp.begin_row] >= 0:
+        p = int(tr.p[sp.begin_row])
+        lines.append(f"proc      P{int(tr.proc_ids[p])}")
+        links["p"] = Link(f"P{int(tr.proc_ids[p])}", proc=p, cursor=max(sp.start, t))
+    if sp.state == WAITING and sp.unblocker >= 0:
+        how = "unblocked by" if tr.type[sp.end_row] == S.EvGoUnblock else "switched to by (iter.Pull)"
+        lines.append(f"{how} {escape(rows.label_of(sp.unblocker))}")
+        links["u"] = Link(f"unblocker {rows.label_of(sp.unblocker)}", goroutine=sp.unblocker, cursor=sp.end)
+    ri = region_at(rows, g, t)
+    more, task = _region_lines(rows, ri, g, t, links)
+    lines += more
+    stacks = _stack_lines(tr, sp.begin_stack, "began at") + _stack_lines(tr, sp.end_stack, "ended at")
+    return Details(label, lines, links, sp.start, sp.end, g, ri, task, stacks)
+
+
+def region_details(rows, g: int, depth: int, t: int) -> Details:
+    """The region of goroutine g at a nesting depth in force at t."""
     iv, idx = rows.region_intervals(g, depth)
-    if len(iv) == 0:
-        return None
-    k = max(int(np.searchsorted(iv.start, t, side="right")) - 1, 0)
+    k = int(np.searchsorted(iv.start, t, side="right")) - 1
+    if k < 0 or iv.end[k] <= t:
+        return Details(f"regions of {rows.label_of(g)}", ["no region at the cursor at this depth"],
+                       {"g": Link(rows.label_of(g), goroutine=g, cursor=t)}, goroutine=g)
     ri = int(idx[k])
     r, tr = rows.model.summary.regions, rows.trace
     name = tr.strings[int(r["name"][ri])]
@@ -164,13 +221,14 @@ def region_details(rows, g: int, depth: int, t: int) -> Details | None:
              f"running   {fmt_dur(int(r['exec'][ri]), 4)}",
              f"sched wait {fmt_dur(int(r['sched_wait'][ri]), 4)}",
              f"syscall   {fmt_dur(int(r['syscall'][ri]), 4)}"]
-    links = {"g": Link(rows.label_of(g), goroutine=g, cursor=start)}
-    text, link = _task_link(rows, int(r["task"][ri]))
-    if link is not None:
+    links = {"g": Link(rows.label_of(g), goroutine=g, cursor=t)}
+    task = task_index(rows, int(r["task"][ri]))
+    if task is not None:
+        text, links["t"] = _task_link(rows, task)
         lines.append(f"task      {escape(text)}")
-        links["t"] = link
+    stacks = []
     if r["start_row"][ri] >= 0:
-        lines += _stack_lines(tr, int(tr.stack[int(r["start_row"][ri])]), "began at")
+        stacks += _stack_lines(tr, int(tr.stack[int(r["start_row"][ri])]), "began at")
     if r["end_row"][ri] >= 0:
-        lines += _stack_lines(tr, int(tr.stack[int(r["end_row"][ri])]), "ended at")
-    return Details(f"region {name}", lines, links)
+        stacks += _stack_lines(tr, int(tr.stack[int(r["end_row"][ri])]), "ended at")
+    return Details(f"region {name}", lines, links, start, end, g, ri, task, stacks)

@@ -4,7 +4,9 @@ A goroutine span falls in one category: running, GC mark assist (running inside 
 assist range), runnable, syscall, or waiting by reason family (sync, I/O, sleep, GC,
 other). GC and STW lanes, regions and sparklines have their own categories. Colours
 are truecolor hex; Textual maps them to the nearest of 256 colours on terminals that
-have no truecolor, so every colour here was picked to stay distinct there too.
+have no truecolor, so every colour here was picked to stay distinct there too: every pair
+of legend colours is at least 12 apart in CIEDE2000 ΔE, in truecolor and in 256 colours
+(tests/tui/test_trust.py). "blocked: other" is brown, not a second grey beside sleep.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ REGION_COLORS = ("#1f6feb", "#8957e5", "#bf8700", "#1a7f37", "#cf222e", "#0969da
 
 COLORS = [
     BACKGROUND, "#3fb950", "#39c5cf", "#d29922", "#db61a2", "#f85149", "#58a6ff", "#6e7681", "#a371f7",
-    "#8b949e", "#a371f7", "#f85149", "#ffa657", "#388bfd", "#f0883e", "#e6edf3", "#6e7681", "#2d333b", *REGION_COLORS,
+    "#a5836a", "#a371f7", "#f85149", "#ffa657", "#388bfd", "#f0883e", "#e6edf3", "#6e7681", "#2d333b", *REGION_COLORS,
 ]
 NAMES = {RUN: "running", ASSIST: "GC assist", RUNNABLE_C: "runnable", SYSCALL_C: "syscall",
          WAIT_SYNC: "blocked: sync", WAIT_IO: "blocked: I/O", WAIT_SLEEP: "sleep", WAIT_GC: "blocked: GC",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 
 import numpy as np
 
@@ -35,6 +36,11 @@ NCAT_G = P.WAIT_OTHER + 1
 LAZY_SPANS = 100_000  # lanes with more spans are drawn from their spans until indexed off the UI thread (ready, prepare)
 CACHE_SPANS = 25_000_000  # spans of lane intervals kept at most (41 bytes each: about 1 GB)
 LOG_MARK, SAMPLE_MARK = "◆", "·"
+
+
+def is_runtime(name: str) -> bool:
+    """A goroutine the runtime started (Go's IsSystemGoroutine: "runtime." but not runtime.main)."""
+    return name == "" or (name != "runtime.main" and name.startswith("runtime."))
 
 
 def region_depths(regions: dict, keep: np.ndarray) -> np.ndarray:
@@ -78,15 +84,23 @@ class Rows:
         self._resource_cats: dict[int, np.ndarray] = {}  # PROC/THREAD -> category of each of their spans
         self._assists_on: dict[int, Intervals] = {}  # P -> the GC mark assists done there
         self._cached_spans = 0
+        self._task_owner = None  # (goroutine that began each task, sorted; the task order): tasks_begun_by
+        self._stack_functions = None  # (stack ids, their functions joined): see search.with_function
+        # The UI thread and the timeline's background indexer both build and keep lanes:
+        # every change of the caches above (and the walk that empties them) holds this lock.
+        self._lock = threading.RLock()
         self._regions()
         self._stats()
         self._markers()
         from tracetui.format.stats import wall_clock_start
         self.wall_start = wall_clock_start(tr)  # RFC 3339 of the first event, None before Go 1.25
+        self.is_runtime = np.array([is_runtime(n) for n in self.names], bool)
         self.sort_key = "id"
         self.show_threads = False
         self.pattern: re.Pattern | None = None
         self.visible_only: np.ndarray | None = None
+        self.hide_runtime = False
+        self.pinned: frozenset[int] = frozenset()
         self.rebuild()
 
     # -- goroutine order and rows --------------------------------------------------
@@ -145,6 +159,25 @@ class Rows:
     def label_of(self, g: int) -> str:
         return f"G{int(self.ids[g])} {self.names[g]}".rstrip()
 
+    LANE_SETTINGS = ("sort_key", "pattern", "visible_only", "show_threads", "hide_runtime", "pinned")
+
+    def configure(self, **changes) -> None:
+        """Change which lanes show and in what order (LANE_SETTINGS: `pattern` as text or a
+        compiled regex, re.error on a bad one), then rebuild. A new filter (pattern,
+        visible_only, hide_runtime) drops the pinned lanes unless `pinned` is given too."""
+        unknown = set(changes) - set(self.LANE_SETTINGS)
+        if unknown:
+            raise TypeError(f"not a lane setting: {sorted(unknown)}")
+        if isinstance(changes.get("pattern"), str):
+            changes["pattern"] = re.compile(changes["pattern"], re.I) if changes["pattern"] else None
+        if changes.get("sort_key", "id") not in SORTS:
+            raise ValueError(f"sort by one of {SORTS}")
+        if "pinned" not in changes and {"pattern", "visible_only", "hide_runtime"} & set(changes):
+            changes["pinned"] = frozenset()
+        for k, v in changes.items():
+            setattr(self, k, v)
+        self.rebuild()
+
     def rebuild(self) -> None:
         """Recompute the goroutine order and the row arrays from sort, filter and visibility."""
         gs = self.active
@@ -153,6 +186,10 @@ class Rows:
             gs = np.array([g for g in gs.tolist() if pat.search(self.label_of(g))], np.int64)
         if self.visible_only is not None:
             gs = gs[np.isin(gs, self.visible_only)]
+        if self.hide_runtime:
+            gs = gs[~self.is_runtime[gs]]
+        if self.pinned:
+            gs = np.union1d(gs, np.intersect1d(self.active, np.fromiter(self.pinned, np.int64)))
         if self.sort_key != "id":
             key = {"start": self.start, "exec": -self.exec, "blocked": -self.blocked}[self.sort_key]
             gs = gs[np.argsort(key[gs], kind="stable")]
@@ -195,8 +232,18 @@ class Rows:
 
     def set_filter(self, text: str) -> None:
         """Filter lanes by a regex over 'G<id> <function>' (re.error on a bad pattern)."""
-        self.pattern = re.compile(text, re.I) if text else None
-        self.rebuild()
+        self.configure(pattern=text)
+
+    def tasks_begun_by(self, g: int) -> np.ndarray:
+        """The tasks (summary.tasks indices) whose TaskBegin goroutine g made, ascending."""
+        if self._task_owner is None:
+            b = self.model.summary.tasks["start_row"]
+            owner = np.where(b >= 0, self.trace.g[np.maximum(b, 0)], -1) if len(b) else np.zeros(0, np.int64)
+            order = np.argsort(owner, kind="stable")
+            self._task_owner = (owner[order], order)
+        owner, order = self._task_owner
+        lo, hi = np.searchsorted(owner, [g, g + 1])
+        return order[lo:hi]
 
     def active_in(self, t0: int, t1: int) -> np.ndarray:
         """Goroutines that are not waiting at some point of [t0, t1)."""
@@ -225,12 +272,16 @@ class Rows:
         """Cache a lane's intervals; past CACHE_SPANS spans in all, forget the lanes kept so far
         (scrolling through every goroutine of a big trace must not keep them all)."""
         n = len(lane[0])
-        if self._cached_spans + n > CACHE_SPANS:
-            for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
-                self._lane_cache.pop(k, None)
-            self._cached_spans = 0
-        self._cached_spans += n
-        self._lane_cache[key] = lane
+        with self._lock:
+            got = self._lane_cache.get(key)
+            if got is not None:  # the other thread built it meanwhile: keep one (counted once)
+                return got
+            if self._cached_spans + n > CACHE_SPANS:
+                for k in [k for k in self._lane_cache if isinstance(k, tuple)]:
+                    self._lane_cache.pop(k, None)
+                self._cached_spans = 0
+            self._cached_spans += n
+            self._lane_cache[key] = lane
         return lane
 
     def goroutine_intervals(self, g: int) -> tuple[Intervals, Intervals]:
@@ -252,7 +303,8 @@ class Rows:
             xs, xr = L.end_exceptions
             x0, x1 = np.searchsorted(xs, [lo, hi])
             end[xs[x0:x1] - lo] = tr.time[xr[x0:x1]]
-            cat = self._big_cats.pop(g, None)
+            with self._lock:
+                cat = self._big_cats.pop(g, None)
             cat = self._span_categories(g) if cat is None else cat
             iv = self._keep(key, (Intervals(start, end, cat, NCAT_G, ordered=True), self._assists(g)))
         return iv
@@ -267,7 +319,9 @@ class Rows:
             return *spans.columns(bounds), assists
         cat = self._big_cats.get(g)
         if cat is None:
-            cat = self._big_cats[g] = self._span_categories(g)
+            cat = self._span_categories(g)
+            with self._lock:
+                self._big_cats[g] = cat
         L = self.model.lanes
         times, left, right = self._span_columns(L.offsets[g], L.offsets[g + 1], None, cat, bounds, NCAT_G)
         return times, left, right, self._assists(g)
@@ -322,7 +376,8 @@ class Rows:
         syscalls. `model.lanes.goroutine_of(spans)` names their goroutines."""
         got = self._lane_cache.get((kind, i))
         if got is None:
-            got = self._resource_lanes(kind)[i]
+            with self._lock:  # built once for every lane of the kind, by whichever thread asks first
+                got = self._lane_cache.get((kind, i)) or self._resource_lanes(kind)[i]
         return got
 
     def _resource_lanes(self, kind: int) -> list[tuple[Intervals, np.ndarray]]:
@@ -405,10 +460,18 @@ class Rows:
                 s = gc.stw
                 cats = np.array([P.stw_category(self.trace.strings[int(k)]) for k in s["kind"]], np.uint8)
                 iv = Intervals(s["start"], s["end"], cats, P.STW_OTHER + 1)
-            self._lane_cache[name] = iv
+            with self._lock:
+                self._lane_cache[name] = iv
         return iv
 
     def fixed_cells(self, name: str, bounds: np.ndarray):
+        """A fixed lane's cells; columns wholly outside the trace are blank."""
+        chars, fg, bg = self._fixed_cells(name, bounds)
+        outside = (bounds[1:] <= self.t_first) | (bounds[:-1] > self.t_last)
+        chars[outside], fg[outside], bg[outside] = 32, P.GAP, P.GAP
+        return chars, fg, bg
+
+    def _fixed_cells(self, name: str, bounds: np.ndarray):
         if name == RUNNABLE_GS:
             counts = self.model.counts
             peak = counts.peaks(int(bounds[0]), int(bounds[-1]), len(bounds) - 1)["runnable"]

@@ -19,15 +19,16 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tracetui.widgets import keys
 from tracetui.widgets import palette as P
 from tracetui.widgets.cells import column_bounds, to_segments
 from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
+from tracetui.widgets.search import next_change
 from tracetui.widgets.timescale import axis_line
 
 HEADER = 1 + len(FIXED)  # the axis, then the fixed lanes
@@ -37,34 +38,30 @@ _CACHE_MAX = 4096
 @dataclass(frozen=True)
 class View:
     """Where the timeline looks: the time range, the cursor and the selected lane
-    ((GOROUTINE, g), (PROC, p) or (THREAD, m); a region row counts as its goroutine)."""
+    ((GOROUTINE, g), (PROC, p) or (THREAD, m)); `depth` >= 0: the goroutine's region row
+    of that depth."""
 
     t0: int
     t1: int
     cursor: int
     lane: tuple[int, int] | None
+    depth: int = -1
+
+
+def cut_label(text: str, width: int) -> str:
+    """A lane label in `width` cells, cut from the left where too long, keeping the goroutine
+    id and the end of its function, which identifies it: "G8 …Server.handle.func1"."""
+    if len(text) <= width:
+        return text
+    head, _, rest = text.partition(" ")
+    if not (head[:1] == "G" and head[1:].isdigit()) or len(head) + 2 >= width:
+        head, rest = "", text
+    head = f"{head} " if head else ""
+    return head + "…" + rest[len(rest) - (width - len(head) - 1):]
 
 
 class Timeline(ScrollView, can_focus=True):
-    BINDINGS = [
-        Binding("left,h", "pan(-1)", "pan", key_display="←/h"),
-        Binding("right,l", "pan(1)", "pan", show=False),
-        Binding("shift+left,H", "move_cursor(-1)", "cursor", show=False),
-        Binding("shift+right,L", "move_cursor(1)", "cursor", show=False),
-        Binding("plus,i,equals_sign", "zoom(0.5)", "zoom in", key_display="+/i"),
-        Binding("minus,o", "zoom(2)", "zoom out", key_display="-/o"),
-        Binding("0", "fit", "fit"),
-        Binding("down,j", "select(1)", "down", show=False),
-        Binding("up,k", "select(-1)", "up", show=False),
-        Binding("pagedown", "select_page(1)", "page down", show=False),
-        Binding("pageup", "select_page(-1)", "page up", show=False),
-        Binding("home", "select_to(0)", "first lane", show=False),
-        Binding("end", "select_to(-1)", "last lane", show=False),
-        Binding("m", "set_mark", "mark"),
-        Binding("x", "highlight", "highlight a state", show=False),
-        Binding("left_square_bracket", "back", "back", show=False, key_display="["),
-        Binding("right_square_bracket", "forward", "forward", show=False, key_display="]"),
-    ]
+    BINDINGS = keys.bindings("timeline")
 
     class Changed(Message):
         """The view, cursor, mark or selection changed."""
@@ -124,7 +121,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def _label(self, text: str, selected: bool) -> list[Segment]:
         w = self.label_width
-        text = text[:w].ljust(w)
+        text = cut_label(text, w).ljust(w)
         bg = P.SELECTED_BG if selected else P.LABEL_BG
         return [Segment(text, Style(color=P.COLORS[P.TEXT], bgcolor=bg, bold=selected)),
                 Segment("│", Style(color=P.COLORS[P.DIM], bgcolor=P.BACKGROUND))]
@@ -210,19 +207,23 @@ class Timeline(ScrollView, can_focus=True):
         self.post_message(self.Changed())
 
     def snapshot(self) -> View:
-        return View(self.t0, self.t1, self.cursor, self.selected_lane())
+        s = self.selected()
+        return View(self.t0, self.t1, self.cursor, self.selected_lane(), s[2] if s and s[0] == REGION else -1)
 
     def jump(self, t0: int | None = None, t1: int | None = None, cursor: int | None = None,
-             goroutine: int | None = None, lane: tuple[int, int] | None = None) -> None:
-        """Go somewhere new (a goroutine's lane, or any `lane`), remembering where we were."""
+             goroutine: int | None = None, lane: tuple[int, int] | None = None, depth: int = -1) -> None:
+        """Go somewhere new (a goroutine's lane, its region row of `depth`, or any `lane`),
+        remembering where we were."""
         self._history.append(self.snapshot())
         self._future.clear()
         self._restore(View(self.t0 if t0 is None else t0, self.t1 if t1 is None else t1,
                            self.cursor if cursor is None else cursor,
-                           (GOROUTINE, goroutine) if goroutine is not None else lane))
+                           (GOROUTINE, goroutine) if goroutine is not None else lane, depth))
 
     def _restore(self, v: View) -> None:
         row = self.rows.row_of_lane(*v.lane) if v.lane is not None else None
+        if row is not None and v.lane[0] == GOROUTINE and 0 <= v.depth < self.rows.region_rows[v.lane[1]]:
+            row += 1 + v.depth
         if row is not None:
             top = int(self.scroll_offset.y)
             if not top <= row < top + self.page - 2:  # off screen: bring it to the upper third
@@ -259,6 +260,28 @@ class Timeline(ScrollView, can_focus=True):
         t0 = int(self.cursor - frac * span)
         self.set_view(t0, t0 + span)
 
+    def action_next_span(self, direction: int) -> None:
+        """The cursor to the start of the selected lane's next span (or of the span before)."""
+        sel = self.selected()
+        t = next_change(self.rows, *sel, self.cursor, direction) if sel is not None else None
+        if t is not None:
+            self.move_cursor_to(t)
+
+    def move_cursor_to(self, t: int) -> None:
+        """Put the cursor at t, panning (same zoom) if t is out of view."""
+        if self.t0 <= t < self.t1:
+            self.cursor = int(t)
+            self._changed()
+        else:
+            span = self.t1 - self.t0
+            self.set_view(t - span // 2, t - span // 2 + span, t)
+
+    def action_zoom_mark(self) -> None:
+        if self.mark is None or self.mark == self.cursor:
+            self.notify("set a mark first (m), then move the cursor", timeout=3)
+            return
+        self.jump(min(self.mark, self.cursor), max(self.mark, self.cursor))
+
     def action_fit(self) -> None:
         self.jump(self.rows.t_first, max(self.rows.t_last, self.rows.t_first + 1) + 1)
 
@@ -291,6 +314,12 @@ class Timeline(ScrollView, can_focus=True):
 
     def action_select_to(self, row: int) -> None:
         self.select_row(row if row >= 0 else len(self.rows) - 1)
+
+    def set_lanes(self, **changes) -> None:
+        """The one way to change which lanes show (sort, filter, only, threads, runtime,
+        pinned: `Rows.configure`'s settings); the selected lane stays selected if shown."""
+        self.rows.configure(**changes)
+        self.rows_changed()
 
     def rows_changed(self) -> None:
         """The row list was rebuilt (filter, sort): keep the selected lane if it is still there."""
