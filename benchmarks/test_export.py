@@ -12,7 +12,7 @@ import pytest
 
 from tracetui.format import read
 from tracetui.model import build
-from tracetui.reports.chrome import write_chrome
+from tracetui.exports.chrome import write_chrome
 from tracetui.reports.pprof import pprof_profile
 
 

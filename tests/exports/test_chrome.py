@@ -20,7 +20,7 @@ from tracetui.cli import main
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.model.lanes import RUNNING
-from tracetui.reports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
+from tracetui.exports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 
 TRACES = goref.committed_traces()
 IDS = [f"{p.parent.name}/{p.stem}" for p in TRACES]
