@@ -22,6 +22,7 @@ import pytest
 from tests import goref
 from tracetui.cli import main
 from tracetui.exports import perfetto as P
+from tracetui.exports.columns import goroutine_counts, span_times
 from tracetui.format import read
 from tracetui.format import spec as S
 from tracetui.model import build
@@ -110,7 +111,7 @@ def decoded(trace) -> Decoded:
 def _span_table(model):
     lanes, tr = model.lanes, model.trace
     spans = np.arange(len(lanes.state))
-    start, end = P._span_times(model, spans)
+    start, end = span_times(model, spans)
     return spans, lanes.goroutine_of(spans), start, end
 
 
@@ -185,7 +186,7 @@ def test_procs_threads_gc_tasks_counters(trace):
             i = ids.index(int(t.name[1:]))
             assert t.sibling_order_rank == ids[i]
             idx = res.span_index[res.offsets[i]:res.offsets[i + 1]]
-            a, b = P._span_times(model, idx)
+            a, b = span_times(model, idx)
             assert sorted((x[0], x[1]) for x in d.slices[t.uuid]) == sorted(zip(a.tolist(), b.tolist()))
     gc = model.gc
     assert sorted((a, b) for a, b, *_ in d.slices[P.CYCLES]) == sorted(zip(gc.cycles["start"].tolist(),
@@ -199,7 +200,7 @@ def test_procs_threads_gc_tasks_counters(trace):
         assert len(pts) == (int((np.diff(v) != 0).sum()) + 1 if len(v) else 0)
         for ts, value in pts:
             assert value == v[np.searchsorted(t, ts, side="right") - 1]
-    times, series = P._goroutine_counts(model)
+    times, series = goroutine_counts(model)
     for state, uuid in P.COUNT_TRACKS.items():
         pts = d.counters[uuid]
         ts = np.array([p[0] for p in pts], np.int64)

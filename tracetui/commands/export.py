@@ -93,9 +93,12 @@ class ExportCommand:
 
 
 def _chrome():
-    from tracetui.exports.chrome import write_chrome
+    from tracetui.exports.chrome import JSON_LIMIT, write_chrome
 
-    return lambda model, f, window: f"{write_chrome(model, f, window)} events"
+    def warn(size: int) -> None:
+        print(f"tracetui: warning: the JSON is past {JSON_LIMIT / 2**30:.0f} GB, more than Perfetto's UI loads: "
+              "use --format perfetto, or --from/--to for a window", file=sys.stderr, flush=True)
+    return lambda model, f, window: f"{write_chrome(model, f, window, warn)} events"
 
 
 def _perfetto():

@@ -20,19 +20,20 @@ what it wrote. Tracks (TrackDescriptor), under five process tracks:
 Everything is one packet sequence whose interned data (event names, callstacks) is stated
 before its use. Packets are encoded column-wise (tracetui.exports.protowire) in chunks of
 CHUNK records and written as TracePackets of `compressed_packets` (zlib, as Perfetto's own
-tracing service compresses), each about BATCH bytes before compression: memory stays
-bounded by a chunk. Timestamps are the trace's (ns); `window` (start, end) keeps what
+tracing service compresses), each about BATCH bytes before compression, by a thread of
+its own: memory stays bounded by a few chunks. Timestamps are the trace's (ns); `window` (start, end) keeps what
 overlaps it, clipped to it.
 """
 from __future__ import annotations
 
+import queue
+import threading
 import zlib
 
 import numpy as np
 
-from tracetui.exports.chrome import _goroutine_counts, _span_times
+from tracetui.exports.columns import goroutine_counts, span_times, unblocked_by, wait_reason
 from tracetui.exports.protowire import Choice, Fixed64, Message, Varint, encode, field_bytes, field_varint
-from tracetui.format import spec as S
 from tracetui.model.lanes import RUNNING, STATE_NAMES, SYSCALL, WAITING
 
 CHUNK = 1 << 16
@@ -50,20 +51,45 @@ BASE = 32
 
 
 class _Sink:
-    """Packets to `out`, in zlib-compressed batches of about BATCH bytes."""
+    """Packets to `out`, in zlib-compressed batches of about BATCH bytes. A thread compresses
+    and writes (zlib lets go of the GIL) while the next batch is encoded; at most two batches
+    wait for it."""
     def __init__(self, out):
         self.out, self.parts, self.size = out, [], 0
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._compress, name="perfetto-zlib", daemon=True)
+        self.thread.start()
+
+    def _compress(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.out.write(_packet(field_bytes(50, zlib.compress(batch, 1))))
+                except BaseException as e:  # raised again in the writing thread
+                    self.error = e
 
     def write(self, data: bytes) -> None:
         self.parts.append(data)
         self.size += len(data)
         if self.size >= BATCH:
-            self.flush()
+            self._send()
 
-    def flush(self) -> None:
+    def _send(self) -> None:
+        if self.error is not None:
+            raise self.error
         if self.parts:
-            self.out.write(_packet(field_bytes(50, zlib.compress(b"".join(self.parts), 1))))
+            self.queue.put(b"".join(self.parts))
             self.parts, self.size = [], 0
+
+    def close(self) -> None:
+        try:
+            self._send()
+        finally:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _packet(body: bytes) -> bytes:
@@ -229,12 +255,9 @@ def _goroutines(w: _Writer, labels: list[str]) -> None:
         spans = np.arange(lo, min(n, lo + CHUNK * 4))
         begin, state = lanes.begin_row[spans], lanes.state[spans]
         g = lanes.goroutine_of(spans)
-        start, end = _span_times(model, spans)
-        name = np.where(state == WAITING, reason_iid[_reason(trace, begin)], state_iid[state])
-        er = lanes.end_rows(spans)
-        ee = np.maximum(er, 0)
-        by = np.where((er >= 0) & (state == WAITING) & (trace.type[ee] == S.EvGoUnblock), trace.g[ee], -1)
-        by = np.where(by == g, -1, by)
+        start, end = span_times(model, spans)
+        name = np.where(state == WAITING, reason_iid[wait_reason(trace, begin)], state_iid[state])
+        by = unblocked_by(model, spans)
         w0, w1 = w.window
         flow = np.where((by >= 0) & (end >= w0) & (end <= w1) & (start <= w1), spans + 1, 0)
         w.slices(BASE + g, start, end, name, flows=flow)
@@ -251,14 +274,9 @@ def _goroutines(w: _Writer, labels: list[str]) -> None:
     _cpu_samples(w, ng)
 
 
-def _reason(trace, begin_rows) -> np.ndarray:
-    """The wait reason (string index) of spans begun at these rows (0 unless a GoBlock)."""
-    return np.where(trace.type[begin_rows] == S.EvGoBlock, trace.aux[begin_rows], 0).astype(np.int64)
-
-
 def _waits(trace, lanes) -> np.ndarray:
     rows = lanes.begin_row[lanes.state == WAITING]
-    return _reason(trace, rows)
+    return wait_reason(trace, rows)
 
 
 def _interned(w: _Writer, string_index, text=lambda s: s) -> np.ndarray:
@@ -344,7 +362,7 @@ def _resources(w: _Writer, labels_iid: np.ndarray, ng: int) -> None:
         for lo in range(0, len(idx), CHUNK * 4):
             spans = idx[lo:lo + CHUNK * 4]
             g = lanes.goroutine_of(spans)
-            start, end = _span_times(model, spans)
+            start, end = span_times(model, spans)
             name = np.where(lanes.state[spans] == SYSCALL, syscall, labels_iid[g])
             w.slices(base + owner[lo:lo + CHUNK * 4], start, end, name)
 
@@ -365,7 +383,7 @@ def _gc_and_tasks(w: _Writer) -> None:
     w.slices(np.full(len(stw["start"]), STW), stw["start"], stw["end"], stw_iid[stw["kind"]])
     for uuid, (t, v) in ((HEAP, gc.heap_alloc), (GOAL, gc.heap_goal), (GOMAXPROCS, gc.gomaxprocs)):
         w.counter(uuid, t, v)
-    times, series = _goroutine_counts(model)
+    times, series = goroutine_counts(model)
     w.tracks(list(COUNT_TRACKS.values()), [field_bytes(2, f"Goroutines {s}") for s in COUNT_TRACKS],
              parent=GOROUTINES, rank=[-4, -3, -2, -1], extra=[field_bytes(8, field_varint(3, UNIT_COUNT))])
     for state, uuid in COUNT_TRACKS.items():
@@ -398,11 +416,11 @@ def write_perfetto(model, out, window: tuple[int, int] | None = None) -> dict[st
     t0 = int(trace.time[0]) if len(trace) else 0
     last = int(trace.time[-1]) if len(trace) else 0
     w = _Writer(out, model, window or (t0, last))
-    labels = _goroutine_labels(model)
-    ng = len(labels)
-    _goroutines(w, labels)
-    labels_iid = w.names.many(labels)
-    _resources(w, labels_iid, ng)
-    _gc_and_tasks(w)
-    w.sink.flush()
+    try:
+        labels = _goroutine_labels(model)
+        _goroutines(w, labels)
+        _resources(w, w.names.many(labels), len(labels))
+        _gc_and_tasks(w)
+    finally:
+        w.sink.close()
     return w.counts

@@ -82,7 +82,13 @@ def _as_u64(values, n: int) -> np.ndarray:
 
 
 def _varint_widths(v: np.ndarray) -> np.ndarray:
-    return np.searchsorted(_LIMITS, v, side="right") + 1
+    w = np.ones(len(v), np.uint8)
+    top = v.max(initial=0)
+    for limit in _LIMITS:
+        if top < limit:
+            break
+        w += v >= limit
+    return w.astype(np.int64)
 
 
 def _mask(present, n: int) -> np.ndarray | None:
@@ -138,32 +144,35 @@ def encode(n: int, pieces: list) -> bytes:
         return b""
     leaves = _leaves(pieces, n, None)
     widths = [len(data) if kind == "const" else int(w.max()) for kind, data, w in leaves]
-    cols = sum(widths)
-    m = np.zeros((n, cols), np.uint8)
-    used = np.zeros((n, cols), bool)
+    m = np.zeros((n, sum(widths)), np.uint8)
+    used = np.ones(m.shape, bool)
     c = 0
     for (kind, data, w), width in zip(leaves, widths):
         if width == 0:
             continue
+        always = int(w.min())  # every record uses this leaf's first `always` bytes
         if kind == "const":
             m[:, c:c + width] = np.frombuffer(data, np.uint8)
-            used[:, c:c + width] = (w > 0)[:, None]
         elif kind == "varint":
             v = data
             for k in range(width):
-                more = w > k + 1
-                m[:, c + k] = (v & np.uint64(0x7F)).astype(np.uint8) | np.where(more, 0x80, 0).astype(np.uint8)
-                used[:, c + k] = w > k
-                v = v >> np.uint64(7)
+                low = (v & np.uint64(0x7F)).astype(np.uint8)
+                if k + 1 < always:
+                    low |= 0x80
+                elif k + 1 < width:
+                    low |= (w > k + 1).view(np.uint8) << 7
+                m[:, c + k] = low
+                if k + 1 < width:
+                    v = v >> np.uint64(7)
         elif kind == "fixed64":
             m[:, c:c + 8] = data.astype("<u8").view(np.uint8).reshape(n, 8)
-            used[:, c:c + 8] = (w > 0)[:, None]
         else:
             table, idx = data
             mat = np.zeros((len(table), width), np.uint8)
             for r, b in enumerate(table):
                 mat[r, :len(b)] = np.frombuffer(b, np.uint8)
             m[:, c:c + width] = mat[idx]
-            used[:, c:c + width] = np.arange(width)[None, :] < w[:, None]
+        if always < width:
+            used[:, c + always:c + width] = np.arange(always, width)[None, :] < w[:, None]
         c += width
     return m[used].tobytes()
