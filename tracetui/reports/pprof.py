@@ -167,43 +167,74 @@ def _covered(intervals, g: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def profile_records(model, kind: str, goroutine: str | None = None, region: str | None = None,
-                    intervals=None) -> dict[str, np.ndarray]:
-    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns).
+                    intervals=None, window: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns),
+    from profile_items (same arguments)."""
+    it = profile_items(model, kind, goroutine, region, intervals, window)
+    rec = _merge(model.trace, it["stack"], it["value"], it["order"])
+    if kind == "cpu":
+        rec["time"] = rec["count"] * CPU_PERIOD
+    return rec
+
+
+def profile_items(model, kind: str, goroutine: str | None = None, region: str | None = None,
+                  intervals=None, window: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """What a profile counts, one item per episode or sample: `goroutine` (dense index, -1 none),
+    `start`, `end` (ns), `stack` (trace stack index), `value` (ns of the episode counted; 1 per
+    CPU sample) and `order` (which item's stack a merged record shows: the latest).
 
     Time counts inside the goroutines' lives (Go's summarizer), or with `goroutine` only inside
     the lives of goroutines of that name, or with `region` only inside that region's outermost
     instances on each goroutine (as Go's web UI filters its profiles), or inside `intervals`
-    ((goroutine, start, end) arrays, disjoint per goroutine: see scope_intervals).
+    ((goroutine, start, end) arrays, disjoint per goroutine: see scope_intervals); `window`
+    (ns) clips to a time range too.
 
-    Kind "cpu": the trace's CPU samples (count, and time as count x CPU_PERIOD); the filters
-    keep the samples of those goroutines at those times (without one, every sample)."""
+    Kind "cpu": the trace's CPU samples; the filters keep the samples of those goroutines at
+    those times (without one, every sample; with only `window`, every sample inside it)."""
     if kind == "cpu":
-        return _cpu_records(model, goroutine, region, intervals)
+        return _cpu_items(model, goroutine, region, intervals, window)
     if kind not in KINDS:
         raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(PROFILE_KINDS)})")
     trace = model.trace
     g, b, e = episodes(trace, kind)
     if intervals is None:
-        intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
+        if region is not None:
+            intervals = region_intervals(model, region)
+        elif goroutine is not None or window is None:
+            intervals = goroutine_intervals(model, goroutine)
+        else:
+            intervals = scope_intervals(model, window)
+    if window is not None:
+        intervals = _clip(intervals, window)
     overlap = _covered(intervals, g, trace.time[e]) - _covered(intervals, g, trace.time[b])
-    counted = overlap > 0
-    return _merge(trace, trace.stack[b[counted]].astype(np.int64), overlap[counted], e[counted])
+    c = overlap > 0
+    return dict(goroutine=g[c], start=trace.time[b[c]], end=trace.time[e[c]],
+                stack=trace.stack[b[c]].astype(np.int64), value=overlap[c], order=e[c])
 
 
-def _cpu_records(model, goroutine, region, intervals) -> dict[str, np.ndarray]:
+def _cpu_items(model, goroutine, region, intervals, window) -> dict[str, np.ndarray]:
     from tracetui.model.points import cpu_samples
 
     cpu = cpu_samples(model.trace)
     rows, g, t = cpu["row"], cpu["goroutine"].astype(np.int64), cpu["time"]
+    keep = np.ones(len(rows), bool)
     if goroutine is not None or region is not None or intervals is not None:
         if intervals is None:
             intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
         gg = np.maximum(g, 0)
-        inside = (g >= 0) & (_covered(intervals, gg, t + 1) - _covered(intervals, gg, t) > 0)
-        rows, t = rows[inside], t[inside]
-    rec = _merge(model.trace, model.trace.stack[rows].astype(np.int64), np.ones(len(rows), np.int64), rows)
-    rec["time"] = rec["count"] * CPU_PERIOD
-    return rec
+        keep &= (g >= 0) & (_covered(intervals, gg, t + 1) - _covered(intervals, gg, t) > 0)
+    if window is not None:
+        keep &= (t >= window[0]) & (t <= window[1])
+    rows, g, t = rows[keep], g[keep], t[keep]
+    return dict(goroutine=g, start=t, end=t, stack=model.trace.stack[rows].astype(np.int64),
+                value=np.ones(len(rows), np.int64), order=rows)
+
+
+def _clip(intervals, window):
+    g, start, end = intervals
+    start, end = np.maximum(start, window[0]), np.minimum(end, window[1])
+    keep = start < end
+    return g[keep], start[keep], end[keep]
 
 
 def scope_intervals(model, window: tuple[int, int] | None = None, goroutines=None):
@@ -214,9 +245,7 @@ def scope_intervals(model, window: tuple[int, int] | None = None, goroutines=Non
         keep = np.isin(g, np.asarray(goroutines, np.int64))
         g, start, end = g[keep], start[keep], end[keep]
     if window is not None:
-        start, end = np.maximum(start, window[0]), np.minimum(end, window[1])
-        keep = start < end
-        g, start, end = g[keep], start[keep], end[keep]
+        g, start, end = _clip((g, start, end), window)
     return g.astype(np.int64), start, end
 
 

@@ -35,6 +35,17 @@ class Stacks:
     def total(self, j: int = -1) -> int:
         return int(self.values[:, j].sum()) if len(self.values) else 0
 
+    def rows_of(self, trace, stack) -> np.ndarray:
+        """The row of each trace stack index (-1: a stack of functions not in the profile)."""
+        index = {funcs: i for i, funcs in enumerate(self.stacks)}
+        uniq, inv = np.unique(np.asarray(stack, np.int64), return_inverse=True)
+        rows = np.array([index.get(_funcs(trace, s), -1) for s in uniq.tolist()], np.int64)
+        return rows[inv.ravel()] if len(uniq) else np.zeros(0, np.int64)
+
+
+def _funcs(trace, stack: int) -> tuple[int, ...]:
+    return tuple(trace.frame_func[trace.stack_frame_ids(stack)[:MAX_STACK]].tolist())
+
 
 def function_stacks(trace, stack: np.ndarray, values: np.ndarray, sample_types) -> Stacks:
     """Stacks of function names for trace stack indices `stack` with `values` (rows, types);
@@ -43,9 +54,8 @@ def function_stacks(trace, stack: np.ndarray, values: np.ndarray, sample_types) 
     values = np.asarray(values, np.int64).reshape(len(stack), len(sample_types))
     uniq, inv = np.unique(stack, return_inverse=True)
     rows: dict[tuple[int, ...], int] = {}
-    funcs = trace.frame_func
-    row_of = np.array([rows.setdefault(tuple(funcs[trace.stack_frame_ids(int(s))[:MAX_STACK]].tolist()), len(rows))
-                       for s in uniq.tolist()], np.int64)[inv] if len(uniq) else np.zeros(0, np.int64)
+    row_of = np.array([rows.setdefault(_funcs(trace, s), len(rows)) for s in uniq.tolist()],
+                      np.int64)[inv.ravel()] if len(uniq) else np.zeros(0, np.int64)
     merged = np.zeros((len(rows), len(sample_types)), np.int64)
     np.add.at(merged, row_of, values)
     first = np.full(len(rows), -1, np.int64)
@@ -206,3 +216,24 @@ def _human(v: int, ns: bool) -> str:
     from tracetui.reports.output import human_ns
 
     return human_ns(v) if ns else f"{v:,}"
+
+
+def starts(t: Tree, j: int = -1) -> np.ndarray:
+    """Where each node begins in value units of sample type j, as a flame graph lays them out:
+    the root at 0, children left to right (by name) inside their parent."""
+    c = t.cum[:, j]
+    out = np.zeros(len(c), np.int64)
+    for node in range(len(c)):  # parents come before children, siblings are contiguous
+        a, k = int(t.first_child[node]), int(t.n_children[node])
+        if k:
+            out[a:a + k] = out[node] + np.cumsum(c[a:a + k]) - c[a:a + k]
+    return out
+
+
+def subtree(t: Tree, node: int) -> np.ndarray:
+    """A mask of `node` and every node below it."""
+    mask = np.zeros(len(t.parent), bool)
+    mask[node] = True
+    for i in range(node + 1, len(t.parent)):  # breadth-first: a parent comes before its children
+        mask[i] = mask[t.parent[i]]
+    return mask
