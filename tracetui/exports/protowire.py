@@ -12,8 +12,8 @@ A record is a list of pieces:
 - `Choice(table, index)`: per record, one of the pre-encoded byte strings `table`.
 
 `encode(n, pieces)` returns the n records' bytes, concatenated. It works in two passes:
-every leaf's width per record (a sub-message's length is the sum of its children's),
-then each leaf fills its columns of a byte matrix (see encode).
+every leaf's width per record in numpy (a sub-message's length is the sum of its
+children's), then a compiled loop writes the records (tracetui/exports/_protowire.pyx).
 
 `key(field, wire)`, `varint(n)`, `field_varint`, `field_bytes` encode single values.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 VARINT, FIXED64, LEN = 0, 1, 2
+_POOL, _VARINT, _FIXED64 = 0, 1, 2  # leaf kinds of the compiled writer
 _LIMITS = np.array([1 << (7 * k) for k in range(1, 10)], np.uint64)
 
 
@@ -136,43 +137,32 @@ def _leaves(pieces: list, n: int, present) -> list[tuple]:
 
 
 def encode(n: int, pieces: list) -> bytes:
-    """The bytes of n records of shape `pieces`, one after another.
+    """The bytes of n records of shape `pieces`, one after another: leaf widths in numpy,
+    the bytes by a compiled loop (tracetui.exports._protowire)."""
+    from tracetui.exports._protowire import write_leaves
 
-    Each leaf gets fixed columns of a byte matrix, as wide as its widest value, and a mask
-    of the bytes each record uses there; the masked bytes, row by row, are the records."""
     if n == 0:
         return b""
     leaves = _leaves(pieces, n, None)
-    widths = [len(data) if kind == "const" else int(w.max()) for kind, data, w in leaves]
-    m = np.zeros((n, sum(widths)), np.uint8)
-    used = np.ones(m.shape, bool)
-    c = 0
-    for (kind, data, w), width in zip(leaves, widths):
-        if width == 0:
-            continue
-        always = int(w.min())  # every record uses this leaf's first `always` bytes
+    kinds = np.empty(len(leaves), np.int64)
+    values = np.empty((len(leaves), n), np.uint64)
+    widths = np.empty((len(leaves), n), np.int64)
+    pool, at = [], 0
+    for l, (kind, data, w) in enumerate(leaves):
+        widths[l] = w
         if kind == "const":
-            m[:, c:c + width] = np.frombuffer(data, np.uint8)
-        elif kind == "varint":
-            v = data
-            for k in range(width):
-                low = (v & np.uint64(0x7F)).astype(np.uint8)
-                if k + 1 < always:
-                    low |= 0x80
-                elif k + 1 < width:
-                    low |= (w > k + 1).view(np.uint8) << 7
-                m[:, c + k] = low
-                if k + 1 < width:
-                    v = v >> np.uint64(7)
-        elif kind == "fixed64":
-            m[:, c:c + 8] = data.astype("<u8").view(np.uint8).reshape(n, 8)
-        else:
+            kinds[l], values[l] = _POOL, at
+            pool.append(data)
+            at += len(data)
+        elif kind == "choice":
             table, idx = data
-            mat = np.zeros((len(table), width), np.uint8)
-            for r, b in enumerate(table):
-                mat[r, :len(b)] = np.frombuffer(b, np.uint8)
-            m[:, c:c + width] = mat[idx]
-        if always < width:
-            used[:, c + always:c + width] = np.arange(always, width)[None, :] < w[:, None]
-        c += width
-    return m[used].tobytes()
+            offsets = np.cumsum([0] + [len(b) for b in table])[:-1] + at
+            kinds[l], values[l] = _POOL, offsets[idx]
+            pool.extend(table)
+            at += sum(len(b) for b in table)
+        else:
+            kinds[l], values[l] = (_VARINT if kind == "varint" else _FIXED64), data
+    out = np.empty(int(widths.sum()), np.uint8)
+    written = write_leaves(kinds, values, widths, np.frombuffer(b"".join(pool) or b"\0", np.uint8), out)
+    assert written == len(out)
+    return out.tobytes()
