@@ -11,9 +11,9 @@ A record is a list of pieces:
 - `Message(field, pieces, present=None)`: a length-delimited sub-message;
 - `Choice(table, index)`: per record, one of the pre-encoded byte strings `table`.
 
-`encode(n, pieces)` returns the n records' bytes, concatenated. It works in two passes:
-every leaf's width per record in numpy (a sub-message's length is the sum of its
-children's), then a compiled loop writes the records (tracetui/exports/_protowire.pyx).
+`encode(n, pieces)` returns the n records' bytes, concatenated: the shape is compiled to a
+small program of nodes, the values gathered into columns, and a compiled loop
+(tracetui/exports/_protowire.pyx) sizes each record's sub-messages and writes its bytes.
 
 `key(field, wire)`, `varint(n)`, `field_varint`, `field_bytes` encode single values.
 """
@@ -22,8 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 VARINT, FIXED64, LEN = 0, 1, 2
-_POOL, _VARINT, _FIXED64 = 0, 1, 2  # leaf kinds of the compiled writer
-_LIMITS = np.array([1 << (7 * k) for k in range(1, 10)], np.uint64)
+_CONST, _VARINT, _FIXED64, _CHOICE, _MESSAGE = range(5)  # node kinds of the compiled writer
 
 
 def varint(n: int) -> bytes:
@@ -45,14 +44,20 @@ def key(field_no: int, wire: int) -> bytes:
     return varint(field_no << 3 | wire)
 
 
+_KEYS = [[key(f, w) for w in range(3)] for f in range(16)]  # one-byte keys, looked up
+
+
 def field_varint(field_no: int, n: int) -> bytes:
-    return key(field_no, VARINT) + varint(n)
+    return (_KEYS[field_no][VARINT] if field_no < 16 else key(field_no, VARINT)) + (
+        _SMALL[n] if 0 <= n < 0x80 else varint(n))
 
 
 def field_bytes(field_no: int, payload: bytes | str) -> bytes:
     if isinstance(payload, str):
         payload = payload.encode("utf-8", "surrogateescape")
-    return key(field_no, LEN) + varint(len(payload)) + payload
+    n = len(payload)
+    return (_KEYS[field_no][LEN] if field_no < 16 else key(field_no, LEN)) + (
+        _SMALL[n] if n < 0x80 else varint(n)) + payload
 
 
 class Varint:
@@ -82,87 +87,77 @@ def _as_u64(values, n: int) -> np.ndarray:
     return v.astype(np.int64, copy=False).view(np.uint64) if v.dtype.kind == "i" else v.astype(np.uint64, copy=False)
 
 
-def _varint_widths(v: np.ndarray) -> np.ndarray:
-    w = np.ones(len(v), np.uint8)
-    top = v.max(initial=0)
-    for limit in _LIMITS:
-        if top < limit:
-            break
-        w += v >= limit
-    return w.astype(np.int64)
+class _Program:
+    """A record shape compiled for the byte loop: nodes (op, a, b, c, presence column) in
+    pre-order, the value and presence columns, a pool of constant bytes and choice tables."""
 
+    def __init__(self, n: int, pieces: list) -> None:
+        self.n, self.nodes, self.cols, self.present = n, [], [], []
+        self.pool, self.offsets = bytearray(), {}
+        self.row_off, self.row_len = [], []
+        self.bound = 0   # the most bytes one record can take
+        self._add(pieces)
 
-def _mask(present, n: int) -> np.ndarray | None:
-    if present is None:
-        return None
-    return np.broadcast_to(np.asarray(present, bool), (n,))
+    def _bytes(self, b: bytes) -> int:
+        at = self.offsets.get(b)
+        if at is None:
+            at = self.offsets[b] = len(self.pool)
+            self.pool += b
+        return at
 
+    def _presence(self, present) -> int:
+        if present is None:
+            return -1
+        self.present.append(np.broadcast_to(np.asarray(present, bool), (self.n,)))
+        return len(self.present) - 1
 
-def _and(a, b):
-    return b if a is None else a if b is None else a & b
+    def _column(self, values) -> int:
+        self.cols.append(_as_u64(values, self.n))
+        return len(self.cols) - 1
 
-
-def _leaves(pieces: list, n: int, present) -> list[tuple]:
-    """(kind, data, widths) per leaf, widths 0 where the leaf is absent."""
-    out = []
-    for p in pieces:
-        if isinstance(p, bytes):
-            w = np.full(n, len(p), np.int64) if present is None else np.where(present, len(p), 0)
-            out.append(("const", p, w))
-        elif isinstance(p, Choice):
-            idx = np.broadcast_to(np.asarray(p.index, np.int64), (n,))
-            lens = np.array([len(b) for b in p.table], np.int64)
-            w = lens[idx] if present is None else np.where(present, lens[idx], 0)
-            out.append(("choice", (p.table, idx), w))
-        else:
-            pres = _and(present, _mask(p.present, n))
-            kw = np.full(n, len(p.key), np.int64) if pres is None else np.where(pres, len(p.key), 0)
-            out.append(("const", p.key, kw))
-            if isinstance(p, Varint):
-                v = _as_u64(p.values, n)
-                w = _varint_widths(v)
-                out.append(("varint", v, w if pres is None else np.where(pres, w, 0)))
-            elif isinstance(p, Fixed64):
-                v = _as_u64(p.values, n)
-                out.append(("fixed64", v, np.full(n, 8, np.int64) if pres is None else np.where(pres, 8, 0)))
+    def _add(self, pieces: list) -> None:
+        for p in pieces:
+            if isinstance(p, bytes):
+                self.nodes.append([_CONST, self._bytes(p), len(p), 0, -1])
+                self.bound += len(p)
+            elif isinstance(p, Choice):
+                base = len(self.row_off)
+                self.row_off += [self._bytes(b) for b in p.table]
+                self.row_len += [len(b) for b in p.table]
+                col = self._column(np.broadcast_to(np.asarray(p.index, np.int64), (self.n,)))
+                self.nodes.append([_CHOICE, col, base, 0, -1])
+                self.bound += max((len(b) for b in p.table), default=0)
             else:
-                kids = _leaves(p.pieces, n, pres)
-                length = np.zeros(n, np.uint64)
-                for *_, w in kids:
-                    length += w.astype(np.uint64)
-                w = _varint_widths(length)
-                out.append(("varint", length, w if pres is None else np.where(pres, w, 0)))
-                out.extend(kids)
-    return out
+                pres = self._presence(p.present)
+                key_at, key_len = self._bytes(p.key), len(p.key)
+                if isinstance(p, Message):
+                    k = len(self.nodes)
+                    self.nodes.append([_MESSAGE, 0, key_at, key_len, pres])
+                    self.bound += key_len + 10
+                    self._add(p.pieces)
+                    self.nodes[k][1] = len(self.nodes)
+                else:
+                    op = _VARINT if isinstance(p, Varint) else _FIXED64
+                    self.nodes.append([op, self._column(p.values), key_at, key_len, pres])
+                    self.bound += key_len + 10
 
 
 def encode(n: int, pieces: list) -> bytes:
-    """The bytes of n records of shape `pieces`, one after another: leaf widths in numpy,
-    the bytes by a compiled loop (tracetui.exports._protowire)."""
-    from tracetui.exports._protowire import write_leaves
+    """The bytes of n records of shape `pieces`, one after another (the compiled loop:
+    tracetui/exports/_protowire.pyx)."""
+    from tracetui.exports._protowire import write_records
 
     if n == 0:
         return b""
-    leaves = _leaves(pieces, n, None)
-    kinds = np.empty(len(leaves), np.int64)
-    values = np.empty((len(leaves), n), np.uint64)
-    widths = np.empty((len(leaves), n), np.int64)
-    pool, at = [], 0
-    for l, (kind, data, w) in enumerate(leaves):
-        widths[l] = w
-        if kind == "const":
-            kinds[l], values[l] = _POOL, at
-            pool.append(data)
-            at += len(data)
-        elif kind == "choice":
-            table, idx = data
-            offsets = np.cumsum([0] + [len(b) for b in table])[:-1] + at
-            kinds[l], values[l] = _POOL, offsets[idx]
-            pool.extend(table)
-            at += sum(len(b) for b in table)
-        else:
-            kinds[l], values[l] = (_VARINT if kind == "varint" else _FIXED64), data
-    out = np.empty(int(widths.sum()), np.uint8)
-    written = write_leaves(kinds, values, widths, np.frombuffer(b"".join(pool) or b"\0", np.uint8), out)
-    assert written == len(out)
-    return out.tobytes()
+    prog = _Program(n, pieces)
+    cols = np.empty((n, max(len(prog.cols), 1)), np.uint64)
+    for j, c in enumerate(prog.cols):
+        cols[:, j] = c
+    present = np.empty((n, max(len(prog.present), 1)), np.uint8)
+    for j, c in enumerate(prog.present):
+        present[:, j] = c
+    out = np.empty(n * prog.bound, np.uint8)
+    size = write_records(np.array(prog.nodes, np.int64).reshape(-1, 5), cols, present,
+                         np.frombuffer(bytes(prog.pool) or b"\0", np.uint8), np.array(prog.row_off or [0], np.int64),
+                         np.array(prog.row_len or [0], np.int64), out)
+    return out[:size].tobytes()

@@ -3,7 +3,7 @@ the Line API: the zoomed frame on the top line, full width; each line below, the
 call deeper, as wide as their share of it, labels cut to fit and left out of frames too
 narrow for one; the selected frame inverted, search matches highlighted.
 
-State: `tree`, `zoom` (node drawn full width), `selected` (node), `matches` (mask of nodes).
+State: `calls` (the Tree), `zoom` (node drawn full width), `selected` (node), `matches` (mask of nodes).
 Keys: ←/→ the neighbour frame on the same line, ↑ the caller, ↓ the widest callee; `+`/`z`
 zooms into the selected frame, `-`/Backspace out one level, `0` to the root. A click selects;
 a double click zooms. Posts `FlameGraph.Selected` when the selection changes and
@@ -55,7 +55,7 @@ class FlameGraph(ScrollView, can_focus=True):
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
-        self.tree: Tree | None = None
+        self.calls: Tree | None = None
         self.zoom = self.selected = 0
         self.matches: np.ndarray | None = None
         self._version = 0
@@ -63,14 +63,14 @@ class FlameGraph(ScrollView, can_focus=True):
 
     def set_tree(self, tree: Tree, j: int = -1) -> None:
         """Show `tree` (values of sample type j), unzoomed, the root selected."""
-        self.tree = tree
+        self.calls = tree
         self.start = starts(tree, j)
         self.cum = tree.cum[:, j].astype(np.int64)
         # Per depth: its nodes in order of their start (so a line is a searchsorted range).
         order = np.lexsort((self.start, tree.depth))
         bounds = np.searchsorted(tree.depth[order], np.arange(int(tree.depth.max(initial=0)) + 2))
         self.by_depth = [order[bounds[d]:bounds[d + 1]] for d in range(len(bounds) - 1)]
-        self.colors = {}
+        self._pkg_styles = {}
         self.zoom = self.selected = 0
         self.matches = None
         self._changed()
@@ -82,8 +82,8 @@ class FlameGraph(ScrollView, can_focus=True):
     def _changed(self) -> None:
         self._version += 1
         self._cache.clear()
-        if self.tree is not None:
-            self.virtual_size = Size(self.size.width, len(self.by_depth) - int(self.tree.depth[self.zoom]) - 1)
+        if self.calls is not None:
+            self.virtual_size = Size(self.size.width, len(self.by_depth) - int(self.calls.depth[self.zoom]) - 1)
         self.refresh()
 
     # -- layout ------------------------------------------------------------------------
@@ -95,9 +95,9 @@ class FlameGraph(ScrollView, can_focus=True):
 
     def line_nodes(self, y: int) -> np.ndarray:
         """The nodes drawn on line y (0: the zoomed node), in order."""
-        if self.tree is None:
+        if self.calls is None:
             return np.zeros(0, np.int64)
-        d = int(self.tree.depth[self.zoom]) + y
+        d = int(self.calls.depth[self.zoom]) + y
         if y < 0 or d >= len(self.by_depth):
             return np.zeros(0, np.int64)
         nodes = self.by_depth[d]
@@ -121,10 +121,10 @@ class FlameGraph(ScrollView, can_focus=True):
             return SELECTED
         if self.matches is not None and self.matches[node]:
             return MATCH
-        pkg = package(self.tree.label(node))
-        st = self.colors.get(pkg)
+        pkg = package(self.calls.label(node))
+        st = self._pkg_styles.get(pkg)
         if st is None:
-            st = self.colors[pkg] = Style(bgcolor=PALETTE[zlib.crc32(pkg.encode()) % len(PALETTE)], color="#f0f0f0")
+            st = self._pkg_styles[pkg] = Style(bgcolor=PALETTE[zlib.crc32(pkg.encode()) % len(PALETTE)], color="#f0f0f0")
         return st
 
     def render_line(self, y: int) -> Strip:
@@ -137,7 +137,7 @@ class FlameGraph(ScrollView, can_focus=True):
         return strip
 
     def _line(self, line: int, width: int) -> Strip:
-        if self.tree is None:
+        if self.calls is None:
             return Strip.blank(width, BG)
         segs, x = [], 0
         for n in self.line_nodes(line).tolist():
@@ -148,7 +148,7 @@ class FlameGraph(ScrollView, can_focus=True):
             if x0 > x:
                 segs.append(Segment(" " * (x0 - x), BG))
             w = x1 - x0
-            label = self.tree.label(n)
+            label = self.calls.label(n)
             if w >= 2:
                 text = (label if len(label) <= w - 1 else label[:max(w - 2, 0)] + "…").ljust(w - 1) + "▕"
             else:
@@ -161,10 +161,10 @@ class FlameGraph(ScrollView, can_focus=True):
 
     # -- keys and mouse ----------------------------------------------------------------
     def select(self, node: int) -> None:
-        if self.tree is None:
+        if self.calls is None:
             return
         self.selected = int(node)
-        line = int(self.tree.depth[node] - self.tree.depth[self.zoom])
+        line = int(self.calls.depth[node] - self.calls.depth[self.zoom])
         if line < 0:
             self.zoom = int(node)
             line = 0
@@ -182,9 +182,9 @@ class FlameGraph(ScrollView, can_focus=True):
             self.scroll_to(y=line - h + 1, animate=False)
 
     def action_move(self, step: int) -> None:
-        if self.tree is None or self.selected == self.zoom:
+        if self.calls is None or self.selected == self.zoom:
             return
-        line = int(self.tree.depth[self.selected] - self.tree.depth[self.zoom])
+        line = int(self.calls.depth[self.selected] - self.calls.depth[self.zoom])
         width = self.scrollable_content_region.width
         nodes = [n for n in self.line_nodes(line).tolist() if self.columns(n, width)[1] > self.columns(n, width)[0]]
         if self.selected in nodes:
@@ -193,25 +193,25 @@ class FlameGraph(ScrollView, can_focus=True):
                 self.select(nodes[i])
 
     def action_caller(self) -> None:
-        if self.tree is not None and self.selected != self.zoom:
-            self.select(int(self.tree.parent[self.selected]))
+        if self.calls is not None and self.selected != self.zoom:
+            self.select(int(self.calls.parent[self.selected]))
 
     def action_callee(self) -> None:
-        if self.tree is None:
+        if self.calls is None:
             return
-        kids = list(self.tree.children(self.selected))
+        kids = list(self.calls.children(self.selected))
         if kids:
             self.select(max(kids, key=lambda k: self.cum[k]))
 
     def action_zoom_in(self) -> None:
-        if self.tree is not None and self.cum[self.selected] > 0:
+        if self.calls is not None and self.cum[self.selected] > 0:
             self.zoom = self.selected
             self.scroll_to(y=0, animate=False)
             self._changed()
 
     def action_zoom_out(self) -> None:
-        if self.tree is not None and self.zoom != 0:
-            self.zoom = int(self.tree.parent[self.zoom])
+        if self.calls is not None and self.zoom != 0:
+            self.zoom = int(self.calls.parent[self.zoom])
             self._changed()
 
     def action_zoom_root(self) -> None:
@@ -219,7 +219,7 @@ class FlameGraph(ScrollView, can_focus=True):
         self._changed()
 
     def action_choose(self) -> None:
-        if self.tree is not None:
+        if self.calls is not None:
             self.post_message(self.Chosen(self, self.selected))
 
     def on_click(self, event) -> None:
