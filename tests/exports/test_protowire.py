@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracetui.exports.protowire import Choice, Fixed64, Message, Varint, encode, field_bytes
+from tracetui.exports.protowire import Fixed64, Message, Text, Varint, encode
 
 pb = pytest.importorskip("perfetto.protos.perfetto.trace.perfetto_trace_pb2",
                          reason="the perfetto package (test extra) supplies Perfetto's trace descriptors")
@@ -24,10 +24,10 @@ def test_round_trip(rows):
     flows = np.array([f or 0 for f in flow], np.uint64)
     has_flow = np.array([f is not None for f in flow])
     names = sorted(set(name))
-    table = [field_bytes(23, s) if s else b"" for s in names]
+    table = [s.encode() for s in names]
     data = encode(n, [Message(1, [Varint(8, np.array(ts, np.uint64)), Varint(10, 1), Message(11, [
         Varint(11, np.array(track, np.uint64)), Varint(30, np.array(value, np.int64)),
-        Fixed64(47, flows, present=has_flow), Choice(table, np.array([names.index(s) for s in name]))])])])
+        Fixed64(47, flows, present=has_flow), Text(23, table, np.array([names.index(s) for s in name]))])])])
     trace = pb.Trace()
     trace.ParseFromString(data)
     assert len(trace.packet) == n

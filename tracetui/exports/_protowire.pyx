@@ -1,6 +1,6 @@
 # cython: language_level=3
 """The byte loop of tracetui.exports.protowire: n records of one shape, described by a small
-program in pre-order (one node per constant, varint, fixed64, choice or sub-message), each
+program in pre-order (one node per constant, varint, fixed64, text or sub-message), each
 record's values in a row of `cols`, its optional fields' presence in a row of `present`."""
 from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.string cimport memcpy
@@ -9,8 +9,8 @@ cdef enum:
     CONST = 0     # bytes pool[a:a+b]
     VARINT = 1    # key pool[b:b+c], then cols[i, a] as a varint
     FIXED64 = 2   # key pool[b:b+c], then cols[i, a] as 8 little-endian bytes
-    CHOICE = 3    # bytes of table row cols[i, a]: pool[row_off[b + row] : + row_len[b + row]]
     MESSAGE = 4   # key pool[b:b+c], the length, then nodes k+1 .. a-1 (its children)
+    TEXT = 5      # key pool[b:b+c], then table row cols[i, a] (rows from row_off[b2]) with its length
 
 
 cdef inline int64_t varint_len(uint64_t v) nogil:
@@ -56,8 +56,9 @@ def write_records(const int64_t[:, :] program, const uint64_t[:, :] cols, const 
                     size[k] = c + varint_len(cols[i, a])
                 elif op == FIXED64:
                     size[k] = c + 8
-                elif op == CHOICE:
-                    size[k] = row_len[b + <int64_t>cols[i, a]]
+                elif op == TEXT:
+                    row = program[k, 5] + <int64_t>cols[i, a]
+                    size[k] = c + varint_len(<uint64_t>row_len[row]) + row_len[row]
                 else:
                     content = 0
                     j = k + 1
@@ -75,15 +76,16 @@ def write_records(const int64_t[:, :] program, const uint64_t[:, :] cols, const 
                 if op == CONST:
                     memcpy(&out[pos], &pool[a], b)
                     pos += b
-                elif op == CHOICE:
-                    row = b + <int64_t>cols[i, a]
-                    memcpy(&out[pos], &pool[row_off[row]], row_len[row])
-                    pos += row_len[row]
                 else:
                     memcpy(&out[pos], &pool[b], c)
                     pos += c
                     if op == VARINT:
                         pos += put_varint(&out[pos], cols[i, a])
+                    elif op == TEXT:
+                        row = program[k, 5] + <int64_t>cols[i, a]
+                        pos += put_varint(&out[pos], <uint64_t>row_len[row])
+                        memcpy(&out[pos], &pool[row_off[row]], row_len[row])
+                        pos += row_len[row]
                     elif op == FIXED64:
                         v = cols[i, a]
                         for j in range(8):

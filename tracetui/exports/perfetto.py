@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 
 from tracetui.exports.columns import goroutine_counts, span_times, unblocked_by, wait_reason
-from tracetui.exports.protowire import Choice, Fixed64, Message, Varint, encode, field_bytes, field_varint
+from tracetui.exports.protowire import Fixed64, Message, Text, Varint, encode, field_bytes, field_varint
 from tracetui.model.lanes import RUNNING, STATE_NAMES, SYSCALL, WAITING
 
 CHUNK = 1 << 16
@@ -114,12 +114,13 @@ class _Names:
         return np.array([self(t) for t in texts], np.int64)
 
     def flush(self) -> bytes:
-        """InternedData.event_names (2) for the names interned since the last flush."""
+        """InternedData.event_names (2: EventName{iid 1, name 2}) for the names interned since the last flush."""
         if not self.new:
             return b""
-        body = b"".join(field_bytes(2, field_varint(1, i) + field_bytes(2, t)) for i, t in self.new)
+        iids = np.fromiter((i for i, _ in self.new), np.int64, len(self.new))
+        texts = [t.encode("utf-8", "surrogateescape") for _, t in self.new]
         self.new = []
-        return body
+        return encode(len(texts), [Message(2, [Varint(1, iids), Text(2, texts, np.arange(len(texts)))])])
 
 
 class _Writer:
@@ -135,16 +136,17 @@ class _Writer:
         if body:
             self.sink.write(_packet(field_varint(10, SEQ) + field_varint(13, NEEDS_STATE) + field_bytes(12, body)))
 
-    def tracks(self, uuid, names: list[bytes], parent=None, rank=None, extra: list | None = None) -> None:
-        """TrackDescriptor packets: uuid 1, name 2 (pre-encoded per track), parent_uuid 5,
-        sibling_order_rank 12, and `extra` pre-encoded fields."""
+    def tracks(self, uuid, names: list[str], parent=None, rank=None, extra: list | None = None) -> None:
+        """TrackDescriptor packets: uuid 1, name 2, parent_uuid 5, sibling_order_rank 12, and
+        `extra` pre-encoded fields."""
         uuid = np.asarray(uuid, np.int64)
         n = len(uuid)
         parent = None if parent is None else np.broadcast_to(np.asarray(parent, np.int64), (n,))
         rank = None if rank is None else np.broadcast_to(np.asarray(rank, np.int64), (n,))
 
         def pieces(s):
-            td = [Varint(1, uuid[s]), Choice(names[s], np.arange(s.stop - s.start))]
+            td = [Varint(1, uuid[s]), Text(2, [t.encode("utf-8", "surrogateescape") for t in names[s]],
+                                           np.arange(s.stop - s.start))]
             td += [] if parent is None else [Varint(5, parent[s])]
             td += [] if rank is None else [Varint(12, rank[s])]
             return [Message(1, [Varint(10, SEQ), Message(60, td + list(extra or []))])]
@@ -233,15 +235,15 @@ def _goroutines(w: _Writer, labels: list[str]) -> None:
     ng = len(trace.goroutine_ids)
     goids = trace.goroutine_ids.astype(np.int64)
     w.process(GOROUTINES, 1, "Goroutines")
-    w.tracks([NO_GOROUTINE], [field_bytes(2, "no goroutine")], parent=GOROUTINES, rank=[-5])
+    w.tracks([NO_GOROUTINE], ["no goroutine"], parent=GOROUTINES, rank=[-5])
     has = np.diff(lanes.offsets) > 0
     gs = np.flatnonzero(has)
     ri = np.flatnonzero(R["in_summary"] & (R["goroutine"] >= 0))
     with_regions = np.unique(R["goroutine"][ri]).astype(np.int64)
     tracks = np.union1d(gs, with_regions)
-    w.tracks(BASE + tracks, [field_bytes(2, labels[g]) for g in tracks.tolist()], parent=GOROUTINES,
+    w.tracks(BASE + tracks, [labels[g] for g in tracks.tolist()], parent=GOROUTINES,
              rank=goids[tracks], extra=[field_varint(11, EXPLICIT)])
-    w.tracks(BASE + ng + with_regions, [field_bytes(2, "regions")] * len(with_regions),
+    w.tracks(BASE + ng + with_regions, ["regions"] * len(with_regions),
              parent=BASE + with_regions)
     # States: waits by reason; a wait ended by another goroutine's unblock starts a flow.
     state_iid = np.zeros(16, np.int64)
@@ -354,7 +356,7 @@ def _resources(w: _Writer, labels_iid: np.ndarray, ng: int) -> None:
         base = base_p if res is model.procs else base_m
         w.process(uuid, pid, title)
         k = len(res)
-        w.tracks(base + np.arange(k), [field_bytes(2, f"{prefix}{i}") for i in ids.tolist()[:k]], parent=uuid,
+        w.tracks(base + np.arange(k), [f"{prefix}{i}" for i in ids.tolist()[:k]], parent=uuid,
                  rank=np.asarray(ids[:k], np.int64))
         counts = np.diff(res.offsets)
         owner = np.repeat(np.arange(k), counts)
@@ -371,10 +373,10 @@ def _gc_and_tasks(w: _Writer) -> None:
     model, trace = w.model, w.model.trace
     gc = model.gc
     w.process(GC, 4, "GC")
-    w.tracks([CYCLES, STW], [field_bytes(2, "GC cycles"), field_bytes(2, "stop-the-world")], parent=GC, rank=[0, 1])
+    w.tracks([CYCLES, STW], ["GC cycles", "stop-the-world"], parent=GC, rank=[0, 1])
     units = [field_bytes(8, field_varint(3, UNIT_BYTES))] * 2 + [field_bytes(8, field_varint(3, UNIT_COUNT))]
     for uuid, name, unit in zip((HEAP, GOAL, GOMAXPROCS), ("Heap in use", "Heap goal", "GOMAXPROCS"), units):
-        w.tracks([uuid], [field_bytes(2, name)], parent=GC, rank=[uuid], extra=[unit])
+        w.tracks([uuid], [name], parent=GC, rank=[uuid], extra=[unit])
     cyc, stw = gc.cycles, gc.stw
     cyc_iid = w.names.many([f"GC {s}" for s in cyc["seq"].tolist()])
     stw_iid = _interned(w, stw["kind"], lambda s: f"STW: {s}" if s else "STW")
@@ -384,7 +386,7 @@ def _gc_and_tasks(w: _Writer) -> None:
     for uuid, (t, v) in ((HEAP, gc.heap_alloc), (GOAL, gc.heap_goal), (GOMAXPROCS, gc.gomaxprocs)):
         w.counter(uuid, t, v)
     times, series = goroutine_counts(model)
-    w.tracks(list(COUNT_TRACKS.values()), [field_bytes(2, f"Goroutines {s}") for s in COUNT_TRACKS],
+    w.tracks(list(COUNT_TRACKS.values()), [f"Goroutines {s}" for s in COUNT_TRACKS],
              parent=GOROUTINES, rank=[-4, -3, -2, -1], extra=[field_bytes(8, field_varint(3, UNIT_COUNT))])
     for state, uuid in COUNT_TRACKS.items():
         w.counter(uuid, times, series[state])
@@ -401,7 +403,7 @@ def _gc_and_tasks(w: _Writer) -> None:
     base = BASE + 2 * len(trace.goroutine_ids) + len(trace.proc_ids) + len(trace.thread_ids)
     w.process(TASKS, 5, "Tasks")
     names = np.asarray(T["name"])[real]
-    w.tracks(base + np.arange(len(real)), [field_bytes(2, f"task {i} {trace.strings[n]}".rstrip())
+    w.tracks(base + np.arange(len(real)), [f"task {i} {trace.strings[n]}".rstrip()
                                            for i, n in zip(ids[real].tolist(), names.tolist())],
              parent=TASKS, rank=ids[real])
     iid = _interned(w, names)

@@ -9,7 +9,7 @@ A record is a list of pieces:
   as their two's-complement, as protobuf does), left out where `present` is False;
 - `Fixed64(field, values, present=None)`: a fixed64 field;
 - `Message(field, pieces, present=None)`: a length-delimited sub-message;
-- `Choice(table, index)`: per record, one of the pre-encoded byte strings `table`.
+- `Text(field, table, index, present=None)`: a string/bytes field, per record one of `table`.
 
 `encode(n, pieces)` returns the n records' bytes, concatenated: the shape is compiled to a
 small program of nodes, the values gathered into columns, and a compiled loop
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 VARINT, FIXED64, LEN = 0, 1, 2
-_CONST, _VARINT, _FIXED64, _CHOICE, _MESSAGE = range(5)  # node kinds of the compiled writer
+_CONST, _VARINT, _FIXED64, _MESSAGE, _TEXT = 0, 1, 2, 4, 5  # node kinds of the compiled writer
 
 
 def varint(n: int) -> bytes:
@@ -75,9 +75,10 @@ class Message:
         self.key, self.pieces, self.present = key(field_no, LEN), pieces, present
 
 
-class Choice:
-    def __init__(self, table: list[bytes], index):
-        self.table, self.index = table, index
+class Text:
+    """A length-delimited field whose payload is, per record, one of the byte strings `table`."""
+    def __init__(self, field_no: int, table: list[bytes], index, present=None):
+        self.key, self.table, self.index, self.present = key(field_no, LEN), table, index, present
 
 
 def _as_u64(values, n: int) -> np.ndarray:
@@ -89,12 +90,12 @@ def _as_u64(values, n: int) -> np.ndarray:
 
 class _Program:
     """A record shape compiled for the byte loop: nodes (op, a, b, c, presence column) in
-    pre-order, the value and presence columns, a pool of constant bytes and choice tables."""
+    pre-order, the value and presence columns, a pool of constant bytes and text tables."""
 
     def __init__(self, n: int, pieces: list) -> None:
         self.n, self.nodes, self.cols, self.present = n, [], [], []
         self.pool, self.offsets = bytearray(), {}
-        self.row_off, self.row_len = [], []
+        self.row_off, self.row_len = [], []  # arrays per table
         self.bound = 0   # the most bytes one record can take
         self._add(pieces)
 
@@ -104,6 +105,16 @@ class _Program:
             at = self.offsets[b] = len(self.pool)
             self.pool += b
         return at
+
+    def _table(self, table: list[bytes]) -> tuple[int, int]:
+        """Append a table's rows to the pool: (its first row number, its longest row)."""
+        lens = np.fromiter(map(len, table), np.int64, len(table))
+        at = len(self.pool)
+        self.pool += b"".join(table)
+        base = sum(len(t) for t in self.row_len)
+        self.row_off.append(at + np.cumsum(lens) - lens)
+        self.row_len.append(lens)
+        return base, int(lens.max(initial=0))
 
     def _presence(self, present) -> int:
         if present is None:
@@ -118,27 +129,25 @@ class _Program:
     def _add(self, pieces: list) -> None:
         for p in pieces:
             if isinstance(p, bytes):
-                self.nodes.append([_CONST, self._bytes(p), len(p), 0, -1])
+                self.nodes.append([_CONST, self._bytes(p), len(p), 0, -1, 0])
                 self.bound += len(p)
-            elif isinstance(p, Choice):
-                base = len(self.row_off)
-                self.row_off += [self._bytes(b) for b in p.table]
-                self.row_len += [len(b) for b in p.table]
+            elif isinstance(p, Text):
+                base, longest = self._table(p.table)
                 col = self._column(np.broadcast_to(np.asarray(p.index, np.int64), (self.n,)))
-                self.nodes.append([_CHOICE, col, base, 0, -1])
-                self.bound += max((len(b) for b in p.table), default=0)
+                self.nodes.append([_TEXT, col, self._bytes(p.key), len(p.key), self._presence(p.present), base])
+                self.bound += len(p.key) + 10 + longest
             else:
                 pres = self._presence(p.present)
                 key_at, key_len = self._bytes(p.key), len(p.key)
                 if isinstance(p, Message):
                     k = len(self.nodes)
-                    self.nodes.append([_MESSAGE, 0, key_at, key_len, pres])
+                    self.nodes.append([_MESSAGE, 0, key_at, key_len, pres, 0])
                     self.bound += key_len + 10
                     self._add(p.pieces)
                     self.nodes[k][1] = len(self.nodes)
                 else:
                     op = _VARINT if isinstance(p, Varint) else _FIXED64
-                    self.nodes.append([op, self._column(p.values), key_at, key_len, pres])
+                    self.nodes.append([op, self._column(p.values), key_at, key_len, pres, 0])
                     self.bound += key_len + 10
 
 
@@ -157,7 +166,7 @@ def encode(n: int, pieces: list) -> bytes:
     for j, c in enumerate(prog.present):
         present[:, j] = c
     out = np.empty(n * prog.bound, np.uint8)
-    size = write_records(np.array(prog.nodes, np.int64).reshape(-1, 5), cols, present,
-                         np.frombuffer(bytes(prog.pool) or b"\0", np.uint8), np.array(prog.row_off or [0], np.int64),
-                         np.array(prog.row_len or [0], np.int64), out)
+    rows = [np.concatenate(t) if t else np.zeros(1, np.int64) for t in (prog.row_off, prog.row_len)]
+    size = write_records(np.array(prog.nodes, np.int64).reshape(-1, 6), cols, present,
+                         np.frombuffer(bytes(prog.pool) or b"\0", np.uint8), rows[0], rows[1], out)
     return out[:size].tobytes()
