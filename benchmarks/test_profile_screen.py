@@ -7,8 +7,6 @@ import asyncio
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.tui.screens_host import HostApp
 from tracetui.format import read
 from tracetui.model import build

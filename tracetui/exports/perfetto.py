@@ -34,7 +34,7 @@ import numpy as np
 
 from tracetui.exports.columns import goroutine_counts, span_times, unblocked_by, wait_reason
 from tracetui.exports.protowire import Fixed64, Message, Text, Varint, encode, field_bytes, field_varint
-from tracetui.model.lanes import RUNNING, STATE_NAMES, SYSCALL, WAITING
+from tracetui.model.lanes import STATE_NAMES, SYSCALL, WAITING
 
 CHUNK = 1 << 16
 BATCH = 1 << 20
@@ -272,8 +272,8 @@ def _goroutines(w: _Writer, labels: list[str]) -> None:
     task = R["task"][ri].astype(np.int64)
     w.slices(BASE + ng + R["goroutine"][ri].astype(np.int64), R["start"][ri], R["end"][ri], rname[R["name"][ri]],
              annotations=[(b"task", task, task != 0)])
-    _logs(w, ng)
-    _cpu_samples(w, ng)
+    _logs(w)
+    _cpu_samples(w)
 
 
 def _waits(trace, lanes) -> np.ndarray:
@@ -293,7 +293,7 @@ def _terminating(flow_ids):
     return lambda s: [Fixed64(48, flow_ids[s])]
 
 
-def _logs(w: _Writer, ng: int) -> None:
+def _logs(w: _Writer) -> None:
     trace, logs = w.model.trace, w.model.logs
     if not len(logs["time"]):
         return
@@ -306,7 +306,7 @@ def _logs(w: _Writer, ng: int) -> None:
     w.instants(np.where(g >= 0, BASE + g, NO_GOROUTINE), logs["time"], iid[inv.ravel()])
 
 
-def _cpu_samples(w: _Writer, ng: int) -> None:
+def _cpu_samples(w: _Writer) -> None:
     """CPU samples as instants with interned callstacks (frames root first, one mapping "go")."""
     trace, cpu = w.model.trace, w.model.cpu_samples
     if not len(cpu["time"]):
