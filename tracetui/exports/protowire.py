@@ -159,12 +159,12 @@ def encode(n: int, pieces: list) -> bytes:
     if n == 0:
         return b""
     prog = _Program(n, pieces)
-    cols = np.empty((n, max(len(prog.cols), 1)), np.uint64)
+    cols = np.empty((max(len(prog.cols), 1), n), np.uint64)   # a row per value: contiguous copies
     for j, c in enumerate(prog.cols):
-        cols[:, j] = c
-    present = np.empty((n, max(len(prog.present), 1)), np.uint8)
+        cols[j] = c
+    present = np.empty((max(len(prog.present), 1), n), np.uint8)
     for j, c in enumerate(prog.present):
-        present[:, j] = c
+        present[j] = c
     out = np.empty(n * prog.bound, np.uint8)
     rows = [np.concatenate(t) if t else np.zeros(1, np.int64) for t in (prog.row_off, prog.row_len)]
     size = write_records(np.array(prog.nodes, np.int64).reshape(-1, 6), cols, present,
