@@ -83,7 +83,7 @@ class FlameGraph(ScrollView, can_focus=True):
         self._version += 1
         self._cache.clear()
         if self.calls is not None:
-            self.virtual_size = Size(self.size.width, len(self.by_depth) - int(self.calls.depth[self.zoom]) - 1)
+            self.virtual_size = Size(self.size.width, len(self.by_depth) - int(self.calls.depth[self.zoom]))
         self.refresh()
 
     # -- layout ------------------------------------------------------------------------
