@@ -82,7 +82,7 @@ def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     reason = np.where((typ == S.EvGoStop) | (typ == S.EvGoBlock), trace.aux[rows], 0)
     keep = gor >= 0
     rows, gor, new, reason = rows[keep], gor[keep], new[keep], reason[keep]
-    order = np.argsort(gor, kind="stable")  # per goroutine, in event order
+    order = _stable_order(gor)  # per goroutine, in event order
     rows, gor, new, reason = rows[order], gor[order], new[order], reason[order]
 
     inside = new == _KIND_STATE[kind]
@@ -102,6 +102,15 @@ def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     same = gor[end] == gor[begin]
     begin, end = begin[same], end[same]
     return gor[begin], rows[begin], rows[end]
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for keys in [0, 2**32): two stable radix passes over
+    16-bit halves (numpy radix-sorts 16-bit keys in linear time; int64 keys take a merge sort)."""
+    if len(keys) and int(keys.max()) >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def goroutine_intervals(model, name: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
