@@ -55,6 +55,7 @@ class ProfileScreen(AnalysisScreen):
         self.scopes: list[tuple[str, dict]] = [("whole trace", {})]
         self.scope = 0
         self.view: dict | None = None
+        self.label = ""
         self.sources: dict | None = None    # the goroutines listed for a frame
         self.pattern = None
 
@@ -93,9 +94,12 @@ class ProfileScreen(AnalysisScreen):
         self.compute()
 
     def on_screen_resume(self) -> None:
-        if self.view is not None and self.scope >= len(self.scopes):
+        """Back on the screen: recompute only if its profile's scope went away or changed."""
+        if self.view is None:
+            return
+        if self.scope >= len(self.scopes):
             self.scope = 0
-        if self.view is not None:
+        if self.scopes[self.scope][0] != self.label or self.view["kind"] != self.kind:
             self.compute()
 
     def compute(self) -> None:
