@@ -1,6 +1,7 @@
 """Builds the compiled parts of tracetui with Cython (pip install builds them):
 the decoder core (tracetui/format/_core), the model's passes (tracetui/model) and the
-timeline's interval split (tracetui/widgets/_intervals)."""
+timeline's interval split (tracetui/widgets/_intervals) and the protobuf byte loop of the
+exports (tracetui/exports/_protowire)."""
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
@@ -18,7 +19,7 @@ def extension(name: str) -> Extension:
 
 
 extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes",
-                                          "tracetui.widgets._intervals")]
+                                          "tracetui.widgets._intervals", "tracetui.exports._protowire")]
 
 setup(ext_modules=cythonize(extensions, language_level=3, compiler_directives={
     "boundscheck": False, "wraparound": False, "cdivision": True, "initializedcheck": False,

@@ -281,6 +281,18 @@ class TraceApp(AnalysisHost, App):
             self.notify(f"{rows.label_of(g)} is outside the lane filter: shown pinned until the filter changes",
                         timeout=4)
 
+    def profile_context(self) -> dict:
+        """Scopes for the profile screen: mark→cursor, the selected goroutine, the filtered lanes."""
+        tl, rows = (self.timeline, self.rows) if self.rows is not None else (None, None)
+        if tl is None:
+            return {}
+        sel = tl.selected()
+        lanes = None
+        if rows.pattern is not None:
+            lanes = list(dict.fromkeys(rows.ident[np.isin(rows.kind, (GOROUTINE, REGION))].tolist()))
+        return dict(window=None if tl.mark is None else (min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)),
+                    goroutine=sel[1] if sel is not None and sel[0] in (GOROUTINE, REGION) else None, lanes=lanes)
+
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""
         link = self.details.links.get(key) if self.details else None

@@ -111,7 +111,7 @@ def test_cli_writes_file_and_stdout(tmp_path, capsysbinary):
     assert capsysbinary.readouterr().out == data
 
 
-@pytest.mark.parametrize("argv", [["pprof", "TRACE", "--kind", "cpu"], ["pprof", "TRACE", "--bogus"]])
+@pytest.mark.parametrize("argv", [["pprof", "TRACE", "--kind", "bogus"], ["pprof", "TRACE", "--bogus"]])
 def test_usage_errors_exit_2(argv, capsys):
     assert main([a.replace("TRACE", str(TRACES[0])) for a in argv]) == 2
     assert "usage" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""`tracetui export`: the trace in another tool's format (Chrome trace-event JSON)."""
+"""`tracetui export`: the trace in another tool's format (Perfetto's protobuf trace, Chrome
+trace-event JSON)."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +25,13 @@ def duration(text: str) -> int:
 class ExportCommand:
     """Export a trace for Perfetto or chrome://tracing.
 
+    `--format perfetto` writes Perfetto's native protobuf trace (TrackEvent),
+    which https://ui.perfetto.dev opens at sizes its JSON loader cannot: a
+    track per goroutine (states, regions nested under it, logs, CPU samples
+    with stacks, flows from a wait to the goroutine that unblocked it), per P,
+    per thread, GC cycles and stop-the-world pauses, tasks, and counters for
+    goroutine states, heap, heap goal and GOMAXPROCS. Compressed, streamed.
+
     `--format chrome` writes Chrome trace-event JSON: one track per goroutine
     with its states (running, runnable, waiting: REASON, syscall), a track of
     its user regions under it, GC cycles and stop-the-world pauses, and
@@ -33,7 +41,8 @@ class ExportCommand:
     --from and --to keep a time window (durations since the trace's first
     event, like 1.5s, 250ms, 80us): what overlaps it, clipped to it. Perfetto
     and Chrome load JSON of a few hundred MB at most; a window keeps a big
-    trace's export small.
+    trace's export small; a JSON export past about 1 GB gets a warning (use
+    --format perfetto).
 
     A truncated or broken trace is exported as far as it can be read, with a
     warning, as `go tool trace` shows it. Without -o the output goes to
@@ -41,6 +50,7 @@ class ExportCommand:
 
     examples:
       tracetui export trace.out                      # writes trace.out.json
+      tracetui export big.trace --format perfetto    # writes big.trace.pftrace
       tracetui export trace.out --format chrome -o run.json
       tracetui export trace.out.gz -o - | gzip > run.json.gz
       tracetui export big.trace --from 2s --to 2.5s -o slice.json
@@ -61,18 +71,17 @@ class ExportCommand:
                        help=TRACE_HELP + " (several, a directory or a glob: --format parquet)")
         p.add_argument("--save", metavar="FILE",
                        help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
-        p.add_argument("--format", choices=("chrome", "parquet"), default="chrome",
-                       help="output format (default: chrome, the Trace Event Format JSON; "
-                            "parquet: a directory of tables, see README)")
-        p.add_argument("-o", "--output", metavar="FILE", help="output file ('-' for stdout; default TRACE.json)")
+        p.add_argument("--format", choices=(*FORMATS, "parquet"), default="chrome",
+                       help="output format: chrome (the Trace Event Format JSON, the default), perfetto "
+                            "(Perfetto's protobuf trace) or parquet (a directory of tables, see README)")
+        p.add_argument("-o", "--output", metavar="FILE",
+                       help="output file ('-' for stdout; default TRACE.json or TRACE.pftrace; a directory for parquet)")
         p.add_argument("--from", dest="start", type=duration, metavar="DURATION",
                        help="start of the window, since the trace's first event (e.g. 1.5s)")
         p.add_argument("--to", dest="end", type=duration, metavar="DURATION",
                        help="end of the window, since the trace's first event (e.g. 2s)")
 
     def run(self, args) -> int:
-        from tracetui.reports.chrome import write_chrome
-
         if args.format == "parquet":
             return _parquet(args)
         if len(args.traces) > 1:
@@ -87,11 +96,12 @@ class ExportCommand:
             if t0 + (args.start or 0) > last:
                 raise UsageError(f"--from is past the end of the trace (it lasts {(last - t0) / 1e9:.9g}s)")
             window = (t0 + (args.start or 0), last if args.end is None else min(last, t0 + args.end))
-        out = args.output or default_output(args.trace, "json")
+        suffix, write = FORMATS[args.format]
+        out = args.output or default_output(args.trace, suffix)
         with output_file(out) as f:
-            n = write_chrome(model, f, window)
+            what = write()(model, f, window)
         if out != "-":
-            print(f"tracetui: wrote {n} events to {out}", file=sys.stderr)
+            print(f"tracetui: wrote {what} to {out}", file=sys.stderr)
         return 0
 
 
@@ -112,3 +122,25 @@ def _parquet(args) -> int:
     rows = export_parquet(expand(args.traces), args.output, strict=False)
     print(f"tracetui: wrote {sum(rows.values())} rows in {len(rows)} tables to {args.output}", file=sys.stderr)
     return 0
+
+
+def _chrome():
+    from tracetui.exports.chrome import JSON_LIMIT, write_chrome
+
+    def warn(size: int) -> None:
+        print(f"tracetui: warning: the JSON is past {JSON_LIMIT / 2**30:.0f} GB, more than Perfetto's UI loads: "
+              "use --format perfetto, or --from/--to for a window", file=sys.stderr, flush=True)
+    return lambda model, f, window: f"{write_chrome(model, f, window, warn)} events"
+
+
+def _perfetto():
+    from tracetui.exports.perfetto import write_perfetto
+
+    def write(model, f, window):
+        n = write_perfetto(model, f, window)
+        return ", ".join(f"{v} {k}" for k, v in n.items())
+    return write
+
+
+# --format NAME: (default output suffix, the writer's loader: (model, binary stream, window) -> what it wrote)
+FORMATS = {"chrome": ("json", _chrome), "perfetto": ("pftrace", _perfetto)}

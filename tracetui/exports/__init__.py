@@ -1,1 +1,1 @@
-"""Exports of the model in other tools' formats (Parquet; Perfetto)."""
+"""Exports of a trace to other tools' file formats: Perfetto's protobuf trace, Chrome JSON, Parquet tables."""

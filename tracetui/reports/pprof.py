@@ -15,7 +15,11 @@ its first run counts nothing, as in Go), and it is attributed to the stack of th
 event that began it. Samples are per distinct stack (as Go deduplicates them,
 quirks included: see profile_records): contentions/count and delay/nanoseconds.
 
-`profile_records(model, kind)` returns the samples as numpy arrays;
+Kind "cpu" is the trace's CPU samples (CPUSample events: where the CPU profiler caught each
+goroutine), one sample each, CPU_PERIOD ns apiece, merged per stack as runtime/pprof does.
+
+`profile_records(model, kind)` returns the samples as numpy arrays; `stacks_of(model, kind)` as
+function stacks for tracetui.reports.profile_tree (the -top table, folded stacks, flame graphs);
 `pprof_profile(model, kind)` the gzipped profile.proto bytes.
 """
 from __future__ import annotations
@@ -24,9 +28,12 @@ import numpy as np
 
 from tracetui.format import spec as S
 from tracetui.reports.profile_proto import Profile
+from tracetui.reports.profile_tree import MAX_STACK, function_stacks
 
 KINDS = ("sync", "net", "syscall", "sched")
-MAX_STACK = 128  # Go's pprofMaxStack
+PROFILE_KINDS = ("cpu", *KINDS)
+# The CPU profiler's default rate is 100 Hz (runtime/pprof); a trace does not record the rate.
+CPU_PERIOD = 10_000_000
 
 _RUNNABLE, _RUNNING, _WAITING, _SYSCALL = 2, 3, 4, 5
 _KIND_STATE = {"sync": _WAITING, "net": _WAITING, "syscall": _SYSCALL, "sched": _RUNNABLE}
@@ -75,7 +82,7 @@ def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     reason = np.where((typ == S.EvGoStop) | (typ == S.EvGoBlock), trace.aux[rows], 0)
     keep = gor >= 0
     rows, gor, new, reason = rows[keep], gor[keep], new[keep], reason[keep]
-    order = np.argsort(gor, kind="stable")  # per goroutine, in event order
+    order = _stable_order(gor)  # per goroutine, in event order
     rows, gor, new, reason = rows[order], gor[order], new[order], reason[order]
 
     inside = new == _KIND_STATE[kind]
@@ -95,6 +102,15 @@ def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     same = gor[end] == gor[begin]
     begin, end = begin[same], end[same]
     return gor[begin], rows[begin], rows[end]
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for keys in [0, 2**32): two stable radix passes over
+    16-bit halves (numpy radix-sorts 16-bit keys in linear time; int64 keys take a merge sort)."""
+    if len(keys) and int(keys.max()) >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def goroutine_intervals(model, name: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -159,35 +175,104 @@ def _covered(intervals, g: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.where(ok, before[j] + np.clip(t - istart[j], 0, length[j]) if n else 0, 0)
 
 
-def profile_records(model, kind: str, goroutine: str | None = None, region: str | None = None
-                    ) -> dict[str, np.ndarray]:
-    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns).
+def profile_records(model, kind: str, goroutine: str | None = None, region: str | None = None,
+                    intervals=None, window: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """One record per distinct stack: `stack` (a representative stack index), `count`, `time` (ns),
+    from profile_items (same arguments)."""
+    it = profile_items(model, kind, goroutine, region, intervals, window)
+    rec = _merge(model.trace, it["stack"], it["value"], it["order"])
+    if kind == "cpu":
+        rec["time"] = rec["count"] * CPU_PERIOD
+    return rec
+
+
+def profile_items(model, kind: str, goroutine: str | None = None, region: str | None = None,
+                  intervals=None, window: tuple[int, int] | None = None) -> dict[str, np.ndarray]:
+    """What a profile counts, one item per episode or sample: `goroutine` (dense index, -1 none),
+    `start`, `end` (ns), `stack` (trace stack index), `value` (ns of the episode counted; 1 per
+    CPU sample) and `order` (which item's stack a merged record shows: the latest).
 
     Time counts inside the goroutines' lives (Go's summarizer), or with `goroutine` only inside
     the lives of goroutines of that name, or with `region` only inside that region's outermost
-    instances on each goroutine (as Go's web UI filters its profiles)."""
+    instances on each goroutine (as Go's web UI filters its profiles), or inside `intervals`
+    ((goroutine, start, end) arrays, disjoint per goroutine: see scope_intervals); `window`
+    (ns) clips to a time range too.
+
+    Kind "cpu": the trace's CPU samples; the filters keep the samples of those goroutines at
+    those times (without one, every sample; with only `window`, every sample inside it)."""
+    if kind == "cpu":
+        return _cpu_items(model, goroutine, region, intervals, window)
     if kind not in KINDS:
-        raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(KINDS)})")
+        raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(PROFILE_KINDS)})")
     trace = model.trace
     g, b, e = episodes(trace, kind)
-    intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
+    if intervals is None:
+        if region is not None:
+            intervals = region_intervals(model, region)
+        elif goroutine is not None or window is None:
+            intervals = goroutine_intervals(model, goroutine)
+        else:
+            intervals = scope_intervals(model, window)
+    if window is not None:
+        intervals = _clip(intervals, window)
     overlap = _covered(intervals, g, trace.time[e]) - _covered(intervals, g, trace.time[b])
-    counted = overlap > 0
-    stacks, overlap, ends = trace.stack[b[counted]].astype(np.int64), overlap[counted], e[counted]
-    # Go merges stacks by their first 128 program counters, padded with zeros (so a stack of one
-    # frame at pc 0 merges with "no stack"), and a merged record shows the stack seen last: that
-    # of the episode that ended last.
+    c = overlap > 0
+    return dict(goroutine=g[c], start=trace.time[b[c]], end=trace.time[e[c]],
+                stack=trace.stack[b[c]].astype(np.int64), value=overlap[c], order=e[c])
+
+
+def _cpu_items(model, goroutine, region, intervals, window) -> dict[str, np.ndarray]:
+    from tracetui.model.points import cpu_samples
+
+    cpu = cpu_samples(model.trace)
+    rows, g, t = cpu["row"], cpu["goroutine"].astype(np.int64), cpu["time"]
+    keep = np.ones(len(rows), bool)
+    if goroutine is not None or region is not None or intervals is not None:
+        if intervals is None:
+            intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
+        gg = np.maximum(g, 0)
+        keep &= (g >= 0) & (_covered(intervals, gg, t + 1) - _covered(intervals, gg, t) > 0)
+    if window is not None:
+        keep &= (t >= window[0]) & (t <= window[1])
+    rows, g, t = rows[keep], g[keep], t[keep]
+    return dict(goroutine=g, start=t, end=t, stack=model.trace.stack[rows].astype(np.int64),
+                value=np.ones(len(rows), np.int64), order=rows)
+
+
+def _clip(intervals, window):
+    g, start, end = intervals
+    start, end = np.maximum(start, window[0]), np.minimum(end, window[1])
+    keep = start < end
+    return g[keep], start[keep], end[keep]
+
+
+def scope_intervals(model, window: tuple[int, int] | None = None, goroutines=None):
+    """(goroutine, start, end) for a profile's scope: the goroutines' lives (Go's summarizer), only
+    of the goroutines in `goroutines` (dense indices) if given, clipped to `window` (ns) if given."""
+    g, start, end = goroutine_intervals(model)
+    if goroutines is not None:
+        keep = np.isin(g, np.asarray(goroutines, np.int64))
+        g, start, end = g[keep], start[keep], end[keep]
+    if window is not None:
+        g, start, end = _clip((g, start, end), window)
+    return g.astype(np.int64), start, end
+
+
+def _merge(trace, stacks: np.ndarray, values: np.ndarray, order: np.ndarray) -> dict[str, np.ndarray]:
+    """Records per distinct stack. Go merges stacks by their first 128 program counters, padded
+    with zeros (so a stack of one frame at pc 0 merges with "no stack"), and a merged record shows
+    the stack seen last: that of the item with the greatest `order` (for an episode, its end)."""
     uniq, inv = np.unique(stacks, return_inverse=True)
     pcs = {}
     key = np.array([pcs.setdefault(_pc_key(trace, int(s)), len(pcs)) for s in uniq], np.int64)[inv]
     keys, group = np.unique(key, return_inverse=True)
-    last_end = np.full(len(keys), -1, np.int64)
-    np.maximum.at(last_end, group, ends)
+    last = np.full(len(keys), -1, np.int64)
+    np.maximum.at(last, group, order)
     shown = np.empty(len(keys), np.int64)
-    is_last = ends == last_end[group]
+    is_last = order == last[group]
     shown[group[is_last]] = stacks[is_last]
     time = np.zeros(len(keys), np.int64)
-    np.add.at(time, group, overlap)  # exact int64 sums
+    np.add.at(time, group, values)  # exact int64 sums
     return dict(stack=shown, count=np.bincount(group, minlength=len(keys)).astype(np.int64), time=time)
 
 
@@ -198,11 +283,30 @@ def _pc_key(trace, stack: int) -> tuple[int, ...]:
     return tuple(pcs)
 
 
+def sample_types(kind: str) -> list[tuple[str, str]]:
+    """The profile's sample types (pprof's default is the last)."""
+    return [("samples", "count"), ("cpu", "nanoseconds")] if kind == "cpu" else [("contentions", "count"),
+                                                                                    ("delay", "nanoseconds")]
+
+
+def stacks_of(model, kind: str, **scope):
+    """The profile as function stacks (tracetui.reports.profile_tree.Stacks)."""
+    rec = profile_records(model, kind, **scope)
+    return function_stacks(model.trace, rec["stack"], np.stack([rec["count"], rec["time"]], axis=1),
+                           sample_types(kind))
+
+
 def pprof_profile(model, kind: str, goroutine: str | None = None, region: str | None = None) -> bytes:
-    """The kind's profile as gzip-compressed profile.proto, as BuildProfile in Go's traceviewer writes it."""
+    """The kind's profile as gzip-compressed profile.proto, as BuildProfile in Go's traceviewer writes
+    it; for "cpu", as runtime/pprof writes a CPU profile (period CPU_PERIOD)."""
     rec = profile_records(model, kind, goroutine, region)
     trace = model.trace
-    prof = Profile(sample_types=[("contentions", "count"), ("delay", "nanoseconds")], period_type=("trace", "count"))
+    if kind == "cpu":
+        t = trace.time
+        prof = Profile(sample_types=sample_types(kind), period_type=("cpu", "nanoseconds"), period=CPU_PERIOD,
+                       duration=int(t[-1] - t[0]) if len(t) else 0)
+    else:
+        prof = Profile(sample_types=sample_types(kind), period_type=("trace", "count"))
     locations: dict[int, int] = {}   # pc -> location id
     functions: dict[tuple[int, int], int] = {}  # (file, func) string -> function id
     strings = trace.strings

@@ -46,6 +46,7 @@ class Profile:
     sample_types: list[tuple[str, str]]
     period_type: tuple[str, str]
     period: int = 1
+    duration: int = 0   # duration_nanos
     strings: dict[str, int] = field(default_factory=lambda: {"": 0})
     samples: list[bytes] = field(default_factory=list)
     locations: list[bytes] = field(default_factory=list)
@@ -80,9 +81,9 @@ class Profile:
 
     def encode(self) -> bytes:
         """The Profile message (sample_type 1, sample 2, location 4, function 5, string_table 6,
-        period_type 11, period 12), gzip-compressed."""
+        duration_nanos 10, period_type 11, period 12), gzip-compressed."""
         head = b"".join(self._value_type(1, vt) for vt in self.sample_types)
-        period = self._value_type(11, self.period_type) + int_field(12, self.period)
+        period = self._value_type(11, self.period_type) + int_field(12, self.period) + int_field(10, self.duration)
         body = [head, *(bytes_field(2, s) for s in self.samples), *(bytes_field(4, x) for x in self.locations),
                 *(bytes_field(5, f) for f in self.functions)]
         body += [bytes_field(6, s.encode("utf-8", "surrogateescape")) for s in self.strings]

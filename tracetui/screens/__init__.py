@@ -1,5 +1,5 @@
 """tracetui.screens: the TUI's analysis screens (regions, tasks, goroutines, GC,
-logs, selection statistics), each linked to the timeline by `ShowOnTimeline`.
+logs, selection statistics, profiles), each linked to the timeline by `ShowOnTimeline`.
 
     class App(AnalysisHost, textual.app.App):
         BINDINGS = [..., *AnalysisHost.ANALYSIS_BINDINGS]
@@ -13,11 +13,12 @@ from tracetui.screens.base import TABS, AnalysisHost, AnalysisScreen, ShowOnTime
 from tracetui.screens.gc import GCScreen
 from tracetui.screens.goroutines import GoroutinesScreen
 from tracetui.screens.logs import LogsScreen
+from tracetui.screens.profile import ProfileScreen
 from tracetui.screens.regions import RegionsScreen
 from tracetui.screens.selection import SelectionScreen
 from tracetui.screens.tasks import TasksScreen
 
 SCREENS = {"regions": RegionsScreen, "tasks": TasksScreen, "goroutines": GoroutinesScreen, "gc": GCScreen, "logs": LogsScreen,
-           "selection": SelectionScreen}
+           "selection": SelectionScreen, "profile": ProfileScreen}
 
 __all__ = ["SCREENS", "TABS", "AnalysisHost", "AnalysisScreen", "ShowOnTimeline"]

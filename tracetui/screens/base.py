@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 # name -> (key, tab title); the classes are registered by tracetui.screens.
 # Digits: the timeline's letters (h/l/H/L, i/o, j/k, m, g, t, r...) stay the timeline's.
 TABS = {"regions": ("1", "Regions"), "tasks": ("2", "Tasks"), "goroutines": ("3", "Goroutines"),
-        "gc": ("4", "GC"), "logs": ("5", "Logs"), "selection": ("6", "Selection")}
+        "gc": ("4", "GC"), "logs": ("5", "Logs"), "selection": ("6", "Selection"), "profile": ("8", "Profile")}
 
 SCREEN_BINDINGS = [Binding(key, f"app.analysis('{name}')", title, show=False) for name, (key, title) in TABS.items()]
 
@@ -175,6 +175,8 @@ class AnalysisHost:
             selection = self.timeline_selection()
             if selection is not None:
                 self.analysis_screen(name).select(*selection)
+        if name == "profile" and not isinstance(self.screen, AnalysisScreen):
+            self.analysis_screen(name).set_context(**self.profile_context())
         screen = self.analysis_screen(name)
         if self.screen is screen:
             return
@@ -187,6 +189,11 @@ class AnalysisHost:
         """(goroutines, t0, t1) the timeline has selected (mark to cursor, lanes in view), or
         None: the selection screen then keeps what it showed (at first, the whole trace)."""
         return None
+
+    def profile_context(self) -> dict:
+        """The profile screen's scopes from the timeline: window (mark→cursor, ns), goroutine
+        (the selected one, dense) and lanes (the goroutines a lane filter keeps); None: none."""
+        return {}
 
     def back_to_timeline(self) -> None:
         """Pop every analysis screen (call first in on_show_on_timeline)."""

@@ -4,13 +4,15 @@ histogram of the highlighted type, and its instances.
 Types come from `reports.regions.region_groups` (by name), instances from
 `region_instances`, the histogram from `reports.durations.log_histogram`: the same
 functions the command prints. Enter on a type moves to its instances; Enter on an
-instance shows that region's goroutine over the region's interval on the timeline.
+instance shows that region's goroutine over the region's interval on the timeline; `p`
+opens the profile screen scoped to the highlighted type.
 `/` filters the types by a regular expression on their name.
 """
 from __future__ import annotations
 
 import numpy as np
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
 
 from tracetui.reports.durations import log_histogram
@@ -33,6 +35,7 @@ def group_columns() -> list[Col]:
 class RegionsScreen(AnalysisScreen):
     NAME = "regions"
     FILTER_HELP = "region name regex"
+    BINDINGS = [Binding("p", "profile", "profile")]
     DEFAULT_CSS = """
     RegionsScreen #types { height: 2fr; }
     RegionsScreen #instances { height: 3fr; }
@@ -90,6 +93,13 @@ class RegionsScreen(AnalysisScreen):
             i, inst = event.index, self.inst
             g = int(inst["dense_goroutine"][i])
             self.jump([g], int(inst["start"][i]), int(inst["end"][i]), g, region=int(inst["region"][i]))
+
+    def action_profile(self) -> None:
+        """The profile screen scoped to the highlighted region type."""
+        gi = self.query_one("#types", ArrayTable).current
+        if gi is not None:
+            self.app.analysis_screen("profile").scope_region(self.group_names[gi])
+            self.app.run_action("analysis('profile')")
 
     def apply_filter(self, text: str) -> None:
         pat = compile_filter(text)

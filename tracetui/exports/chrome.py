@@ -13,7 +13,11 @@ What it holds:
   nested as they were; and the counter "Goroutines" (how many are running, runnable, waiting,
   in syscall) after every change;
 - process 2, "GC": a track of GC cycles (mark phases), one of stop-the-world
-  pauses named by kind, and the counters "Heap in use", "Heap goal", "GOMAXPROCS".
+  pauses named by kind, and the counters "Heap in use", "Heap goal", "GOMAXPROCS";
+- flows ("s"/"f", id = wait span + 1) from each wait that another goroutine's unblock
+  ended to the unblocker's track at that moment; logs ("category: message") and CPU
+  samples ("CPU sample", `sf` naming the leaf of its stack in the top-level
+  "stackFrames" tree) as instant events on their goroutine's track (tid 0: none).
 
 Timestamps are microseconds since the trace's first event, with three decimals
 (nanosecond precision); `otherData.trace_start_ns` is that first event's time.
@@ -24,8 +28,8 @@ import json
 
 import numpy as np
 
-from tracetui.format import spec as S
-from tracetui.model.lanes import RUNNABLE, RUNNING, STATE_NAMES, SYSCALL, WAITING
+from tracetui.exports.columns import goroutine_counts, span_times, unblocked_by, wait_reason
+from tracetui.model.lanes import STATE_NAMES, WAITING
 
 _REASON = 16  # slice-name keys: states are below, waits are _REASON + reason string index
 
@@ -33,6 +37,7 @@ GOROUTINES_PID, GC_PID = 1, 2
 REGION_TID = 1_000_000_000   # region track of goroutine N: tid REGION_TID + N
 CYCLES_TID, STW_TID = 1, 2
 CHUNK = 1 << 16
+JSON_LIMIT = 1 << 30  # about what Perfetto's UI loads as JSON (it fails above roughly 1 GB)
 _POW10 = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
@@ -107,20 +112,29 @@ def _js(s: str) -> bytes:
 
 
 class _Writer:
-    """Writes events to `out`, keeping only what overlaps the window [lo, hi] (ns), clipped to it."""
-    def __init__(self, out, t0: int, window: tuple[int, int]):
-        self.out, self.t0, self.window = out, t0, window
-        self.events = 0
+    """Writes events to `out`, keeping only what overlaps the window [lo, hi] (ns), clipped to it;
+    `warn(bytes)` is called once the output passes JSON_LIMIT bytes."""
+    def __init__(self, out, t0: int, window: tuple[int, int], warn=None):
+        self.out, self.t0, self.window, self.warn = out, t0, window, warn
+        self.events = self.size = self.flows = 0
+        self.stack_frames: dict = {}
+
+    def write(self, data: bytes) -> None:
+        before = self.size
+        self.size += len(data)
+        if self.warn is not None and before <= JSON_LIMIT < self.size:
+            self.warn(self.size)
+        self.out.write(data)
 
     def records(self, n: int, pieces_of) -> None:
         """Write events from n items in chunks; `pieces_of(lo, hi)` gives (count, pieces) for items lo:hi."""
         for lo in range(0, n, CHUNK):
             count, pieces = pieces_of(lo, min(n, lo + CHUNK))
-            self.out.write(_format(count, pieces))
+            self.write(_format(count, pieces))
             self.events += count
 
     def one(self, event: dict) -> None:
-        self.out.write((json.dumps(event, separators=(",", ":")) + ",\n").encode("ascii"))
+        self.write((json.dumps(event, separators=(",", ":")) + ",\n").encode("ascii"))
         self.events += 1
 
     def slices(self, pid: int, n: int, columns, names: list[bytes], arg: bytes = b"") -> None:
@@ -155,39 +169,6 @@ class _Writer:
         self.records(len(sel), pieces)
 
 
-def _goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """How many goroutines are in each state after each time at which one changes.
-
-    Rows are in time order, so per state: +1 at each span's begin row, -1 at its end
-    row, a cumulative sum over rows, kept at the last row of each changing time."""
-    lanes, trace = model.lanes, model.trace
-    n = len(trace)
-    end_row = lanes.end_row
-    ended = end_row >= 0
-    changed = np.zeros(n, bool)
-    changed[lanes.begin_row] = True
-    changed[end_row[ended]] = True
-    rows = np.flatnonzero(changed)
-    times = trace.time[rows]
-    keep = np.append(times[1:] != times[:-1], True) if len(rows) else np.zeros(0, bool)
-    rows = rows[keep]
-    series = {}
-    for s in (RUNNING, RUNNABLE, WAITING, SYSCALL):
-        mine = lanes.state == s
-        delta = np.bincount(lanes.begin_row[mine], minlength=n)
-        delta -= np.bincount(end_row[mine & ended], minlength=n)
-        series[STATE_NAMES[s]] = np.cumsum(delta)[rows]
-    return trace.time[rows], series
-
-
-def _span_times(model, spans) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (ns) of the given goroutine spans; an open span ends at the last event."""
-    lanes, time = model.lanes, model.trace.time
-    end_row = lanes.end_rows(spans)
-    last = time[-1] if len(time) else 0
-    return time[lanes.begin_row[spans]], np.where(end_row >= 0, time[np.maximum(end_row, 0)], last)
-
-
 def _goroutine_tracks(w: _Writer, model, regions: np.ndarray) -> None:
     """Names and order of the tracks: each goroutine with spans in the window ("G123 main.worker")
     and, below it, its region track if it has regions there ("G123 main.worker regions")."""
@@ -198,8 +179,8 @@ def _goroutine_tracks(w: _Writer, model, regions: np.ndarray) -> None:
     has_regions[model.summary.regions["goroutine"][regions]] = True
     # Spans are in time order: the first one's start and the last one's end bound a goroutine's.
     gs = np.flatnonzero(np.diff(lanes.offsets) > 0)
-    first_start = _span_times(model, lanes.offsets[gs])[0]
-    last_end = _span_times(model, lanes.offsets[gs + 1] - 1)[1]
+    first_start = span_times(model, lanes.offsets[gs])[0]
+    last_end = span_times(model, lanes.offsets[gs + 1] - 1)[1]
     has_spans = np.zeros(len(goids), bool)
     has_spans[gs[(first_start <= w1) & (last_end >= w0)]] = True
     named = np.where(G["live"], G["name"], 0)  # start function (string index) of each goroutine
@@ -227,8 +208,8 @@ def _goroutine_states(w: _Writer, model) -> None:
     def columns(lo, hi):
         begin, state = lanes.begin_row[lo:hi], lanes.state[lo:hi]
         g = np.searchsorted(lanes.offsets, np.arange(lo, hi), side="right") - 1
-        reason = np.where(trace.type[begin] == S.EvGoBlock, trace.aux[begin], 0).astype(np.int64)
-        return goids[g], *_span_times(model, np.arange(lo, hi)), np.where(state == WAITING, reason + _REASON, state)
+        reason = wait_reason(trace, begin)
+        return goids[g], *span_times(model, np.arange(lo, hi)), np.where(state == WAITING, reason + _REASON, state)
     w.slices(GOROUTINES_PID, len(lanes.state), columns, names)
 
 
@@ -239,6 +220,70 @@ def _user_regions(w: _Writer, model, ri: np.ndarray) -> None:
     w.slices(GOROUTINES_PID, len(ri), lambda lo, hi: (
         REGION_TID + goids[R["goroutine"][ri[lo:hi]]], R["start"][ri[lo:hi]], R["end"][ri[lo:hi]],
         R["name"][ri[lo:hi]], R["task"][ri[lo:hi]]), [_js(s) for s in model.trace.strings], arg="task")
+
+
+def _flows(w: _Writer, model) -> None:
+    """A flow ("s" then "f", binding to the enclosing slices) from each wait that another
+    goroutine's unblock ended to the unblocker's track at that time."""
+    lanes = model.lanes
+    goids = model.trace.goroutine_ids.astype(np.int64)
+    w0, w1 = w.window
+    spans = np.flatnonzero(lanes.state == WAITING)
+    by = unblocked_by(model, spans)
+    spans, by = spans[by >= 0], by[by >= 0]
+    start, end = span_times(model, spans)
+    keep = (start >= w0) & (end <= w1)
+    spans, by, start, end = spans[keep], by[keep], start[keep], end[keep]
+    g = lanes.goroutine_of(spans)
+    for ph, who, t in ((b's"', g, start), (b'f","bp":"e"', by, end)):
+        w.records(len(spans), lambda lo, hi: (hi - lo, [
+            b'{"ph":"' + ph + b',"cat":"unblock","name":"unblock","pid":%d,"tid":' % GOROUTINES_PID,
+            _Int(goids[who[lo:hi]]), b',"id":', _Int(spans[lo:hi] + 1), b',"ts":', _Micros(t[lo:hi] - w.t0), b"},\n"]))
+    w.flows = len(spans)
+
+
+def _instants(w: _Writer, model) -> None:
+    """Logs ("category: message") and CPU samples (with their stacks, `sf` into stackFrames)
+    as thread-scoped instant events on their goroutine's track (tid 0 without one)."""
+    trace, logs, cpu = model.trace, model.logs, model.cpu_samples
+    goids = np.append(trace.goroutine_ids.astype(np.int64), 0)  # index -1: no goroutine
+    w0, w1 = w.window
+    strings = trace.strings
+    sel = np.flatnonzero((logs["time"] >= w0) & (logs["time"] <= w1))
+    pairs, inv = np.unique(np.stack([logs["category"][sel].astype(np.int64), logs["message"][sel]], axis=1),
+                           axis=0, return_inverse=True)
+    names = [_js(f"{strings[c]}: {strings[m]}" if c else strings[m]) for c, m in pairs.tolist()]
+    lg, lt, li = logs["goroutine"][sel].astype(np.int64), logs["time"][sel], inv.ravel()
+    w.records(len(sel), lambda lo, hi: (hi - lo, [
+        b'{"ph":"i","s":"t","cat":"log","pid":%d,"tid":' % GOROUTINES_PID, _Int(goids[lg[lo:hi]]), b',"ts":',
+        _Micros(lt[lo:hi] - w.t0), b',"name":', _Text(names, li[lo:hi]), b"},\n"]))
+    sel = np.flatnonzero((cpu["time"] >= w0) & (cpu["time"] <= w1))
+    leaf = _stack_frames(w, trace, cpu["stack"][sel].astype(np.int64))
+    cg, ct = cpu["goroutine"][sel].astype(np.int64), cpu["time"][sel]
+    w.records(len(sel), lambda lo, hi: (hi - lo, [
+        b'{"ph":"i","s":"t","cat":"cpu","name":"CPU sample","pid":%d,"tid":' % GOROUTINES_PID,
+        _Int(goids[cg[lo:hi]]), b',"ts":', _Micros(ct[lo:hi] - w.t0), b',"sf":', _Int(leaf[lo:hi]), b"},\n"]))
+
+
+def _stack_frames(w: _Writer, trace, stacks: np.ndarray) -> np.ndarray:
+    """The stackFrames tree (node per distinct call path, root first) of `stacks`; per stack
+    its leaf node id (0: a node "no stack")."""
+    nodes: dict[tuple[int, int], int] = {}
+    frames = {"0": {"name": "no stack"}}
+    uniq, inv = np.unique(stacks, return_inverse=True)
+    leaf_of = []
+    for st in uniq.tolist():
+        node = 0
+        for f in trace.stack_frame_ids(st).tolist()[::-1]:
+            nxt = nodes.get((node, f))
+            if nxt is None:
+                nxt = nodes[(node, f)] = len(nodes) + 1
+                fn, file, line = trace.strings[trace.frame_func[f]], trace.strings[trace.frame_file[f]], trace.frame_line[f]
+                frames[str(nxt)] = {"name": f"{fn} {file}:{line}", **({"parent": str(node)} if node else {})}
+            node = nxt
+        leaf_of.append(node)
+    w.stack_frames = frames
+    return np.array(leaf_of, np.int64)[inv.ravel()] if leaf_of else np.zeros(0, np.int64)
 
 
 def _gc(w: _Writer, model) -> None:
@@ -258,18 +303,19 @@ def _gc(w: _Writer, model) -> None:
         w.counter(GC_PID, name, t, {unit: v})
 
 
-def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
+def write_chrome(model, out, window: tuple[int, int] | None = None, warn=None) -> int:
     """Write the Chrome trace-event JSON of `model` to the binary stream `out`; returns the event count.
 
-    `window` (start, end) in trace time (ns) keeps what overlaps it, clipped to it."""
+    `window` (start, end) in trace time (ns) keeps what overlaps it, clipped to it; `warn(size)`
+    is called when the output passes JSON_LIMIT bytes (more than Perfetto's UI loads)."""
     trace, R = model.trace, model.summary.regions
     t0 = int(trace.time[0]) if len(trace) else 0
     last = int(trace.time[-1]) if len(trace) else 0
-    w = _Writer(out, t0, window or (t0, last))
+    w = _Writer(out, t0, window or (t0, last), warn)
     other = {"generator": "tracetui", "trace_format": f"go 1.{trace.version}", "trace_start_ns": t0}
     if window:
         other["window_ns"] = list(window)
-    out.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
+    w.write(b'{"displayTimeUnit":"ns","otherData":' + json.dumps(other).encode() + b',"traceEvents":[\n')
     for pid in (GOROUTINES_PID, GC_PID):
         w.one({"ph": "M", "pid": pid, "name": "process_sort_index", "args": {"sort_index": pid}})
     w0, w1 = w.window
@@ -277,9 +323,12 @@ def write_chrome(model, out, window: tuple[int, int] | None = None) -> int:
     _goroutine_tracks(w, model, regions)
     _goroutine_states(w, model)
     _user_regions(w, model, regions)
-    w.counter(GOROUTINES_PID, "Goroutines", *_goroutine_counts(model))
+    w.counter(GOROUTINES_PID, "Goroutines", *goroutine_counts(model))
     _gc(w, model)
+    _flows(w, model)
+    _instants(w, model)
     # The last event carries no trailing comma.
-    out.write(b'{"ph":"M","pid":1,"name":"process_name","args":{"name":"Goroutines"}},\n'
-              b'{"ph":"M","pid":2,"name":"process_name","args":{"name":"GC"}}\n]}\n')
+    w.write(b'{"ph":"M","pid":1,"name":"process_name","args":{"name":"Goroutines"}},\n'
+            b'{"ph":"M","pid":2,"name":"process_name","args":{"name":"GC"}}\n],"stackFrames":' +
+            json.dumps(w.stack_frames, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"}\n")
     return w.events + 2

@@ -20,7 +20,7 @@ from tracetui.cli import main
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.model.lanes import RUNNING
-from tracetui.reports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
+from tracetui.exports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 
 TRACES = goref.committed_traces()
 IDS = [f"{p.parent.name}/{p.stem}" for p in TRACES]
@@ -57,7 +57,7 @@ def test_valid_and_nested(path):
     doc = exported(path)
     assert doc["displayTimeUnit"] == "ns"
     for e in doc["traceEvents"]:
-        assert e["ph"] in "XCM" and isinstance(e["pid"], int) and isinstance(e["name"], str)
+        assert e["ph"] in "XCMsfi" and isinstance(e["pid"], int) and isinstance(e["name"], str)
         if e["ph"] == "X":
             assert e["dur"] >= 0 and isinstance(e["tid"], int)
     for track, items in slices(doc).items():
@@ -252,3 +252,73 @@ def test_cli(tmp_path, capsysbinary):
     assert main(["export", str(copy), "--format", "chrome", "-o", "-"]) == 0
     assert json.loads(capsysbinary.readouterr().out, parse_float=Decimal) == exported(trace)
     assert main(["export", str(copy), "--format", "svg"]) == 2
+
+
+@pytest.mark.parametrize("path", TRACES, ids=IDS)
+def test_flows_logs_and_cpu_samples(path):
+    """Flows pair each wait another goroutine's GoUnblock ended (on the waiter's track at the
+    wait's start) with the unblocker's track at its end; logs and CPU samples are instants on
+    their goroutine's track, a sample's `sf` the leaf of its stack in stackFrames."""
+    import numpy as np
+
+    from tracetui.format import spec as S
+    from tracetui.model.lanes import WAITING
+
+    model, doc = build(read(path)), exported(path)
+    tr, lanes = model.trace, model.lanes
+    t0 = doc["otherData"]["trace_start_ns"]
+    goids = tr.goroutine_ids.astype(np.int64)
+    events = doc["traceEvents"]
+    er = lanes.end_row
+    ee = np.maximum(er, 0)
+    g = lanes.goroutine_of(np.arange(len(er)))
+    ended = (er >= 0) & (lanes.state == WAITING) & (tr.type[ee] == S.EvGoUnblock) & (tr.g[ee] >= 0) & (tr.g[ee] != g)
+    start = tr.time[lanes.begin_row]
+    want = collections.Counter(zip(goids[g[ended]].tolist(), start[ended].tolist(), goids[tr.g[ee[ended]]].tolist(),
+                                   tr.time[ee[ended]].tolist()))
+    starts = {e["id"]: e for e in events if e["ph"] == "s"}
+    finishes = {e["id"]: e for e in events if e["ph"] == "f"}
+    assert set(starts) == set(finishes) and all(e["bp"] == "e" for e in finishes.values())
+    got = collections.Counter((s["tid"], t0 + ns(s["ts"]), finishes[i]["tid"], t0 + ns(finishes[i]["ts"]))
+                              for i, s in starts.items())
+    assert got == want
+    logs, s = model.logs, tr.strings
+    want_logs = collections.Counter(
+        (int(goids[g]) if g >= 0 else 0, int(t), f"{s[c]}: {s[m]}" if c else s[m])
+        for g, t, c, m in zip(logs["goroutine"].tolist(), logs["time"].tolist(), logs["category"].tolist(),
+                              logs["message"].tolist()))
+    instants = [e for e in events if e["ph"] == "i"]
+    assert collections.Counter((e["tid"], t0 + ns(e["ts"]), e["name"]) for e in instants
+                               if e["cat"] == "log") == want_logs
+    frames = doc["stackFrames"]
+
+    def path_of(sf):
+        out = []
+        while sf != "0" and sf is not None:
+            out.append(frames[sf]["name"].split(" ")[0])
+            sf = frames[sf].get("parent")
+        return tuple(out)  # innermost first
+    cpu = model.cpu_samples
+    want_cpu = collections.Counter((int(goids[g]) if g >= 0 else 0, int(t), tuple(f[0] for f in tr.frames(st)))
+                                   for g, t, st in zip(cpu["goroutine"].tolist(), cpu["time"].tolist(),
+                                                       cpu["stack"].tolist()))
+    assert collections.Counter((e["tid"], t0 + ns(e["ts"]), path_of(str(e["sf"]))) for e in instants
+                               if e["cat"] == "cpu") == want_cpu
+    if path.stem == "cpuprofile":
+        assert sum(want_cpu.values()) > 20
+    if path.stem == "contention":
+        assert len(want) > 10
+
+
+def test_warns_past_what_perfetto_loads(tmp_path, capsys, monkeypatch):
+    from tracetui.exports import chrome
+
+    trace = next(t for t in TRACES if t.parent.name == "go1.27" and t.name == "mixed.trace")
+    monkeypatch.setattr(chrome, "JSON_LIMIT", 100_000)
+    assert main(["export", str(trace), "-o", str(tmp_path / "m.json")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("more than Perfetto's UI loads: use --format perfetto, or --from/--to") == 1
+    json.loads((tmp_path / "m.json").read_text())
+    monkeypatch.setattr(chrome, "JSON_LIMIT", 1 << 30)
+    assert main(["export", str(trace), "-o", str(tmp_path / "m.json")]) == 0
+    assert "warning" not in capsys.readouterr().err
