@@ -63,13 +63,14 @@ SCENARIOS = [
     "iter",
     "mixed",
     "flightrecorder",
+    "critical",
 ]
 DEMO_VERSION = "1.27.3"
 DEMO_SCENARIO = "mixed"
 
 MAX_BYTES = 2 * 1024 * 1024  # hard limit for a committed trace
 SOFT_BUDGET = 1024 * 1024  # retry a run above this
-BUDGETS = {"mixed": 300 * 1024}  # the demo trace ships in the package
+BUDGETS = {"mixed": 300 * 1024, "critical": 200 * 1024}  # the demo trace ships in the package
 ATTEMPTS = 4
 
 EXIT_SKIP = 3  # traceprog's exit status for "not available in this build"
@@ -134,6 +135,16 @@ CHECKS: dict[str, dict[str, list[str]]] = {
             r'RegionEnd .*Type="recording"',  # begun before the window
             r'RegionBegin .*Type="tail"',  # still open at the end
             r'Reason="forever"',
+        ]
+    },
+    "critical": {
+        "parsed": [
+            r'RegionBegin .*Type="handler"',
+            r'RegionBegin .*Type="woken"',
+            r'TaskBegin .*Type="request"',
+            r'Reason="sleep"',
+            r'Reason="sync"',
+            r'Reason="chan receive"',
         ]
     },
     "mixed": {
