@@ -2,8 +2,9 @@
 from ending sooner, every nanosecond of it.
 
 `critical_path(model, g, t0, t1)` walks backwards from t1 on goroutine g (dense
-index) and returns a `CriticalPath` whose segments tile [t0, t1) exactly: they are
-contiguous, in time order, and their durations sum to t1 - t0. `Walker(model)` does
+index) and returns a `CriticalPath` whose segments tile [path.start, t1) exactly:
+they are contiguous, in time order, and their durations sum to t1 - path.start
+(path.start is t0 unless g's history, followed through its creators, begins later). `Walker(model)` does
 the same with its caches kept across many walks (the aggregate over a region type).
 
 The walk. A cursor t moves from t1 down to t0 on a current goroutine; each step takes
@@ -170,7 +171,8 @@ class Walker:
 
     def walk(self, g: int, t0: int, t1: int) -> CriticalPath:
         """The critical path of [t0, t1) ending on goroutine g (see the module docstring).
-        The interval must lie within g's spans (`lifetime(model, g)`)."""
+        Where g did not exist yet and its creator is unknown, the path starts later:
+        at `path.start`, g's first span (`lifetime(model, g)`)."""
         tr, L = self.tr, self.lanes
         time, types, evg, stacks, aux = tr.time, tr.type, tr.g, tr.stack, tr.aux
         t0, t1 = int(t0), int(t1)
@@ -202,8 +204,9 @@ class Walker:
                     path.edges.append((cg, creator, b0, t, "create"))
                     frames[-1] = _Frame(creator, f.floor, t, b0)
                     continue
-                if len(frames) == 1:
-                    raise ValueError(f"goroutine {g} has no span at {t}: the interval is outside its life")
+                if len(frames) == 1:   # the target goroutine's history starts here
+                    path.start = t
+                    break
                 frames.pop()
                 frames[-1].no_follow = self._span_at(frames[-1].g, t)
                 continue
