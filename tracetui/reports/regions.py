@@ -7,7 +7,9 @@ the trace's first event, one still open ends at its last (`incomplete` marks the
 
 Time breakdown of a region (Go's non-overlapping goroutine stats inside it):
 running = execution time, runnable = sched wait, blocked = block time for every
-reason, syscall = syscall execution plus time blocked in a syscall.
+reason, syscall = syscall execution plus time blocked in a syscall. The blocked time
+is also split by reason, `block_<reason>_ns` (named as the goroutines report does):
+per region, and summed per group.
 
 Grouping (`by`): "name" (the default); "frame", as `go tool trace` groups them:
 name plus the last frame its iteration over the begin stack yields (the outermost
@@ -20,6 +22,7 @@ import re
 import numpy as np
 
 from tracetui.reports.durations import STATS, group_stats, log_histogram
+from tracetui.reports.goroutines import reason_key
 
 BREAKDOWN = ("running", "runnable", "blocked", "syscall")
 GROUPINGS = ("name", "frame", "task", "goroutine")
@@ -32,10 +35,8 @@ def region_instances(model, name: str | None = None) -> dict[str, np.ndarray]:
     idx = np.flatnonzero(R["in_summary"])
     if name is not None:
         idx = idx[name_matches(tr, R["name"][idx], name)]
-    blocked = np.zeros(len(R["name"]), np.int64)
-    if len(model.summary.region_block):
-        rb = np.array(model.summary.region_block, np.int64)
-        np.add.at(blocked, rb[:, 0], rb[:, 2])
+    by_reason = block_by_reason(model)
+    blocked = sum(by_reason.values(), np.zeros(len(R["name"]), np.int64))
     start, end = R["start"][idx], R["end"][idx]
     sr = R["start_row"][idx]
     return dict(
@@ -45,7 +46,23 @@ def region_instances(model, name: str | None = None) -> dict[str, np.ndarray]:
         syscall=R["syscall"][idx] + R["syscall_block"][idx],
         incomplete=(sr < 0) | (R["end_row"][idx] < 0),
         stack=np.where(sr >= 0, tr.stack[np.maximum(sr, 0)].astype(np.int64), 0),
+        block_reasons={k: v[idx] for k, v in by_reason.items()},
     )
+
+
+def block_by_reason(model) -> dict[str, np.ndarray]:
+    """Block time of every region (indexed as summary.regions) per reason, keyed
+    `block_<reason>_ns` as the goroutines report names them (Go's per-region
+    BlockTimeByReason), in key order."""
+    tr = model.trace
+    n = len(model.summary.regions["name"])
+    rb = np.asarray(model.summary.region_block, np.int64).reshape(-1, 3)
+    out: dict[str, np.ndarray] = {}
+    for r in np.unique(rb[:, 1]).tolist():
+        sel = rb[rb[:, 1] == r]
+        col = out.setdefault(reason_key(tr.strings[r]), np.zeros(n, np.int64))
+        np.add.at(col, sel[:, 0], sel[:, 2])
+    return dict(sorted(out.items()))
 
 
 def name_matches(trace, names: np.ndarray, pattern: str) -> np.ndarray:
@@ -114,6 +131,7 @@ def region_groups(model, by: str = "name", name: str | None = None, histogram: b
     st = group_stats(group, inst["duration"], n)
     incomplete = np.bincount(group, weights=inst["incomplete"], minlength=n).astype(np.int64)
     share = {b: np.bincount(group, weights=inst[b], minlength=n) for b in BREAKDOWN}
+    reasons = {k: np.bincount(group, weights=v, minlength=n) for k, v in inst["block_reasons"].items()}
     denom = np.maximum(st["total"], 1).astype(np.float64)
     rows = []
     for gi, row in enumerate(ids):
@@ -123,6 +141,8 @@ def region_groups(model, by: str = "name", name: str | None = None, histogram: b
             row[f"{s}_ns"] = int(st[s][gi])
         for b in BREAKDOWN:
             row[f"{b}_share"] = float(share[b][gi] / denom[gi])
+        for k, v in reasons.items():
+            row[k] = int(v[gi])
         rows.append(row)
     if histogram:
         order = np.argsort(group, kind="stable")
@@ -141,7 +161,9 @@ def region_rows(model, name: str | None = None) -> list[dict]:
     t0 = int(tr.time[0]) if len(tr) else 0
     names = tr.strings
     cols = {k: inst[k].tolist() for k in ("name", "goroutine", "task", "start", "duration", *BREAKDOWN, "incomplete")}
+    reasons = {k: v.tolist() for k, v in inst["block_reasons"].items()}
     return [{"name": names[cols["name"][i]], "goroutine": cols["goroutine"][i], "task": cols["task"][i],
              "start_ns": cols["start"][i] - t0, "duration_ns": cols["duration"][i],
-             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i]}
+             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i],
+             **{k: v[i] for k, v in reasons.items()}}
             for i in range(len(inst["region"]))]
