@@ -11,8 +11,9 @@ from tracetui.commands.regions import RegionsCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
+from tracetui.commands.waits import WaitsCommand
 from tracetui.commands.why import WhyCommand
 
 COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
             GCCommand(), CheckCommand(), PprofCommand(), ExportCommand(),
-            WhyCommand()]
+            WhyCommand(), WaitsCommand()]
