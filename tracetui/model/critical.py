@@ -42,6 +42,7 @@ another goroutine began the span). `depth` counts the edges followed to reach it
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,44 +96,46 @@ class Walker:
     """Critical paths over one model; caches each goroutine's span starts and its
     assist and STW ranges across walks."""
 
-    def __init__(self, model, lane_cache: int = 4096):
+    def __init__(self, model, cache_spans: int = 1 << 24):
         self.model = model
         self.tr = model.trace
         self.lanes = model.lanes
         self._starts: dict[int, np.ndarray] = {}
-        self._lane_cache = lane_cache
+        self._cached = 0
+        self._cache_spans = cache_spans   # span starts kept across walks (8 bytes each)
         self._ranges = None
         tr = self.tr
         self._last = int(tr.time[-1]) if len(tr) else 0
         self._strings = tr.strings
         self._follow_not = {i for i, s in enumerate(tr.strings) if s in FOLLOW_NOT}
-        self._xs = self.lanes.end_exceptions[0]
+        # int64 once: a searchsorted of a Python int in an int32 array converts the array each call
+        self._xs = np.asarray(self.lanes.end_exceptions[0], np.int64)
         self._xr = self.lanes.end_exceptions[1]
+        self._flags = self.lanes.end_flags
 
     # -- per-goroutine data -------------------------------------------------------------
 
     def _span_starts(self, g: int) -> np.ndarray:
         st = self._starts.get(g)
         if st is None:
-            if len(self._starts) >= self._lane_cache:
-                self._starts.clear()
             lo, hi = self.lanes.offsets[g], self.lanes.offsets[g + 1]
+            if self._cached + (hi - lo) > self._cache_spans:
+                self._starts.clear()
+                self._cached = 0
             st = self._starts[g] = self.tr.time[self.lanes.begin_row[lo:hi]]
+            self._cached += hi - lo
         return st
 
     def end_row(self, s: int) -> int:
         """The row that ended span s (global span index), -1 if open at the trace's end."""
-        L = self.lanes
-        xs = self._xs
-        if len(xs):
-            k = int(np.searchsorted(xs, s))
-            if k < len(xs) and xs[k] == s:
-                return int(self._xr[k])
-        g_end = int(L.offsets[int(np.searchsorted(L.offsets, s, side="right"))])
-        return -1 if s + 1 >= g_end else int(L.begin_row[s + 1])
+        f = self._flags[s]
+        if f & 2:
+            return int(self._xr[int(np.searchsorted(self._xs, s))])
+        return -1 if f & 1 else int(self.lanes.begin_row[s + 1])
 
     def _range_table(self):
-        """g -> [(state, starts, ends)] for mark assists and the STW pauses g stopped the world for."""
+        """g -> [(state, starts, ends)] (Python lists) for mark assists and the STW pauses g
+        stopped the world for."""
         if self._ranges is None:
             gc = self.model.gc
             table: dict[int, list] = {}
@@ -141,9 +144,9 @@ class Walker:
                 order = np.lexsort((t["start"], gs))
                 gs, st, en = gs[order], np.asarray(t["start"])[order], np.asarray(t["end"])[order]
                 cuts = np.flatnonzero(np.diff(gs)) + 1
-                for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(gs)]):
+                for a, b in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(gs)].tolist()):
                     if b > a and gs[a] >= 0:
-                        table.setdefault(int(gs[a]), []).append((name, st[a:b], en[a:b]))
+                        table.setdefault(int(gs[a]), []).append((name, st[a:b].tolist(), en[a:b].tolist()))
             self._ranges = table
         return self._ranges
 
@@ -151,9 +154,8 @@ class Walker:
         """[a, t) of a running span of g cut into running / assist / stw, latest first."""
         cuts = []
         for name, st, en in self._range_table().get(g, ()):
-            lo = int(np.searchsorted(en, a, side="right"))
-            hi = int(np.searchsorted(st, t, side="left"))
-            cuts += [(max(int(st[k]), a), min(int(en[k]), t), name) for k in range(lo, hi)]
+            lo, hi = bisect_right(en, a), bisect_left(st, t)
+            cuts += [(max(st[k], a), min(en[k], t), name) for k in range(lo, hi)]
         if not cuts:
             return [("running", a, t)]
         points = sorted({a, t, *(c[0] for c in cuts), *(c[1] for c in cuts)})
@@ -188,7 +190,7 @@ class Walker:
                 continue
             cg = f.g
             starts = self._span_starts(cg)
-            i = int(np.searchsorted(starts, t, side="left")) - 1
+            i = int(starts.searchsorted(t)) - 1
             s = int(L.offsets[cg]) + i
             er = self.end_row(s) if i >= 0 else -1
             span_end = int(time[er]) if er >= 0 else self._last

@@ -54,14 +54,25 @@ def block_by_reason(model) -> dict[str, np.ndarray]:
     """Block time of every region (indexed as summary.regions) per reason, keyed
     `block_<reason>_ns` as the goroutines report names them (Go's per-region
     BlockTimeByReason), in key order."""
+    got = model.summary._cache.get("block_by_reason")
+    if got is None:
+        got = model.summary._cache["block_by_reason"] = _block_by_reason(model)
+    return got
+
+
+def _block_by_reason(model) -> dict[str, np.ndarray]:
     tr = model.trace
     n = len(model.summary.regions["name"])
     rb = np.asarray(model.summary.region_block, np.int64).reshape(-1, 3)
     out: dict[str, np.ndarray] = {}
-    for r in np.unique(rb[:, 1]).tolist():
-        sel = rb[rb[:, 1] == r]
-        col = out.setdefault(reason_key(tr.strings[r]), np.zeros(n, np.int64))
-        np.add.at(col, sel[:, 0], sel[:, 2])
+    reasons, which = np.unique(rb[:, 1], return_inverse=True)
+    by = np.argsort(which.reshape(-1), kind="stable")
+    bounds = np.searchsorted(which.reshape(-1)[by], np.arange(len(reasons) + 1))
+    for k, r in enumerate(reasons.tolist()):
+        sel = by[bounds[k]:bounds[k + 1]]
+        col = np.bincount(rb[sel, 0], weights=rb[sel, 2], minlength=n).astype(np.int64)
+        key = reason_key(tr.strings[r])
+        out[key] = out[key] + col if key in out else col
     return dict(sorted(out.items()))
 
 

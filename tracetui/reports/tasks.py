@@ -42,13 +42,18 @@ def task_block_by_reason(model) -> dict[str, np.ndarray]:
     known = (ids[by_id[pos]] == R["task"][reg]) if ntasks else np.zeros(len(reg), bool)
     reg, task_of = reg[known], by_id[pos[known]]
     by_reason = block_by_reason(model)
-    if not len(reg) or not by_reason:
+    total = sum(by_reason.values(), np.zeros(len(R["name"]), np.int64))
+    if not len(reg) or not total[reg].any():
         return {k: np.zeros(ntasks, np.int64) for k in by_reason}
-    g, st, en = R["goroutine"][reg].astype(np.int64), R["start"][reg], R["end"][reg]
-    order = np.lexsort((-en, st, g, task_of))
-    key_t, key_g, st, en = task_of[order], g[order], st[order] - st.min(), en[order] - st.min()
+    # Only the (task, goroutine) groups with some blocked region matter.
+    key = task_of.astype(np.int64) * (int(R["goroutine"].max()) + 1) + R["goroutine"][reg]
+    mine = np.isin(key, np.unique(key[total[reg] > 0]))
+    reg, task_of, key = reg[mine], task_of[mine], key[mine]
+    st, en = R["start"][reg], R["end"][reg]
+    order = np.lexsort((-en, st, key))
+    key, st, en = key[order], st[order] - st.min(), en[order] - st.min()
     new_group = np.ones(len(order), bool)
-    new_group[1:] = (key_t[1:] != key_t[:-1]) | (key_g[1:] != key_g[:-1])
+    new_group[1:] = key[1:] != key[:-1]
     group = np.cumsum(new_group) - 1
     big = int(max(en.max(), 0)) + 1
     reach = np.maximum.accumulate(group * big + en) - group * big   # latest end so far in the group
