@@ -30,50 +30,55 @@ GROUPINGS = ("name", "frame", "task", "goroutine")
 
 def region_instances(model, name: str | None = None) -> dict[str, np.ndarray]:
     """One entry per region in Go's summary: name (string index), goroutine and task ids,
-    start/end/duration (ns), the breakdown (ns), incomplete, begin stack."""
+    start/end/duration (ns), the breakdown (ns), incomplete, begin stack, and
+    block_reasons: {`block_<reason>_ns`: (entry positions, ns)} (sparse: most regions
+    never block)."""
     tr, R = model.trace, model.summary.regions
     idx = np.flatnonzero(R["in_summary"])
     if name is not None:
         idx = idx[name_matches(tr, R["name"][idx], name)]
-    by_reason = block_by_reason(model)
-    blocked = sum(by_reason.values(), np.zeros(len(R["name"]), np.int64))
+    reasons = {}
+    blocked = np.zeros(len(idx), np.int64)
+    for key, (regions, ns) in block_by_reason(model).items():
+        pos = np.searchsorted(idx, regions)   # idx is sorted
+        hit = pos < len(idx)
+        hit[hit] = idx[pos[hit]] == regions[hit]
+        reasons[key] = (pos[hit], ns[hit])
+        np.add.at(blocked, pos[hit], ns[hit])
     start, end = R["start"][idx], R["end"][idx]
     sr = R["start_row"][idx]
     return dict(
         region=idx, name=R["name"][idx], goroutine=tr.goroutine_ids[R["goroutine"][idx]].astype(np.int64),
         task=R["task"][idx].astype(np.int64), start=start, end=end, duration=end - start,
-        running=R["exec"][idx], runnable=R["sched_wait"][idx], blocked=blocked[idx],
+        running=R["exec"][idx], runnable=R["sched_wait"][idx], blocked=blocked,
         syscall=R["syscall"][idx] + R["syscall_block"][idx],
         incomplete=(sr < 0) | (R["end_row"][idx] < 0),
         stack=np.where(sr >= 0, tr.stack[np.maximum(sr, 0)].astype(np.int64), 0),
-        block_reasons={k: v[idx] for k, v in by_reason.items()},
+        block_reasons=reasons,
     )
 
 
-def block_by_reason(model) -> dict[str, np.ndarray]:
-    """Block time of every region (indexed as summary.regions) per reason, keyed
-    `block_<reason>_ns` as the goroutines report names them (Go's per-region
-    BlockTimeByReason), in key order."""
+def block_by_reason(model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Block time of the regions per reason, Go's per-region BlockTimeByReason, sparse:
+    `block_<reason>_ns` (the goroutines report's names) -> (region indices into
+    summary.regions, ascending, ns), in key order. Computed once per model."""
     got = model.summary._cache.get("block_by_reason")
     if got is None:
         got = model.summary._cache["block_by_reason"] = _block_by_reason(model)
     return got
 
 
-def _block_by_reason(model) -> dict[str, np.ndarray]:
+def _block_by_reason(model):
     tr = model.trace
-    n = len(model.summary.regions["name"])
     rb = np.asarray(model.summary.region_block, np.int64).reshape(-1, 3)
-    out: dict[str, np.ndarray] = {}
-    reasons, which = np.unique(rb[:, 1], return_inverse=True)
-    by = np.argsort(which.reshape(-1), kind="stable")
-    bounds = np.searchsorted(which.reshape(-1)[by], np.arange(len(reasons) + 1))
-    for k, r in enumerate(reasons.tolist()):
-        sel = by[bounds[k]:bounds[k + 1]]
-        col = np.bincount(rb[sel, 0], weights=rb[sel, 2], minlength=n).astype(np.int64)
-        key = reason_key(tr.strings[r])
-        out[key] = out[key] + col if key in out else col
-    return dict(sorted(out.items()))
+    keys = {r: reason_key(tr.strings[r]) for r in np.unique(rb[:, 1]).tolist()}
+    out = {}
+    for key in sorted(set(keys.values())):
+        sel = rb[np.isin(rb[:, 1], [r for r, k in keys.items() if k == key])]
+        regions, first = np.unique(sel[:, 0], return_inverse=True)   # one entry per region
+        ns = np.bincount(first.reshape(-1), weights=sel[:, 2], minlength=len(regions)).astype(np.int64)
+        out[key] = (regions, ns)
+    return out
 
 
 def name_matches(trace, names: np.ndarray, pattern: str) -> np.ndarray:
@@ -142,7 +147,7 @@ def region_groups(model, by: str = "name", name: str | None = None, histogram: b
     st = group_stats(group, inst["duration"], n)
     incomplete = np.bincount(group, weights=inst["incomplete"], minlength=n).astype(np.int64)
     share = {b: np.bincount(group, weights=inst[b], minlength=n) for b in BREAKDOWN}
-    reasons = {k: np.bincount(group, weights=v, minlength=n) for k, v in inst["block_reasons"].items()}
+    reasons = {k: np.bincount(group[pos], weights=ns, minlength=n) for k, (pos, ns) in inst["block_reasons"].items()}
     denom = np.maximum(st["total"], 1).astype(np.float64)
     rows = []
     for gi, row in enumerate(ids):
@@ -172,9 +177,9 @@ def region_rows(model, name: str | None = None) -> list[dict]:
     t0 = int(tr.time[0]) if len(tr) else 0
     names = tr.strings
     cols = {k: inst[k].tolist() for k in ("name", "goroutine", "task", "start", "duration", *BREAKDOWN, "incomplete")}
-    reasons = {k: v.tolist() for k, v in inst["block_reasons"].items()}
+    reasons = {k: dict(zip(pos.tolist(), ns.tolist())) for k, (pos, ns) in inst["block_reasons"].items()}
     return [{"name": names[cols["name"][i]], "goroutine": cols["goroutine"][i], "task": cols["task"][i],
              "start_ns": cols["start"][i] - t0, "duration_ns": cols["duration"][i],
              **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i],
-             **{k: v[i] for k, v in reasons.items()}}
+             **{k: v.get(i, 0) for k, v in reasons.items()}}
             for i in range(len(inst["region"]))]

@@ -42,26 +42,29 @@ def task_block_by_reason(model) -> dict[str, np.ndarray]:
     known = (ids[by_id[pos]] == R["task"][reg]) if ntasks else np.zeros(len(reg), bool)
     reg, task_of = reg[known], by_id[pos[known]]
     by_reason = block_by_reason(model)
-    total = sum(by_reason.values(), np.zeros(len(R["name"]), np.int64))
-    if not len(reg) or not total[reg].any():
+    if not len(reg) or not by_reason:
         return {k: np.zeros(ntasks, np.int64) for k in by_reason}
-    # Only the (task, goroutine) groups with some blocked region matter.
-    key = task_of.astype(np.int64) * (int(R["goroutine"].max()) + 1) + R["goroutine"][reg]
-    mine = np.isin(key, np.unique(key[total[reg] > 0]))
-    reg, task_of, key = reg[mine], task_of[mine], key[mine]
-    st, en = R["start"][reg], R["end"][reg]
-    order = np.lexsort((-en, st, key))
-    key, st, en = key[order], st[order] - st.min(), en[order] - st.min()
-    new_group = np.ones(len(order), bool)
-    new_group[1:] = key[1:] != key[:-1]
-    group = np.cumsum(new_group) - 1
-    big = int(max(en.max(), 0)) + 1
-    reach = np.maximum.accumulate(group * big + en) - group * big   # latest end so far in the group
-    nested = np.zeros(len(order), bool)
-    nested[1:] = ~new_group[1:] & (st[1:] < reach[:-1])
-    outer = order[~nested]
-    return {k: np.bincount(task_of[outer], weights=v[reg[outer]], minlength=ntasks).astype(np.int64)
-            for k, v in by_reason.items()}
+    task_of_region = np.full(len(R["name"]), -1, np.int64)
+    task_of_region[reg] = task_of
+    # Nested: some region of the same task, open on the goroutine at its begin (the
+    # summarizer's `outer` chain), is one Go's summary lists.
+    inside = np.zeros(len(R["name"]), bool)
+    up = np.asarray(R["outer"], np.int64)
+    while (up >= 0).any():
+        inside |= (up >= 0) & R["in_summary"][np.maximum(up, 0)]
+        up = np.where(up >= 0, R["outer"][np.maximum(up, 0)], -1)
+    outer = ~inside
+    # A region begun before the trace was open from its start, but the summarizer meets
+    # it only at its end: the regions of its task and goroutine begun before that are in it.
+    for ri in np.flatnonzero(R["in_summary"] & (R["start_row"] < 0)).tolist():
+        inside = (R["goroutine"] == R["goroutine"][ri]) & (R["task"] == R["task"][ri]) & (R["start_row"] >= 0) & \
+            (R["start"] < R["end"][ri])
+        outer[inside] = False
+    out = {}
+    for name, (regions, ns) in by_reason.items():
+        keep = outer[regions]
+        out[name] = np.bincount(task_of_region[regions[keep]], weights=ns[keep], minlength=ntasks).astype(np.int64)
+    return out
 
 
 def task_groups(model) -> list[dict]:
