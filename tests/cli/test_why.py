@@ -49,7 +49,7 @@ def test_rank_and_instance_pick_that_region(capsys):
     second = _json(capsys, TRACE, "--region", "handler", "--rank", "2")["target"]
     assert second["duration_ns"] == rows[1]["duration_ns"]
     r = rows[2]
-    third = _json(capsys, TRACE, "--region", "handler", "--instance", f"{r['goroutine']}@{r['start_ns']}")["target"]
+    third = _json(capsys, TRACE, "--region", "handler", "--instance", f"{r['goroutine']}@{r['start_ns']}ns")["target"]
     assert (third["goroutine"], third["start_ns"], third["duration_ns"]) == (r["goroutine"], r["start_ns"], r["duration_ns"])
 
 
@@ -64,7 +64,7 @@ def test_task_by_name_and_id(capsys):
 
 
 def test_goroutine_interval(capsys):
-    out = _json(capsys, MIXED, "--goroutine", "1", "--from", "1ms", "--to", "3000000")
+    out = _json(capsys, MIXED, "--goroutine", "1", "--from", "1ms", "--to", "3000000ns")
     t = out["target"]
     assert t["goroutine"] == 1 and t["end_ns"] - t["start_ns"] == t["duration_ns"]
     assert t["end_ns"] <= 3_000_000 and t["start_ns"] >= 1_000_000
@@ -113,3 +113,10 @@ def test_usage_errors_are_one_line(capsys, argv, message):
     assert main(["why", str(TRACE), *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_option_values_are_usage_errors(capsys):
+    for argv, message in ((["--instance", "12"], "expected GOROUTINE@START"), (["--slowest", "0%"], "more than 0%"),
+                          (["--instance", "12@5"], "not a duration")):
+        assert main(["why", str(TRACE), "--region", "handler", *argv]) == 2
+        assert message in capsys.readouterr().err

@@ -7,14 +7,11 @@ from tracetui.commands.common import UsageError, add_report_options, load_model
 
 
 def _time(text: str) -> int:
-    """A time from the trace's first event: integer ns, or a number and a unit (12.5ms)."""
+    """A time from the trace's first event: a number and a unit (12.5ms, 1500000ns)."""
     from tracetui.reports.check import parse_duration
 
-    t = text.strip()
-    if t.isdigit():
-        return int(t)
     try:
-        return parse_duration(t)
+        return parse_duration(text.strip())
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -50,7 +47,7 @@ class WhyCommand:
     The steps tile the interval exactly. Then a summary by goroutine, state and
     reason. --slowest P% sums the attribution over the slowest P% of a region type.
 
-    Times are from the trace's first event (12.5ms, or integer ns). --format json
+    Times are from the trace's first event, with a unit (12.5ms, 1500ns). --format json
     prints {target, path, summary, edges} (see the README); --format folded prints
     collapsed stacks (goroutine;state;frames... ns) for flame-graph tools.
 
