@@ -181,3 +181,20 @@ def test_any_interval_of_any_goroutine_tiles(path, x, y, pick):
         return
     p = critical_path(m, g, lo, hi)
     check_path(m, p, lo, hi)
+
+
+@pytest.mark.parametrize("path", CRITICAL, ids=trace_id)
+def test_a_wait_open_at_the_end_is_followed_to_its_eventual_unblocker(path):
+    """Cut the handler region 4 ms in, while the handler still waits for db: the walk
+    follows the wait to db (which unblocks it later) and on to the sleeper, so the cut
+    interval is still mostly the sleep; a goroutine stretch that ends before its wait
+    began is only its own."""
+    m = model_of(path)
+    R = m.summary.regions
+    for ri in _regions(m, "handler"):
+        g, a = int(R["goroutine"][ri]), int(R["start"][ri])
+        p = critical_path(m, g, a, a + 4_000_000)
+        check_path(m, p, a, a + 4_000_000)
+        assert _share(m, p, lambda name, s, r: (s, r) == ("waiting", "sleep")) >= 0.8
+        first = critical_path(m, g, a, a + 50_000)    # inside the handler's own spin
+        assert set(first.g) == {g} and not first.edges

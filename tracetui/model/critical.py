@@ -3,9 +3,10 @@ from ending sooner, every nanosecond of it.
 
 `critical_path(model, g, t0, t1)` walks backwards from t1 on goroutine g (dense
 index) and returns a `CriticalPath` whose segments tile [path.start, t1) exactly:
-they are contiguous, in time order, and their durations sum to t1 - path.start
-(path.start is t0 unless g's history, followed through its creators, begins later). `Walker(model)` does
-the same with its caches kept across many walks (the aggregate over a region type).
+they are contiguous, in time order, and their durations sum to t1 - path.start.
+path.start is t0 unless the history the walk is on (g's, or its creator's...)
+begins later. `Walker(model)` does the same with its caches kept across many walks
+(the aggregate over a region type).
 
 The walk. A cursor t moves from t1 down to t0 on a current goroutine; each step takes
 the state span of the current goroutine that holds the instant just before t (the
@@ -29,10 +30,12 @@ span with start < t <= end) and clips it below at the current floor (t0 at first
 
 Following an edge only descends in time, so the walk ends; the cycle guard is for
 ties: an edge to (U, t) already followed at the same t is not followed again, and
-the wait is attributed as `waiting`. When U cannot explain a stretch (it did not
-exist yet: the walk then follows U's creation to the goroutine that created it,
-if that is known; else, or in a gap between spans) the walk returns to the waiter,
-whose wait is attributed as `waiting` from there down.
+the wait is attributed as `waiting`. A goroutine that did not exist yet at the
+cursor leads to the goroutine that created it (its GoCreate event: an edge of kind
+"create"), with the same floor. When a goroutine cannot explain a stretch (no
+creator known, or a gap between its spans) the walk returns to the waiter, whose
+wait is attributed as `waiting` from there down; on the interval's own goroutine,
+the path begins there.
 
 Each segment carries the goroutine's stack: for running (and assist, stw) the stack
 of the event that ended it (where it blocked, or where it unblocked the waiter that
