@@ -85,6 +85,7 @@ class TraceApp(AnalysisHost, App):
         Binding("r", "follow('r')", "region", show=False),
         Binding("t", "follow('t')", "task", show=False),
         Binding("g", "follow('g')", "goroutine", show=False),
+        Binding("w", "why", "why (critical path)", show=False),
         *AnalysisHost.ANALYSIS_BINDINGS,
     ]
 
@@ -294,6 +295,10 @@ class TraceApp(AnalysisHost, App):
         if tl.mark is None:
             return shown, tl.t0, min(tl.t1, self.rows.t_last)
         return shown, min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)
+
+    def action_why(self) -> None:
+        from tracetui.screens.why import open_why
+        open_why(self)
 
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""
