@@ -56,10 +56,12 @@ def task_block_by_reason(model) -> dict[str, np.ndarray]:
     outer = ~inside
     # A region begun before the trace was open from its start, but the summarizer meets
     # it only at its end: the regions of its task and goroutine begun before that are in it.
-    for ri in np.flatnonzero(R["in_summary"] & (R["start_row"] < 0)).tolist():
-        inside = (R["goroutine"] == R["goroutine"][ri]) & (R["task"] == R["task"][ri]) & (R["start_row"] >= 0) & \
-            (R["start"] < R["end"][ri])
-        outer[inside] = False
+    pre = np.flatnonzero(R["in_summary"] & (R["start_row"] < 0))
+    near = np.flatnonzero(np.isin(R["goroutine"], R["goroutine"][pre]) & (R["start_row"] >= 0))
+    for ri in pre.tolist():
+        inside = (R["goroutine"][near] == R["goroutine"][ri]) & (R["task"][near] == R["task"][ri]) & \
+            (R["start"][near] < R["end"][ri])
+        outer[near[inside]] = False
     out = {}
     for name, (regions, ns) in by_reason.items():
         keep = outer[regions]
