@@ -67,6 +67,7 @@ SCENARIOS = [
     "ab-slow",
     "ab-mutex",
     "ab-alloc",
+    "critical",
 ]
 # The A/B ground truth for `tracetui diff` (programs/abtest.go): one toolchain is enough;
 # each variant's committed trace has its own seed ($TRACEPROG_SEED).
@@ -78,7 +79,7 @@ DEMO_SCENARIO = "mixed"
 
 MAX_BYTES = 2 * 1024 * 1024  # hard limit for a committed trace
 SOFT_BUDGET = 1024 * 1024  # retry a run above this
-BUDGETS = {"mixed": 300 * 1024}  # the demo trace ships in the package
+BUDGETS = {"mixed": 300 * 1024, "critical": 200 * 1024}  # the demo trace ships in the package
 ATTEMPTS = 4
 
 EXIT_SKIP = 3  # traceprog's exit status for "not available in this build"
@@ -149,6 +150,16 @@ CHECKS: dict[str, dict[str, list[str]]] = {
     "ab-slow": {"parsed": [r'RegionBegin .*Type="query"']},
     "ab-mutex": {"parsed": [r'RegionBegin .*Type="render"', r'Reason="sync"']},
     "ab-alloc": {"parsed": [r'RegionBegin .*Type="query"', r'"GC concurrent mark phase"']},
+    "critical": {
+        "parsed": [
+            r'RegionBegin .*Type="handler"',
+            r'RegionBegin .*Type="woken"',
+            r'TaskBegin .*Type="request"',
+            r'Reason="sleep"',
+            r'Reason="sync"',
+            r'Reason="chan receive"',
+        ]
+    },
     "mixed": {
         "parsed": [
             r" TaskBegin ",

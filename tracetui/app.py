@@ -293,6 +293,10 @@ class TraceApp(AnalysisHost, App):
         return dict(window=None if tl.mark is None else (min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)),
                     goroutine=sel[1] if sel is not None and sel[0] in (GOROUTINE, REGION) else None, lanes=lanes)
 
+    def action_why(self) -> None:
+        from tracetui.screens.why import open_why
+        open_why(self)
+
     def action_follow(self, key: str) -> None:
         """Follow a link of the details panel."""
         link = self.details.links.get(key) if self.details else None

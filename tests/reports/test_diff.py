@@ -132,7 +132,7 @@ def test_pool_then_split_gives_the_facts_back():
     for f, back in zip((a, b), both.split()):
         for t, cols in f.tables.items():
             for k in cols:
-                if k in ("name", "reason", "kind", "func"):
+                if k in ("name", "reason", "key", "kind", "func"):
                     assert list(f.names(t, k)) == list(back.names(t, k))
                 else:
                     assert np.array_equal(cols[k], back.tables[t][k]), (t, k)

@@ -57,7 +57,9 @@ def test_by_trace_is_each_files_report(capsys):
     for f in AB:
         mine = {r["name"]: r for r in rows if r["trace"] == str(f)}
         alone = {r["name"]: r for r in _json(capsys, "regions", f)}
-        assert {n: {k: v for k, v in r.items() if k != "trace"} for n, r in mine.items()} == alone
+        # a block reason that occurs only in another file is a 0 column here, absent alone
+        assert {n: {k: v for k, v in r.items() if k != "trace" and (v != 0 or k in alone.get(n, {}))}
+                for n, r in mine.items()} == alone
 
 
 def test_tasks_goroutines_gc_stats_add_up(capsys):

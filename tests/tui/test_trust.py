@@ -414,7 +414,7 @@ def live_app(request):
 
 NAV_KEYS = ["left", "right", "h", "l", "H", "L", "i", "o", "plus", "minus", "0", "j", "k", "down", "up", "pagedown",
             "enter", "u", "p", "g", "r", "t", "left_square_bracket", "right_square_bracket", "n", "N",
-            "left_curly_bracket", "right_curly_bracket", "z", "m", "slash", "escape", "1", "3", "6", "w", "R", "T", "a",
+            "left_curly_bracket", "right_curly_bracket", "z", "m", "slash", "escape", "1", "3", "6", "W", "R", "T", "a",
             "s", "x"]
 
 
@@ -667,7 +667,7 @@ def test_status_line_never_cuts_a_value_at_80_columns():
     run(ANNOTATIONS, script, size=(80, 24))
 
 
-def test_details_wrap_only_at_spaces_and_path_separators_and_w_widens():
+def test_details_wrap_only_at_spaces_and_path_separators_and_W_widens():
     from tracetui.widgets.panel import INDENT, wrap
 
     async def script(app, pilot):
@@ -683,10 +683,10 @@ def test_details_wrap_only_at_spaces_and_path_separators_and_w_widens():
                 assert a.endswith("/") or a.endswith(" ") or len(a) >= width - INDENT or \
                     plain.replace("\n" + " " * INDENT, "").find(a + " " + b) >= 0 or a + " " in line
         narrow = panel.size.width
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert panel.size.width > narrow and panel.size.width >= app.size.width - 4
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert panel.size.width == narrow and tl.has_focus
 

@@ -13,6 +13,9 @@ from tracetui.commands.sql import SqlCommand
 from tracetui.commands.stats import StatsCommand
 from tracetui.commands.tasks import TasksCommand
 from tracetui.commands.tui import TuiCommand
+from tracetui.commands.waits import WaitsCommand
+from tracetui.commands.why import WhyCommand
 
 COMMANDS = [TuiCommand(), StatsCommand(), EventsCommand(), RegionsCommand(), TasksCommand(), GoroutinesCommand(),
-            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand(), SqlCommand()]
+            GCCommand(), CheckCommand(), DiffCommand(), PprofCommand(), ExportCommand(), SqlCommand(),
+            WhyCommand(), WaitsCommand()]

@@ -27,6 +27,7 @@ def _regions(args) -> int:
     from tracetui.reports import pooled as P
     from tracetui.reports.durations import sort_rows
     from tracetui.reports.output import histogram_lines, stat_columns
+    from tracetui.reports.goroutines import reason_columns
     from tracetui.reports.regions import BREAKDOWN
 
     if args.by not in ("name", "trace"):
@@ -35,15 +36,15 @@ def _regions(args) -> int:
     facts = pooled(args)
     if args.instances:
         rows = sort_rows(P.region_rows(facts, args.name), args.sort or "total", args.top)
-        cols = [Column("trace", "trace"), Column("name", "region"), Column("goroutine", "goroutine", "int"),
-                Column("task", "task", "int"), Column("start_ns", "start", "ns"),
+        cols = [Column("trace", "trace"), Column("name", "region"), Column("goroutine", "goroutine", "id"),
+                Column("task", "task", "id"), Column("start_ns", "start", "time"),
                 Column("duration_ns", "duration", "ns"), *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN),
-                Column("incomplete", "incomplete", drop=3)]
+                Column("incomplete", "incomplete", drop=3), *reason_columns(rows)]
         emit(Table("regions", cols, rows, empty=EMPTY), args.format)
         return 0
     rows = sort_rows(P.region_groups(facts, args.by, args.name, args.histogram), args.sort or "total", args.top)
     cols = [Column("name", "region"), *_trace_column(args.by, rows), *stat_columns(),
-            *(Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN)]
+            *(Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN), *reason_columns(rows)]
     table = Table("regions", cols, rows, empty=EMPTY)
     if args.histogram:
         table.columns.append(Column("histogram", "histogram", "json"))
@@ -58,6 +59,7 @@ def _tasks(args) -> int:
     from tracetui.reports import pooled as P
     from tracetui.reports.durations import sort_rows
     from tracetui.reports.output import stat_columns
+    from tracetui.reports.goroutines import reason_columns
 
     if args.tree:
         _one_trace_only(args, "--tree")
@@ -68,11 +70,12 @@ def _tasks(args) -> int:
         rows = sort_rows([r for r in P.task_rows(facts) if keep(r)], args.sort or "name", args.top)
         cols = [Column("trace", "trace"), Column("id", "task", "int"), Column("name", "type"),
                 Column("start_ns", "start", "ns", 2), Column("duration_ns", "duration", "ns"),
-                Column("complete", "complete", drop=4), Column("logs", "logs", "int")]
+                Column("complete", "complete", drop=4), Column("logs", "logs", "int"), *reason_columns(rows)]
     else:
         rows = sort_rows([r for r in P.task_groups(facts, args.by) if keep(r)], args.sort or "name", args.top)
         cols = [Column("name", "type"), *_trace_column(args.by, rows), Column("count", "count", "int"),
-                Column("complete", "complete", "int"), *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
+                Column("complete", "complete", "int"), *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int"),
+                *reason_columns(rows)]
     emit(Table("tasks", cols, rows, empty="no user tasks in these traces (trace.NewTask)"), args.format)
     return 0
 

@@ -24,8 +24,9 @@ class RegionsCommand:
     --by goroutine split each name by task or goroutine id). Columns: count,
     incomplete (began before or ended after the trace; their interval is clipped
     to it, as Go does), total, min, mean, p50, p90, p99, max (nearest-rank
-    percentiles) and the share of region time running, runnable, blocked and in
-    a syscall. --instances lists single regions instead.
+    percentiles), the share of region time running, runnable, blocked and in
+    a syscall, and the blocked time by reason (sync, chan receive, select,
+    network, sleep, ...). --instances lists single regions instead.
 
     examples:
       tracetui regions trace.out --sort max --top 10     # which job was longest
@@ -54,6 +55,7 @@ class RegionsCommand:
 
     def run(self, args) -> int:
         from tracetui.reports.durations import sort_rows
+        from tracetui.reports.goroutines import reason_columns
         from tracetui.reports.output import Column, emit, histogram_lines, stat_columns
         from tracetui.reports.regions import BREAKDOWN, region_groups, region_rows
 
@@ -66,7 +68,8 @@ class RegionsCommand:
             rows = sort_rows(region_rows(model, args.name), sort, args.top)
             cols = [Column("name", "region"), Column("goroutine", "goroutine", "id"), Column("task", "task", "id"),
                     Column("start_ns", "start", "time"), Column("duration_ns", "duration", "ns"),
-                    *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN), Column("incomplete", "incomplete", drop=3)]
+                    *(Column(f"{b}_ns", b, "ns", 2) for b in BREAKDOWN), Column("incomplete", "incomplete", drop=3),
+                    *reason_columns(rows)]
             emit(_table(cols, rows), args.format)
             return 0
         rows = sort_rows(region_groups(model, args.by, args.name, args.histogram), sort, args.top)
@@ -75,7 +78,7 @@ class RegionsCommand:
             cols += [Column("frame", "frame"), Column("pc", "pc", "json")]
         elif args.by != "name":
             cols.append(Column(args.by, args.by, "id"))
-        cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN]
+        cols += stat_columns() + [Column(f"{b}_share", b, "pct", 2) for b in BREAKDOWN] + reason_columns(rows)
         table = _table(cols, rows)
         if args.histogram:
             table.columns.append(Column("histogram", "histogram", "json"))

@@ -21,8 +21,9 @@ class TasksCommand:
 
     As `go tool trace` (the Tasks page): a type's count includes every task the
     trace mentions, its duration statistics (total, min, mean, p50, p90, p99,
-    max; nearest-rank percentiles) only complete tasks. --instances lists single
-    tasks with their logs; --tree shows tasks under their parents.
+    max; nearest-rank percentiles) only complete tasks; blocked time by reason
+    inside the tasks' regions. --instances lists single tasks with their logs;
+    --tree shows tasks under their parents.
 
     examples:
       tracetui tasks trace.out
@@ -49,6 +50,7 @@ class TasksCommand:
 
     def run(self, args) -> int:
         from tracetui.reports.durations import sort_rows
+        from tracetui.reports.goroutines import reason_columns
         from tracetui.reports.output import Column, cell, emit, stat_columns
         from tracetui.reports.tasks import task_groups, task_rows, task_tree
 
@@ -69,7 +71,7 @@ class TasksCommand:
             return 0
         if args.instances:
             rows = sort_rows([r for r in task_rows(model) if keep(r)], sort, args.top)
-            table = _table([*instance_cols, Column("log_list", "log list", "json")], rows)
+            table = _table([*instance_cols, *reason_columns(rows), Column("log_list", "log list", "json")], rows)
             for r in rows:
                 if r["log_list"]:
                     table.text.append(f"task {r['id']} {r['name']}:")
@@ -79,6 +81,6 @@ class TasksCommand:
             return 0
         rows = sort_rows([r for r in task_groups(model) if keep(r)], sort, args.top)
         cols = [Column("name", "type"), Column("count", "count", "int"), Column("complete", "complete", "int"),
-                *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int")]
+                *stat_columns(incomplete=False)[1:], Column("logs", "logs", "int"), *reason_columns(rows)]
         emit(_table(cols, rows), args.format)
         return 0

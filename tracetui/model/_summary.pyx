@@ -129,6 +129,7 @@ cdef class Summarizer:
         self.rc.start[ri] = t if start_row >= 0 else self.first_time
         self.rc.end[ri] = self.final_time
         self.rc.done[ri] = 0
+        self.rc.outer[ri] = -1
         self.rc.exec_[ri] = self.rc.sched[ri] = self.rc.syscall[ri] = self.rc.sysblock[ri] = self.rc.total[ri] = 0
         return ri
 
@@ -263,7 +264,8 @@ cdef class Summarizer:
             start_row=np.empty(cap, np.int32), end_row=np.empty(cap, np.int32), start=np.empty(cap, np.int64),
             end=np.empty(cap, np.int64), exec=np.empty(cap, np.int64),
             sched_wait=np.empty(cap, np.int64), syscall=np.empty(cap, np.int64),
-            syscall_block=np.empty(cap, np.int64), total=np.empty(cap, np.int64), done=np.empty(cap, np.bool_))
+            syscall_block=np.empty(cap, np.int64), total=np.empty(cap, np.int64), done=np.empty(cap, np.bool_),
+            outer=np.empty(cap, np.int32))
         self.rc.g = <int32_t*>cnp.PyArray_DATA(R["goroutine"])
         self.rc.task = <uint64_t*>cnp.PyArray_DATA(R["task"])
         self.rc.name = <int32_t*>cnp.PyArray_DATA(R["name"])
@@ -277,6 +279,7 @@ cdef class Summarizer:
         self.rc.sysblock = <int64_t*>cnp.PyArray_DATA(R["syscall_block"])
         self.rc.total = <int64_t*>cnp.PyArray_DATA(R["total"])
         self.rc.done = <uint8_t*>cnp.PyArray_DATA(R["done"])
+        self.rc.outer = <int32_t*>cnp.PyArray_DATA(R["outer"])
 
     cdef void go_transition(self, Py_ssize_t row, uint8_t typ, int64_t t, int32_t ctx_g, int32_t ctx_p,
                             int32_t aux, int32_t stack, int64_t a, list strings):
@@ -441,6 +444,12 @@ cdef class Summarizer:
     cdef void region_begin(self, Py_ssize_t row, int64_t t, int32_t gi, uint64_t task, int32_t name):
         cdef Active a
         a.ri = self.new_region(gi, task, name, row, t)
+        cdef Py_ssize_t k = self.gs[gi].active.size()
+        while k > 0:
+            k -= 1
+            if self.rc.task[self.gs[gi].active[k].ri] == task:
+                self.rc.outer[a.ri] = self.gs[gi].active[k].ri
+                break
         cdef Stats now = snapshot(&self.gs[gi], t)
         self.rc.exec_[a.ri], self.rc.sched[a.ri], self.rc.syscall[a.ri] = now.exec_, now.sched, now.syscall
         self.rc.sysblock[a.ri], self.rc.total[a.ri] = now.sysblock, now.total

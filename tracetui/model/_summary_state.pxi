@@ -82,6 +82,7 @@ cdef struct RegionColumns:
     int64_t* sysblock
     int64_t* total
     uint8_t* done
+    int32_t* outer      # the innermost region of the same task open on the goroutine at its begin, or -1
 
 
 cdef void reset_g(GState* g) noexcept:

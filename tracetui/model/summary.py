@@ -9,7 +9,8 @@ internal/trace summary.go) and returns a `Summary` of numpy tables:
   trace (rows -1; Go's interval then starts at the trace's first event or ends at
   its last, as `start`/`end` do), and the unnamed region a goroutine inherits
   when it is created inside one; `in_summary` marks the ones Go's summary lists
-  per goroutine; rows are int32;
+  per goroutine; `outer` is the innermost region of the same task open on the
+  goroutine when the region began (-1: none); rows are int32;
 - `tasks`: every task id seen, with parent index, begin/end rows (int32), logs,
   regions and goroutines.
 

@@ -30,11 +30,12 @@ import numpy as np
 
 from tracetui.reports.gc import MMU_WINDOWS_NS
 
-TABLES = ("regions", "region_block", "tasks", "goroutines", "goroutine_block", "stw", "assists", "cycles",
-          "sched", "cpu")
-_NAMED = {"regions": ("name",), "region_block": ("reason",), "tasks": ("name",), "goroutines": ("name",),
-          "goroutine_block": ("reason",), "stw": ("kind",), "cpu": ("func",)}
-_INST = {"region_block": "regions", "goroutine_block": "goroutines"}   # columns `inst` point into these
+TABLES = ("regions", "region_block", "tasks", "task_block", "goroutines", "goroutine_block", "stw", "assists",
+          "cycles", "sched", "cpu")
+_NAMED = {"regions": ("name",), "region_block": ("reason",), "tasks": ("name",), "task_block": ("key",),
+          "goroutines": ("name",), "goroutine_block": ("reason",), "stw": ("kind",), "cpu": ("func",)}
+# columns `inst` point into these
+_INST = {"region_block": "regions", "task_block": "tasks", "goroutine_block": "goroutines"}
 
 
 @dataclass(eq=False)
@@ -91,7 +92,7 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS, with_stats: bool
     from tracetui.reports.gc import mmu_rows
     from tracetui.reports.goroutines import _columns
     from tracetui.reports.regions import region_instances
-    from tracetui.reports.tasks import _intervals
+    from tracetui.reports.tasks import _intervals, task_block_by_reason
 
     tr = model.trace
     t0 = int(tr.time[0]) if len(tr) else 0
@@ -118,6 +119,16 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS, with_stats: bool
     tasks = {"id": _i64(T["id"]), "name": local(T["name"]), "start": _i64(iv["start"]) - t0,
              "duration": _i64(iv["end"] - iv["start"]), "complete": np.asarray(iv["complete"], bool),
              "logs": _i64(T["logs"])}
+    # the tasks report's block time by reason (its `block_<reason>_ns` names as strings);
+    # every key the report has keeps an entry, so a key that is 0 everywhere is still a column
+    tb = {"inst": [], "key": [], "ns": []}
+    for key, ns in task_block_by_reason(model).items():
+        rows = np.flatnonzero(ns)
+        rows = rows if len(rows) or not len(ns) else np.zeros(1, np.int64)
+        tb["inst"].append(rows)
+        tb["key"].append(np.full(len(rows), used.setdefault(("key", key), len(used)), np.int64))
+        tb["ns"].append(_i64(ns)[rows])
+    task_block = {k: np.concatenate(v) if v else np.zeros(0, np.int64) for k, v in tb.items()}
 
     live, times, _ = _columns(model)
     G = model.summary.goroutines
@@ -146,8 +157,8 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS, with_stats: bool
     mmu = {r["window_ns"]: r["mmu"] for r in mmu_rows(model, windows)} if len(tr) else {}
     strings = [""] * len(used)
     for s, i in used.items():
-        strings[i] = tr.strings[s]
-    tables = dict(regions=regions, region_block=region_block, tasks=tasks, goroutines=goroutines,
+        strings[i] = s[1] if isinstance(s, tuple) else tr.strings[s]
+    tables = dict(regions=regions, region_block=region_block, tasks=tasks, task_block=task_block, goroutines=goroutines,
                   goroutine_block=goroutine_block, stw=stw, assists=assists, cycles=cycles, sched=sched, cpu=cpu)
     for cols in tables.values():
         cols["trace"] = np.zeros(len(next(iter(cols.values()))), np.int64)

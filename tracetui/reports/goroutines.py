@@ -21,6 +21,18 @@ def reason_key(reason: str) -> str:
     return "block_" + (re.sub(r"\W+", "_", reason).strip("_").lower() or "unspecified") + "_ns"
 
 
+def reason_columns(rows: list[dict], drop: int = 5):
+    """Output columns for the `block_<reason>_ns` fields of `rows` (each row given 0 for
+    a reason it lacks), sorted by key."""
+    from tracetui.reports.output import Column
+
+    keys = sorted({k for r in rows for k in r if k.startswith("block_") and k.endswith("_ns") and k != "block_ns"})
+    for r in rows:
+        for k in keys:
+            r.setdefault(k, 0)
+    return [Column(k, k.removeprefix("block_").removesuffix("_ns").replace("_", " "), "ns", drop) for k in keys]
+
+
 def _columns(model) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Live goroutine indices, their TIMES and their block time per reason key."""
     S, tr = model.summary, model.trace

@@ -56,6 +56,9 @@ def region_groups(facts, by: str = "name", name: str | None = None, histogram: b
         row["incomplete"] = int(incomplete[gi])
         row |= {f"{s}_ns": int(st[s][gi]) for s in STATS[1:]}
         row |= {f"{b}_share": float(share[b][gi] / denom[gi]) for b in BREAKDOWN}
+    for key, col in _region_reasons(facts, idx, group, n).items():
+        for gi, row in enumerate(rows):
+            row[key] = int(col[gi])
     if histogram:
         order = np.argsort(group, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(st["count"])])
@@ -72,10 +75,12 @@ def region_rows(facts, name: str | None = None) -> list[dict]:
     idx = np.arange(len(R["name"])) if sel is None else np.flatnonzero(sel)
     cols = {k: R[k][idx].tolist() for k in ("name", "goroutine", "task", "start", "duration", *BREAKDOWN,
                                             "incomplete", "trace")}
+    reasons = {k: v.tolist() for k, v in _region_reasons(facts, idx, np.arange(len(idx)), len(idx)).items()}
     s, paths = facts.strings, facts.paths
     return [{"trace": paths[cols["trace"][i]], "name": s[cols["name"][i]], "goroutine": cols["goroutine"][i],
              "task": cols["task"][i], "start_ns": cols["start"][i], "duration_ns": cols["duration"][i],
-             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i]}
+             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i],
+             **{k: v[i] for k, v in reasons.items()}}
             for i in range(len(idx))]
 
 
@@ -92,6 +97,13 @@ def task_groups(facts, by: str = "name") -> list[dict]:
         row |= {"count": int(count[i]), "complete": int(st["count"][i])}
         row |= {f"{s}_ns": int(st[s][i]) for s in STATS[1:]}
         row["logs"] = int(logs[i])
+    tb = facts["task_block"]
+    done_block = done[tb["inst"]]
+    for k in np.unique(tb["key"]).tolist():
+        sel = tb["key"] == k
+        col = np.bincount(group[tb["inst"][sel & done_block]], weights=tb["ns"][sel & done_block], minlength=n)
+        for i, row in enumerate(rows):
+            row[facts.strings[k]] = int(col[i])
     return sorted(rows, key=lambda r: (r["name"], r.get("trace", "")))
 
 
@@ -100,21 +112,38 @@ def task_rows(facts) -> list[dict]:
     T = facts["tasks"]
     cols = {k: T[k].tolist() for k in ("trace", "id", "name", "start", "duration", "complete", "logs")}
     s, paths = facts.strings, facts.paths
+    tb, n = facts["task_block"], len(cols["id"])
+    reasons = {}
+    for k in np.unique(tb["key"]).tolist():
+        sel = tb["key"] == k
+        reasons[s[k]] = np.bincount(tb["inst"][sel], weights=tb["ns"][sel], minlength=n).astype(np.int64).tolist()
     return [{"trace": paths[cols["trace"][i]], "id": cols["id"][i], "name": s[cols["name"][i]],
              "start_ns": cols["start"][i], "duration_ns": cols["duration"][i], "complete": cols["complete"][i],
-             "logs": cols["logs"][i]} for i in range(len(cols["id"]))]
+             "logs": cols["logs"][i], **{k: v[i] for k, v in sorted(reasons.items())}} for i in range(n)]
 
 
-def _reason_columns(facts, n: int) -> dict[str, np.ndarray]:
+def _reason_columns(facts, n: int, table: str = "goroutine_block", row_of=None) -> dict[str, np.ndarray]:
+    """`block_<reason>_ns` -> ns per output row (0..n-1) of the sparse block table; `row_of`
+    maps the table's `inst` (a row of its instance table) to an output row, -1 to leave out.
+    Only the reasons that occur in the selection are columns, as in the single-trace reports."""
     from tracetui.reports.goroutines import reason_key
 
-    gb = facts["goroutine_block"]
+    gb = facts[table]
+    inst = gb["inst"] if row_of is None else row_of[gb["inst"]]
+    keep = inst >= 0
     out: dict[str, np.ndarray] = {}
-    for r in np.unique(gb["reason"]).tolist():
-        sel = gb["reason"] == r
+    for r in np.unique(gb["reason"][keep]).tolist():
+        sel = keep & (gb["reason"] == r)
         col = out.setdefault(reason_key(facts.strings[r]), np.zeros(n, np.int64))
-        np.add.at(col, gb["inst"][sel], gb["ns"][sel])
+        np.add.at(col, inst[sel], gb["ns"][sel])
     return {k: out[k] for k in sorted(out)}
+
+
+def _region_reasons(facts, idx: np.ndarray, out_row: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Block time by reason of the selected regions `idx`, summed into output rows `out_row`."""
+    row_of = np.full(len(facts["regions"]["name"]), -1, np.int64)
+    row_of[idx] = out_row
+    return _reason_columns(facts, n, "region_block", row_of)
 
 
 def goroutine_groups(facts, by: str = "name") -> list[dict]:

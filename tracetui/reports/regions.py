@@ -7,7 +7,9 @@ the trace's first event, one still open ends at its last (`incomplete` marks the
 
 Time breakdown of a region (Go's non-overlapping goroutine stats inside it):
 running = execution time, runnable = sched wait, blocked = block time for every
-reason, syscall = syscall execution plus time blocked in a syscall.
+reason, syscall = syscall execution plus time blocked in a syscall. The blocked time
+is also split by reason, `block_<reason>_ns` (named as the goroutines report does):
+per region, and summed per group.
 
 Grouping (`by`): "name" (the default); "frame", as `go tool trace` groups them:
 name plus the last frame its iteration over the begin stack yields (the outermost
@@ -20,6 +22,7 @@ import re
 import numpy as np
 
 from tracetui.reports.durations import STATS, group_stats, log_histogram
+from tracetui.reports.goroutines import reason_key
 
 BREAKDOWN = ("running", "runnable", "blocked", "syscall")
 GROUPINGS = ("name", "frame", "task", "goroutine")
@@ -27,25 +30,55 @@ GROUPINGS = ("name", "frame", "task", "goroutine")
 
 def region_instances(model, name: str | None = None) -> dict[str, np.ndarray]:
     """One entry per region in Go's summary: name (string index), goroutine and task ids,
-    start/end/duration (ns), the breakdown (ns), incomplete, begin stack."""
+    start/end/duration (ns), the breakdown (ns), incomplete, begin stack, and
+    block_reasons: {`block_<reason>_ns`: (entry positions, ns)} (sparse: most regions
+    never block)."""
     tr, R = model.trace, model.summary.regions
     idx = np.flatnonzero(R["in_summary"])
     if name is not None:
         idx = idx[name_matches(tr, R["name"][idx], name)]
-    blocked = np.zeros(len(R["name"]), np.int64)
-    if len(model.summary.region_block):
-        rb = np.array(model.summary.region_block, np.int64)
-        np.add.at(blocked, rb[:, 0], rb[:, 2])
+    reasons = {}
+    blocked = np.zeros(len(idx), np.int64)
+    for key, (regions, ns) in block_by_reason(model).items():
+        pos = np.searchsorted(idx, regions)   # idx is sorted
+        hit = pos < len(idx)
+        hit[hit] = idx[pos[hit]] == regions[hit]
+        reasons[key] = (pos[hit], ns[hit])
+        np.add.at(blocked, pos[hit], ns[hit])
     start, end = R["start"][idx], R["end"][idx]
     sr = R["start_row"][idx]
     return dict(
         region=idx, name=R["name"][idx], goroutine=tr.goroutine_ids[R["goroutine"][idx]].astype(np.int64),
         task=R["task"][idx].astype(np.int64), start=start, end=end, duration=end - start,
-        running=R["exec"][idx], runnable=R["sched_wait"][idx], blocked=blocked[idx],
+        running=R["exec"][idx], runnable=R["sched_wait"][idx], blocked=blocked,
         syscall=R["syscall"][idx] + R["syscall_block"][idx],
         incomplete=(sr < 0) | (R["end_row"][idx] < 0),
         stack=np.where(sr >= 0, tr.stack[np.maximum(sr, 0)].astype(np.int64), 0),
+        block_reasons=reasons,
     )
+
+
+def block_by_reason(model) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Block time of the regions per reason, Go's per-region BlockTimeByReason, sparse:
+    `block_<reason>_ns` (the goroutines report's names) -> (region indices into
+    summary.regions, ascending, ns), in key order. Computed once per model."""
+    got = model.summary._cache.get("block_by_reason")
+    if got is None:
+        got = model.summary._cache["block_by_reason"] = _block_by_reason(model)
+    return got
+
+
+def _block_by_reason(model):
+    tr = model.trace
+    rb = np.asarray(model.summary.region_block, np.int64).reshape(-1, 3)
+    keys = {r: reason_key(tr.strings[r]) for r in np.unique(rb[:, 1]).tolist()}
+    out = {}
+    for key in sorted(set(keys.values())):
+        sel = rb[np.isin(rb[:, 1], [r for r, k in keys.items() if k == key])]
+        regions, first = np.unique(sel[:, 0], return_inverse=True)   # one entry per region
+        ns = np.bincount(first.reshape(-1), weights=sel[:, 2], minlength=len(regions)).astype(np.int64)
+        out[key] = (regions, ns)
+    return out
 
 
 def name_matches(trace, names: np.ndarray, pattern: str) -> np.ndarray:
@@ -114,6 +147,7 @@ def region_groups(model, by: str = "name", name: str | None = None, histogram: b
     st = group_stats(group, inst["duration"], n)
     incomplete = np.bincount(group, weights=inst["incomplete"], minlength=n).astype(np.int64)
     share = {b: np.bincount(group, weights=inst[b], minlength=n) for b in BREAKDOWN}
+    reasons = {k: np.bincount(group[pos], weights=ns, minlength=n) for k, (pos, ns) in inst["block_reasons"].items()}
     denom = np.maximum(st["total"], 1).astype(np.float64)
     rows = []
     for gi, row in enumerate(ids):
@@ -123,6 +157,8 @@ def region_groups(model, by: str = "name", name: str | None = None, histogram: b
             row[f"{s}_ns"] = int(st[s][gi])
         for b in BREAKDOWN:
             row[f"{b}_share"] = float(share[b][gi] / denom[gi])
+        for k, v in reasons.items():
+            row[k] = int(v[gi])
         rows.append(row)
     if histogram:
         order = np.argsort(group, kind="stable")
@@ -141,7 +177,9 @@ def region_rows(model, name: str | None = None) -> list[dict]:
     t0 = int(tr.time[0]) if len(tr) else 0
     names = tr.strings
     cols = {k: inst[k].tolist() for k in ("name", "goroutine", "task", "start", "duration", *BREAKDOWN, "incomplete")}
+    reasons = {k: dict(zip(pos.tolist(), ns.tolist())) for k, (pos, ns) in inst["block_reasons"].items()}
     return [{"name": names[cols["name"][i]], "goroutine": cols["goroutine"][i], "task": cols["task"][i],
              "start_ns": cols["start"][i] - t0, "duration_ns": cols["duration"][i],
-             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i]}
+             **{f"{b}_ns": cols[b][i] for b in BREAKDOWN}, "incomplete": cols["incomplete"][i],
+             **{k: v.get(i, 0) for k, v in reasons.items()}}
             for i in range(len(inst["region"]))]

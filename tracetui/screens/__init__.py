@@ -1,5 +1,5 @@
 """tracetui.screens: the TUI's analysis screens (regions, tasks, goroutines, GC,
-logs, selection statistics, profiles), each linked to the timeline by `ShowOnTimeline`.
+logs, selection statistics, waits, profiles), each linked to the timeline by `ShowOnTimeline`.
 
     class App(AnalysisHost, textual.app.App):
         BINDINGS = [..., *AnalysisHost.ANALYSIS_BINDINGS]
@@ -17,8 +17,9 @@ from tracetui.screens.profile import ProfileScreen
 from tracetui.screens.regions import RegionsScreen
 from tracetui.screens.selection import SelectionScreen
 from tracetui.screens.tasks import TasksScreen
+from tracetui.screens.waits import WaitsScreen
 
 SCREENS = {"regions": RegionsScreen, "tasks": TasksScreen, "goroutines": GoroutinesScreen, "gc": GCScreen, "logs": LogsScreen,
-           "selection": SelectionScreen, "profile": ProfileScreen}
+           "selection": SelectionScreen, "waits": WaitsScreen, "profile": ProfileScreen}
 
 __all__ = ["SCREENS", "TABS", "AnalysisHost", "AnalysisScreen", "ShowOnTimeline"]

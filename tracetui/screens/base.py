@@ -24,7 +24,8 @@ from textual.widgets import Footer, Input, Static
 # name -> (key, tab title); the classes are registered by tracetui.screens.
 # Digits: the timeline's letters (h/l/H/L, i/o, j/k, m, g, t, r...) stay the timeline's.
 TABS = {"regions": ("1", "Regions"), "tasks": ("2", "Tasks"), "goroutines": ("3", "Goroutines"),
-        "gc": ("4", "GC"), "logs": ("5", "Logs"), "selection": ("6", "Selection"), "profile": ("8", "Profile")}
+        "gc": ("4", "GC"), "logs": ("5", "Logs"), "selection": ("6", "Selection"), "waits": ("7", "Waits"),
+        "profile": ("8", "Profile")}
 
 SCREEN_BINDINGS = [Binding(key, f"app.analysis('{name}')", title, show=False) for name, (key, title) in TABS.items()]
 

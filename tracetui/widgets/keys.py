@@ -55,7 +55,9 @@ COMMANDS: list[Command] = [
     # the app: panel, lanes, links, screens
     C("enter", "details", "details", "enter", True, "Details of the span at the cursor", scope="app",
       help="details of the span at the cursor (the panel then follows the cursor)"),
-    C("w", "widen", "widen (or narrow) the details panel", "w", palette="Widen the details panel", scope="app"),
+    C("W", "widen", "widen (or narrow) the details panel", "W", palette="Widen the details panel", scope="app"),
+    C("w", "why", "why: the critical path of mark→cursor, the region or the span at the cursor", "w",
+      palette="Why: the critical path", scope="app"),
     C("u", "follow('u')", "details link: the unblocker", "u", scope="app"),
     C("p", "follow('p')", "details link: the proc", "p", scope="app"),
     C("g", "follow('g')", "details link: the goroutine's lane", "g", scope="app"),
