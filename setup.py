@@ -1,9 +1,22 @@
 """Builds the compiled parts of tracetui with Cython (pip install builds them):
 the decoder core (tracetui/format/_core), the model's passes (tracetui/model) and the
-timeline's interval split (tracetui/widgets/_intervals)."""
+timeline's interval split (tracetui/widgets/_intervals). Metadata lives in pyproject.toml.
+
+`TRACETUI_CYTHON_DEBUG=1` makes a checked build for tests: every buffer index is
+bounds-checked (boundscheck, initializedcheck), so an index past either end raises
+IndexError instead of reading garbage. wraparound stays off as in the release build,
+so a negative index is out of bounds too (with wraparound on, -1 would quietly read
+the last element where the release build reads before the buffer). Its generated C++
+goes to build/cython-debug/, never over the release build's files.
+"""
+import os
+
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+
+MODULES = ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes", "tracetui.widgets._intervals")
+DEBUG = os.environ.get("TRACETUI_CYTHON_DEBUG") == "1"
 
 
 def extension(name: str) -> Extension:
@@ -12,14 +25,12 @@ def extension(name: str) -> Extension:
         [name.replace(".", "/") + ".pyx"],
         include_dirs=[numpy.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        extra_compile_args=["-O2"],
+        extra_compile_args=["-O1" if DEBUG else "-O2"],
+        extra_link_args=[] if DEBUG else ["-Wl,-S"],  # no debug info in a release build's .so
         language="c++",
     )
 
 
-extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes",
-                                          "tracetui.widgets._intervals")]
-
-setup(ext_modules=cythonize(extensions, language_level=3, compiler_directives={
-    "boundscheck": False, "wraparound": False, "cdivision": True, "initializedcheck": False,
-}))
+directives = {"boundscheck": DEBUG, "wraparound": False, "cdivision": True, "initializedcheck": DEBUG}
+setup(ext_modules=cythonize([extension(n) for n in MODULES], language_level=3, compiler_directives=directives,
+                            build_dir="build/cython-debug" if DEBUG else None))
