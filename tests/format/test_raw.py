@@ -198,7 +198,7 @@ def go_test_files():
 @pytest.mark.parametrize("path", go_test_files())
 def test_go_test_file(path):
     if path is None:
-        pytest.skip("Go toolchain not found: no $GOROOT/src/internal/trace/testdata/tests")
+        goref.skip_go("Go toolchain not found: no $GOROOT/src/internal/trace/testdata/tests")
     case = raw.load_test_case(path)
     assert case.name == path.stem and case.version in S.SUPPORTED_VERSIONS
     assert case.expect_success == (case.expect_error_regex is None)
@@ -217,7 +217,7 @@ def test_go_test_file(path):
 def test_go_test_file_expectations():
     d = goref.go_testdata_dir()
     if d is None:
-        pytest.skip("Go toolchain not found")
+        goref.skip_go("Go toolchain not found")
     cases = {p.stem: raw.load_test_case(p) for p in (d / "tests").glob("*.test")}
     assert len(cases) >= 20
     failing = {n: c.expect_error_regex for n, c in cases.items() if not c.expect_success}

@@ -23,7 +23,7 @@ SAMPLE = re.compile(r"^M=(\S+) P=(\S+) G=(\S+) StackSample Time=(\d+)")
 def test_logs_and_samples_equal_go(path):
     out, _, rc = goref.go_tool_trace(path, "parsed")
     if rc != 0:
-        pytest.skip("go tool trace rejected this trace")
+        goref.skip_go("go tool trace rejected this trace")
     lines = (out.decode("utf-8", "surrogateescape") if isinstance(out, bytes) else out).splitlines()
     tr = read(path)
     m = build(tr)
