@@ -28,8 +28,8 @@ if importlib.util.find_spec("tracetui") is None:
 if importlib.util.find_spec("tests") is None:  # tests.goref, the Go toolchain helpers
     sys.path.append(str(REPO))
 
-from bigtrace import BigTraceUnavailable, big_trace as _big_trace  # noqa: E402
-from tests import goref  # noqa: E402
+from bigtrace import BigTraceUnavailable, big_trace as _big_trace
+from tests import goref
 
 
 def pytest_addoption(parser):

@@ -42,7 +42,7 @@ class GoUnavailable(RuntimeError):
     """No Go toolchain was found."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_go() -> str | None:
     go = shutil.which("go")
     if go:
@@ -64,7 +64,7 @@ def _go() -> str:
     return go
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _go_env(var: str) -> str | None:
     go = find_go()
     if go is None:
@@ -271,7 +271,7 @@ def traceoracle():
     tests/gohelpers/traceoracle, cached in memory by the file's content)."""
     exe = go_program(GOHELPERS / "traceoracle")
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def run_digest(digest, path):
         return json.loads(subprocess.check_output([str(exe), str(path)]))
 

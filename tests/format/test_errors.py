@@ -54,7 +54,7 @@ def test_directory_and_missing_file(tmp_path):
 
 
 def go_view(data: bytes):
-    out, err, rc = goref.go_tool_trace_bytes(data, "parsed")
+    out, _, rc = goref.go_tool_trace_bytes(data, "parsed")
     return out, rc
 
 

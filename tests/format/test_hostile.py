@@ -185,7 +185,7 @@ def _cases() -> dict[str, bytes]:
     return c
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cases() -> dict[str, bytes]:
     return _cases()
 

@@ -60,7 +60,7 @@ def test_comments_blank_lines_and_spacing():
 def test_empty_string_data_quirk():
     # Text `data=""` is an empty (non-nil) slice in Go and prints again; the wire reader leaves
     # empty data nil, which String() omits: a binary trace with an empty string is not text-safe.
-    version, events = raw.read_text('Trace Go1.22\nString id=1\n\tdata=""\n')
+    _, events = raw.read_text('Trace Go1.22\nString id=1\n\tdata=""\n')
     assert events[0].data == b"" and str(events[0]) == 'String id=1\n\tdata=""'
     data = raw.text_to_binary('Trace Go1.22\nString id=1\n\tdata=""\n')
     (back,) = wire.iter_raw_events(data)

@@ -47,7 +47,7 @@ def brute_mmu(times, utils, w):
     w = min(w, t1 - t0)
     grid = np.repeat(utils[:-1], np.diff(times))          # utilization of each ns
     cum = np.concatenate([[0], np.cumsum(grid)])
-    return min((cum[s + w] - cum[s]) / w for s in range(0, t1 - t0 - w + 1))
+    return min((cum[s + w] - cum[s]) / w for s in range(t1 - t0 - w + 1))
 
 
 def test_mmu_by_definition():

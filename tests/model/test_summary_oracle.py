@@ -3,7 +3,6 @@ on every committed trace: per-goroutine stats, region intervals and task facts,
 to the nanosecond. Go's side is tests/gohelpers/traceoracle."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

@@ -1,5 +1,4 @@
 """Type stubs for the timeline's compiled passes (tracetui/widgets/_intervals.pyx)."""
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
