@@ -32,6 +32,9 @@ from bigtrace import BigTraceUnavailable, big_trace as _big_trace
 from tests import goref
 
 
+pytest_collection_modifyitems = goref.mark_go_tests
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--big",

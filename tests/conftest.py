@@ -7,15 +7,7 @@ import pytest
 
 from tests import goref
 
-
-GO_PROGRAM_FIXTURES = {"oracle", "gommu", "go_reference"}  # each builds a Go program by goref.go_program
-
-
-def pytest_collection_modifyitems(items):
-    """Mark `go` every test that runs one of our Go programs (see GO_PROGRAM_FIXTURES)."""
-    for item in items:
-        if GO_PROGRAM_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.go)
+pytest_collection_modifyitems = goref.mark_go_tests
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ API:
 - `go_program(dir) -> Path`: a Go program of ours importing internal/trace
   (tests/gohelpers/*, benchmarks/gohelpers/*), built on demand into the cache.
 - `traceoracle()`: path -> Go's summarizer's JSON (tests/gohelpers/traceoracle).
+- `mark_go_tests(items)`: marks `go` the tests using those programs' fixtures.
 
 Raises GoUnavailable when go is needed but missing.
 """
@@ -264,6 +265,18 @@ def go_program(source_dir: Path) -> Path:
         skip_go(f"could not build {source_dir.relative_to(REPO)} with {go_version()}: {r.stderr[-500:]}")
     os.replace(partial, exe)
     return exe
+
+
+GO_PROGRAM_FIXTURES = {"oracle", "gommu", "go_reference"}  # each builds one of our Go programs
+
+
+def mark_go_tests(items) -> None:
+    """pytest_collection_modifyitems of tests/ and benchmarks/: the `go` marker on every
+    test that uses a fixture in GO_PROGRAM_FIXTURES (select them with -m go)."""
+    import pytest
+    for item in items:
+        if GO_PROGRAM_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("go"):
+            item.add_marker(pytest.mark.go)
 
 
 def traceoracle():
