@@ -32,5 +32,7 @@ def extension(name: str) -> Extension:
 
 
 directives = {"boundscheck": DEBUG, "wraparound": False, "cdivision": True, "initializedcheck": DEBUG}
+jobs = os.cpu_count() or 1  # the four modules are translated and compiled side by side
 setup(ext_modules=cythonize([extension(n) for n in MODULES], language_level=3, compiler_directives=directives,
-                            build_dir="build/cython-debug" if DEBUG else None))
+                            build_dir="build/cython-debug" if DEBUG else None, nthreads=jobs),
+      options={"build_ext": {"parallel": jobs}})
