@@ -15,7 +15,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"internal/trace"
 	"io"
@@ -37,7 +36,7 @@ func parse(data []byte, summarize bool) (int, time.Duration, error) {
 	n := 0
 	for {
 		ev, err := r.ReadEvent()
-		if errors.Is(err, io.EOF) {
+		if err == io.EOF { // exactly io.EOF: the end; a wrapped EOF is a truncated trace
 			break
 		} else if err != nil {
 			return n, 0, err

@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"internal/trace"
 	"io"
@@ -88,7 +87,7 @@ func summarize(data []byte) report {
 	sum := trace.NewSummarizer()
 	for {
 		ev, err := r.ReadEvent()
-		if errors.Is(err, io.EOF) {
+		if err == io.EOF { // exactly io.EOF: the end; a wrapped EOF is a truncated trace
 			break
 		} else if err != nil {
 			rep.Error = err.Error()
