@@ -71,7 +71,7 @@ def big_trace(pytestconfig) -> Path:
     try:
         return _big_trace(int(os.environ.get("TRACETUI_BIG_MB", "100")))
     except BigTraceUnavailable as e:
-        pytest.skip(f"big trace unavailable: {e}")
+        goref.skip_go(f"big trace unavailable (it is written by a Go program): {e}")
 
 
 @pytest.fixture(scope="session")
