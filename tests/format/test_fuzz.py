@@ -271,6 +271,7 @@ def loop_inputs(count: int, seed: int = 0):
         yield data
 
 
+@pytest.mark.slow
 def test_mutation_loop():
     """LOOP_INPUTS mutated traces through `check`; both outcomes must occur plenty."""
     outcomes = {"ok": 0, "error": 0}

@@ -232,6 +232,7 @@ SCALING = {
 }
 
 
+@pytest.mark.slow
 def test_growth_is_linear(tmp_path):
     paths = []
     for name, build in SCALING.items():
