@@ -4,29 +4,35 @@
 - ``path``: one committed trace, chosen by name through indirect parametrization.
 - ``big_trace``: the cached ~100 MB Go 1.27.3 trace from bigtrace.py; only with
   ``--big`` or ``TRACETUI_BIG=1`` (size from ``TRACETUI_BIG_MB``, default 100).
-- ``go_reference``: folder holding Go's ``tracebench``, built by
-  ../shared/tools/go-reference/build.sh once per session, and only when a test
-  asks for it (the first build takes about a minute); skipped if unavailable.
+- ``go_reference``: folder holding Go's reader timed (``tracebench``, from
+  benchmarks/gohelpers/tracebench), built with the test extras' Go by
+  ``tests.goref.go_program`` into ~/.cache/tracetui/gohelpers only when a test asks
+  for it (a first build compiles internal/trace: under a minute); ``goref.skip_go``
+  when Go is missing (a failure with TRACETUI_REQUIRE_GO=1).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-GO_REFERENCE_BUILD = REPO.parent / "shared" / "tools" / "go-reference" / "build.sh"
 
 # Run from a checkout without `pip install -e .`: import tracetui from the repo root.
 if importlib.util.find_spec("tracetui") is None:
     sys.path.insert(0, str(REPO))
+if importlib.util.find_spec("tests") is None:  # tests.goref, the Go toolchain helpers
+    sys.path.append(str(REPO))
 
-from bigtrace import BigTraceUnavailable, big_trace as _big_trace  # noqa: E402
+from bigtrace import BigTraceUnavailable, big_trace as _big_trace
+from tests import goref
+
+
+pytest_collection_modifyitems = goref.mark_go_tests
 
 
 def pytest_addoption(parser):
@@ -65,21 +71,9 @@ def big_trace(pytestconfig) -> Path:
     try:
         return _big_trace(int(os.environ.get("TRACETUI_BIG_MB", "100")))
     except BigTraceUnavailable as e:
-        pytest.skip(f"big trace unavailable: {e}")
+        goref.skip_go(f"big trace unavailable (it is written by a Go program): {e}")
 
 
 @pytest.fixture(scope="session")
 def go_reference() -> Path:
-    if not GO_REFERENCE_BUILD.exists():
-        pytest.skip(f"Go reference reader not available: {GO_REFERENCE_BUILD} not found")
-    try:
-        r = subprocess.run(
-            ["bash", str(GO_REFERENCE_BUILD)], capture_output=True, text=True, timeout=900
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        pytest.skip(f"Go reference build failed: {e}")
-    lines = r.stdout.strip().splitlines()
-    folder = Path(lines[-1]) if r.returncode == 0 and lines else None
-    if folder is None or not (folder / "tracebench").exists():
-        pytest.skip(f"Go reference build failed (exit {r.returncode}): {r.stderr.strip()[-1000:]}")
-    return folder
+    return goref.go_program(Path(__file__).resolve().parent / "gohelpers" / "tracebench").parent

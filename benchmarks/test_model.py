@@ -91,7 +91,7 @@ def test_model_big_peak_rss(benchmark, big_trace):
         assert r.returncode == 0, f"RSS probe failed: {r.stderr.strip()[-1000:]}"
         return r.stdout
 
-    events, base, decoded, peak = map(int, benchmark.pedantic(probe, rounds=1, iterations=1).split())
+    events, _base, decoded, peak = map(int, benchmark.pedantic(probe, rounds=1, iterations=1).split())
     size = big_trace.stat().st_size
     ratio = peak * 1024 / size
     limit = float(os.environ.get("TRACETUI_MODEL_RSS_LIMIT", "6"))

@@ -13,7 +13,6 @@ import time
 from types import SimpleNamespace
 
 import numpy as np
-import pytest
 
 from tests.tui.screens_host import HostApp
 

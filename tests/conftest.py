@@ -7,10 +7,13 @@ import pytest
 
 from tests import goref
 
+pytest_collection_modifyitems = goref.mark_go_tests
+
 
 @pytest.fixture(scope="session")
 def oracle():
-    """path -> Go's summarizer's JSON for that trace (traceoracle); skips without ../shared or go."""
+    """path -> Go's summarizer's JSON for that trace (tests/gohelpers/traceoracle, built
+    on demand with the test extras' Go); goref.skip_go without Go."""
     return goref.traceoracle()
 
 

@@ -11,7 +11,13 @@ API:
 - `committed_traces() -> list[Path]`: traces/go1.*/*.trace in the repository.
 - `sample_trace() -> Path | None`: a small trace made by a tiny runtime/trace program
   (built once per Go version, cached under ~/.cache/tracetui/sample/).
-- `require_go()`: pytest.skip with a clear reason when go is missing.
+- `require_go()`: the go binary, or `skip_go` with a clear reason when go is missing.
+- `skip_go(reason)`: pytest.skip, or pytest.fail when TRACETUI_REQUIRE_GO=1: every
+  skip for a missing Go (or a Go helper that cannot be built or run) goes through it.
+- `go_program(dir) -> Path`: a Go program of ours importing internal/trace
+  (tests/gohelpers/*, benchmarks/gohelpers/*), built on demand into the cache.
+- `traceoracle()`: path -> Go's summarizer's JSON (tests/gohelpers/traceoracle).
+- `mark_go_tests(items)`: marks `go` the tests using those programs' fixtures.
 
 Raises GoUnavailable when go is needed but missing.
 """
@@ -19,11 +25,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 GO_REFERENCE_VERSION = "1.27.3"
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +43,7 @@ class GoUnavailable(RuntimeError):
     """No Go toolchain was found."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_go() -> str | None:
     go = shutil.which("go")
     if go:
@@ -57,7 +65,7 @@ def _go() -> str:
     return go
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _go_env(var: str) -> str | None:
     go = find_go()
     if go is None:
@@ -78,13 +86,25 @@ def go_testdata_dir() -> Path | None:
     return d if d.is_dir() else None
 
 
+REQUIRE_GO = os.environ.get("TRACETUI_REQUIRE_GO") == "1"
+
+
+def skip_go(reason: str) -> NoReturn:
+    """Skip the running test because Go (or something built or run with it) is not
+    available; with TRACETUI_REQUIRE_GO=1 (CI) fail it instead, so a run can never pass
+    with the conformance tests silently skipped. Every Go-related skip goes through here."""
+    import pytest
+    if REQUIRE_GO:
+        pytest.fail(f"TRACETUI_REQUIRE_GO=1, but: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 def require_go() -> str:
-    """The go binary, or pytest.skip."""
+    """The go binary, or skip_go."""
     go = find_go()
     if go is None:
-        import pytest
-        pytest.skip("Go toolchain not found (needs `go` on PATH or ~/.cache/tracetui-go/"
-                    f"{GO_REFERENCE_VERSION}/venv/bin/go); cannot compare with Go")
+        skip_go("Go toolchain not found (needs `go` on PATH or ~/.cache/tracetui-go/"
+                f"{GO_REFERENCE_VERSION}/venv/bin/go); cannot compare with Go")
     return go
 
 
@@ -215,27 +235,56 @@ def sample_trace() -> Path | None:
     return out
 
 
-GO_REFERENCE_BUILD = Path(__file__).resolve().parents[1].parent / "shared" / "tools" / "go-reference" / "build.sh"
+GOHELPERS = REPO / "tests" / "gohelpers"
+
+
+def go_program(source_dir: Path) -> Path:
+    """The executable built from the Go package in source_dir (its *.go files), which may
+    import Go's internal packages (internal/trace): it is compiled as the package
+    cmd/tracetui-NAME of the test toolchain's GOROOT through `go build -overlay`, so
+    nothing is written into GOROOT. Cached under ~/.cache/tracetui/gohelpers/ by Go
+    version and the sources' sha256; skip_go when Go is missing or the build fails."""
+    go = require_go()
+    sources = sorted(source_dir.glob("*.go"))
+    digest = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in sources)).hexdigest()[:16]
+    exe = CACHE / "gohelpers" / f"{source_dir.name}-{go_version()}-{digest}" / source_dir.name
+    if exe.exists():
+        return exe
+    root = _go_env("GOROOT")
+    if not root:
+        skip_go("`go env GOROOT` gave nothing: cannot build Go programs that import internal/trace")
+    pkg = Path(root) / "src" / "cmd" / f"tracetui-{source_dir.name}"
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        overlay = Path(tmp) / "overlay.json"
+        overlay.write_text(json.dumps({"Replace": {str(pkg / p.name): str(p) for p in sources}}))
+        partial = exe.with_name(f".{exe.name}.{os.getpid()}")
+        r = subprocess.run([go, "build", "-overlay", str(overlay), "-o", str(partial), f"./{pkg.name}"],
+                           cwd=pkg.parent, capture_output=True, text=True, env=_env(), timeout=900)
+    if r.returncode != 0:
+        skip_go(f"could not build {source_dir.relative_to(REPO)} with {go_version()}: {r.stderr[-500:]}")
+    os.replace(partial, exe)
+    return exe
+
+
+GO_PROGRAM_FIXTURES = {"oracle", "gommu", "go_reference"}  # each builds one of our Go programs
+
+
+def mark_go_tests(items) -> None:
+    """pytest_collection_modifyitems of tests/ and benchmarks/: the `go` marker on every
+    test that uses a fixture in GO_PROGRAM_FIXTURES (select them with -m go)."""
+    import pytest
+    for item in items:
+        if GO_PROGRAM_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("go"):
+            item.add_marker(pytest.mark.go)
 
 
 def traceoracle():
-    """A function path -> what Go's summarizer makes of that trace (traceoracle's JSON,
-    cached by the file's content), built from ../shared/tools/go-reference; pytest.skip
-    when absent."""
-    import json
+    """A function path -> what Go's summarizer makes of that trace (the JSON of
+    tests/gohelpers/traceoracle, cached in memory by the file's content)."""
+    exe = go_program(GOHELPERS / "traceoracle")
 
-    import pytest
-
-    if not GO_REFERENCE_BUILD.exists():
-        pytest.skip(f"Go reference tools not available ({GO_REFERENCE_BUILD} is missing)")
-    if find_go() is None:
-        pytest.skip("go is not installed: cannot run Go's summarizer")
-    r = subprocess.run(["bash", str(GO_REFERENCE_BUILD)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"could not build traceoracle: {r.stderr[-300:]}")
-    exe = Path(r.stdout.strip().splitlines()[-1]) / "traceoracle"
-
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def run_digest(digest, path):
         return json.loads(subprocess.check_output([str(exe), str(path)]))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tracetui import __version__
 from tracetui.commands import COMMANDS
 from tracetui.commands.common import DEMO_TRACE, UsageError, quiet_broken_pipe
 from tracetui.commands.tui import interactive
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--demo", action="store_true", help="open the demo trace shipped in the package")
+    p.add_argument("--version", action="version", version=f"tracetui {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS:
         doc = cmd.__doc__ or ""

@@ -229,7 +229,7 @@ def gocapture():
         r = subprocess.run([go, "build", "-o", str(tmp), str(GOCAPTURE)], capture_output=True, text=True,
                            cwd=GOCAPTURE.parent, env={**os.environ, "GOFLAGS": "", "GO111MODULE": "off"}, timeout=600)
         if r.returncode != 0:
-            pytest.skip(f"could not build the capture program: {r.stderr[-300:]}")
+            goref.skip_go(f"could not build the capture program: {r.stderr[-300:]}")
         os.replace(tmp, exe)
     proc = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:

@@ -60,8 +60,9 @@ def _child(path: str, timeout: float, wfd: int) -> None:
 
 def main(argv: list[str]) -> None:
     timeout = float(argv[0])
-    import tracetui.format  # noqa: F401  (load the compiled core before forking)
     import numpy  # noqa: F401
+
+    import tracetui.format  # noqa: F401  (load the compiled core before forking)
 
     for path in argv[1:]:
         r, w = os.pipe()

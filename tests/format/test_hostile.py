@@ -6,8 +6,9 @@ Each case below is a trace built to push one field to its limit: batch sizes up 
 generation numbers, timestamps, and many tiny batches, generations, strings, stacks,
 nested regions and tasks. `tests/format/memprobe.py` reads each in a forked child of a
 fresh interpreter with a time limit and measures the growth of its peak resident set
-size: it must stay under 50 MB + 20x the input. Then the outcome is compared with
-`go tool trace -d=parsed` on the same bytes (same accept/reject decision, same events
+size: it must stay under 50 MB + 20x the input (a read that would not end is stopped at
+20 s and fails; how long each read takes is checked in benchmarks/test_hostile.py).
+Then the outcome is compared with `go tool trace -d=parsed` on the same bytes (same accept/reject decision, same events
 before the error) wherever Go neither crashes nor runs out of time.
 """
 from __future__ import annotations
@@ -184,7 +185,7 @@ def _cases() -> dict[str, bytes]:
     return c
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cases() -> dict[str, bytes]:
     return _cases()
 
@@ -216,7 +217,6 @@ def test_bounded_memory_and_time(name, probed):
     assert r["outcome"] in ("ok", "error"), r
     assert r["peak_bytes"] <= LIMIT(r["size"]), (
         f"{name}: peak grew {r['peak_bytes'] / 1e6:.1f} MB on {r['size'] / 1e6:.2f} MB of input")
-    assert r["seconds"] < 5, r
 
 
 # Inputs whose cost per byte is the highest we know of, at two sizes: the growth must
@@ -232,6 +232,7 @@ SCALING = {
 }
 
 
+@pytest.mark.slow
 def test_growth_is_linear(tmp_path):
     paths = []
     for name, build in SCALING.items():
@@ -246,7 +247,6 @@ def test_growth_is_linear(tmp_path):
         d_in = (tmp_path / f"{name}-3.trace").stat().st_size - (tmp_path / f"{name}-1.trace").stat().st_size
         slope = (big["peak_bytes"] - small["peak_bytes"]) / d_in
         assert slope < 64, f"{name}: {slope:.1f} bytes of memory per input byte"
-        assert big["seconds"] < 4 * small["seconds"] + 0.5, (name, small["seconds"], big["seconds"])
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +260,7 @@ def test_same_decision_and_events_as_go(name, probed, go_results):
     data = cases()[name]
     out, err, rc = goref.go_tool_trace_bytes(data, "parsed")
     if rc not in (0, 1):
-        pytest.skip(f"Go's parser crashed on this input (exit {rc}): {err.decode(errors='replace')[:200]}")
+        goref.skip_go(f"Go's parser crashed on this input (exit {rc}): {err.decode(errors='replace')[:200]}")
     r = probed[name]
     assert (r["outcome"] == "ok") == (rc == 0), (r["message"], err)
     assert r["text"] == out

@@ -60,7 +60,7 @@ def test_comments_blank_lines_and_spacing():
 def test_empty_string_data_quirk():
     # Text `data=""` is an empty (non-nil) slice in Go and prints again; the wire reader leaves
     # empty data nil, which String() omits: a binary trace with an empty string is not text-safe.
-    version, events = raw.read_text('Trace Go1.22\nString id=1\n\tdata=""\n')
+    _, events = raw.read_text('Trace Go1.22\nString id=1\n\tdata=""\n')
     assert events[0].data == b"" and str(events[0]) == 'String id=1\n\tdata=""'
     data = raw.text_to_binary('Trace Go1.22\nString id=1\n\tdata=""\n')
     (back,) = wire.iter_raw_events(data)
@@ -198,7 +198,7 @@ def go_test_files():
 @pytest.mark.parametrize("path", go_test_files())
 def test_go_test_file(path):
     if path is None:
-        pytest.skip("Go toolchain not found: no $GOROOT/src/internal/trace/testdata/tests")
+        goref.skip_go("Go toolchain not found: no $GOROOT/src/internal/trace/testdata/tests")
     case = raw.load_test_case(path)
     assert case.name == path.stem and case.version in S.SUPPORTED_VERSIONS
     assert case.expect_success == (case.expect_error_regex is None)
@@ -217,7 +217,7 @@ def test_go_test_file(path):
 def test_go_test_file_expectations():
     d = goref.go_testdata_dir()
     if d is None:
-        pytest.skip("Go toolchain not found")
+        goref.skip_go("Go toolchain not found")
     cases = {p.stem: raw.load_test_case(p) for p in (d / "tests").glob("*.test")}
     assert len(cases) >= 20
     failing = {n: c.expect_error_regex for n, c in cases.items() if not c.expect_success}

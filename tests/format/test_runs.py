@@ -12,10 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests import goref
 from tracetui.format import read
 from tracetui.format.runs import RunColumn
-from tests import goref
-
 
 
 def _repeat(runs) -> np.ndarray:

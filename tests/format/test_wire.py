@@ -6,7 +6,8 @@ import random
 
 import construct as cs
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests import goref
 from tracetui.format import spec as S

@@ -23,7 +23,7 @@ SAMPLE = re.compile(r"^M=(\S+) P=(\S+) G=(\S+) StackSample Time=(\d+)")
 def test_logs_and_samples_equal_go(path):
     out, _, rc = goref.go_tool_trace(path, "parsed")
     if rc != 0:
-        pytest.skip("go tool trace rejected this trace")
+        goref.skip_go("go tool trace rejected this trace")
     lines = (out.decode("utf-8", "surrogateescape") if isinstance(out, bytes) else out).splitlines()
     tr = read(path)
     m = build(tr)
@@ -49,7 +49,7 @@ def _trace(name):
 
 
 def test_unblockers_were_running_when_they_unblocked():
-    tr, m = _trace("go1.27/contention")
+    _, m = _trace("go1.27/contention")
     checked = 0
     for g in range(len(m.lanes)):
         sp = m.lanes.spans(g)
@@ -71,7 +71,7 @@ def test_span_stacks_are_the_transition_stacks():
 
 
 def test_blocked_syscalls_end_runnable_and_assists_belong_to_their_goroutine():
-    tr, m = _trace("go1.27/syscalls")
+    _, m = _trace("go1.27/syscalls")
     blocked = 0
     for g in range(len(m.lanes)):
         sb = m.lanes.syscall_blocked(g)
@@ -80,7 +80,7 @@ def test_blocked_syscalls_end_runnable_and_assists_belong_to_their_goroutine():
         blocked += int(sb.sum())
     summary_blocked = int((m.summary.goroutines["syscall_block"] > 0).sum())
     assert (blocked > 0) == (summary_blocked > 0)
-    tr, m = _trace("go1.27/gc")
+    _, m = _trace("go1.27/gc")
     for g in np.unique(m.gc.assists["goroutine"]).tolist():
         start, end = m.gc.assists_of(g)
         assert (np.diff(start) >= 0).all() and (end >= start).all()

@@ -68,6 +68,6 @@ def test_gc_trace_has_cycles_and_metrics():
     assert (gc.cycles["end"] > gc.cycles["start"]).all()
     t, heap = gc.heap_alloc
     assert len(t) > 100 and (np.diff(t) > 0).all() and heap.min() > 0
-    goal_t, goal = gc.heap_goal
+    _, goal = gc.heap_goal
     assert len(goal) >= len(gc.cycles["start"]) - 1
     assert gc.gomaxprocs[1].tolist()[:1] == [4]  # the programs set GOMAXPROCS=4

@@ -1,11 +1,10 @@
 """The mutator utilization function and MMU equal Go's (internal/trace gc.go,
 MutatorUtilizationV2 with `go tool trace`'s default MMU flags, MMUCurve.MMU) on every
-committed trace. Go's side is tests/model/gommu/main.go, built inside
-$GOROOT/src/cmd (to import internal/trace) and cached under ~/.cache/tracetui/gommu."""
+committed trace. Go's side is tests/model/gommu/main.go, built by goref.go_program
+(as a package of $GOROOT/src/cmd, to import internal/trace) into ~/.cache/tracetui/gohelpers."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,24 +21,7 @@ WINDOWS = [1, 50_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10**15]
 
 @pytest.fixture(scope="module")
 def gommu():
-    go = goref.require_go()
-    version = goref.go_version() or "go"
-    exe = goref.CACHE / "gommu" / version / "gommu"
-    if not exe.exists() or exe.stat().st_mtime < SOURCE.stat().st_mtime:
-        root = goref._go_env("GOROOT")
-        if not root:
-            pytest.skip("`go env GOROOT` gave nothing: cannot build gommu inside GOROOT/src/cmd")
-        d = Path(root) / "src" / "cmd" / "tracetui-gommu"
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            shutil.copy(SOURCE, d / "main.go")
-        except OSError as e:
-            pytest.skip(f"cannot write {d} to build gommu (it must live under GOROOT/src/cmd): {e}")
-        exe.parent.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run([go, "build", "-o", str(exe), "."], cwd=d, capture_output=True, text=True,
-                           env=goref._env(), timeout=900)
-        if r.returncode != 0:
-            pytest.skip(f"could not build gommu: {r.stderr[-500:]}")
+    exe = goref.go_program(SOURCE.parent)
 
     def run(path):
         return json.loads(subprocess.check_output([str(exe), str(path), *map(str, WINDOWS)]))
@@ -65,7 +47,7 @@ def brute_mmu(times, utils, w):
     w = min(w, t1 - t0)
     grid = np.repeat(utils[:-1], np.diff(times))          # utilization of each ns
     cum = np.concatenate([[0], np.cumsum(grid)])
-    return min((cum[s + w] - cum[s]) / w for s in range(0, t1 - t0 - w + 1))
+    return min((cum[s + w] - cum[s]) / w for s in range(t1 - t0 - w + 1))
 
 
 def test_mmu_by_definition():

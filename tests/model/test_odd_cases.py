@@ -75,7 +75,7 @@ def test_there_are_cases():
 
 def test_go_testdata_cases_present_or_go_missing():
     if goref.find_go() is None:
-        pytest.skip("Go toolchain not found: no Go test traces to add")
+        goref.skip_go("Go toolchain not found: no Go test traces to add")
     assert len(GO_CASES) >= 15, list(GO_CASES)
 
 

@@ -1,8 +1,7 @@
 """The model's summarizer pass equals Go's summarizer (internal/trace summary.go)
 on every committed trace: per-goroutine stats, region intervals and task facts,
-to the nanosecond. Go's side is ../shared/tools/go-reference/traceoracle."""
+to the nanosecond. Go's side is tests/gohelpers/traceoracle."""
 from __future__ import annotations
-
 
 import numpy as np
 import pytest

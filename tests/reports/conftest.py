@@ -1,5 +1,5 @@
 """Fixtures for the report tests: Go's summarizer as JSON (traceoracle, from
-../shared/tools/go-reference; skipped with a reason when absent) and models of the
+tests/gohelpers; skipped with a reason without Go) and models of the
 committed traces, built once per session."""
 from __future__ import annotations
 

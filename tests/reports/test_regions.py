@@ -125,7 +125,7 @@ def go_userregions(path) -> list[tuple]:
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.skip("go tool trace -http did not serve /userregions")
+                    goref.skip_go("go tool trace -http did not serve /userregions")
                 time.sleep(0.3)
     finally:
         proc.terminate()

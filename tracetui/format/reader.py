@@ -10,9 +10,9 @@ from __future__ import annotations
 import mmap
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -100,7 +100,7 @@ class Trace:
 
     def rows_where(self, types) -> np.ndarray:
         """Rows whose event type is one of `types`: byte comparisons, no wide temporaries."""
-        types = sorted(set(int(t) for t in types))
+        types = sorted({int(t) for t in types})
         if not types:
             return np.zeros(0, np.int64)
         hit = self.type == types[0]

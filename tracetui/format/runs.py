@@ -12,8 +12,9 @@ a boolean mask (which return what the dense array would; an integer index
 remembers its run, so rows read in order cost no search), slicing with step 1
 (which returns a RunColumn), comparisons (with a scalar: computed per run, then
 expanded to one bool per row; with an array: on the dense column) and
-`np.asarray(col)` (the dense column, for the rare whole-column use). Numpy ufuncs are refused (`__array_ufunc__ = None`) so
-that no operation silently sees a one-element object array: index it first.
+`np.asarray(col)` (the dense column, for the rare whole-column use). Numpy ufuncs are
+refused (`__array_ufunc__ = None`) so that no operation silently sees a one-element
+object array: index it first.
 Compiled code reads `starts`/`values` directly (tracetui/model/_columns.pxi).
 """
 from __future__ import annotations

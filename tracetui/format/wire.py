@@ -28,9 +28,10 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from functools import cache
+from typing import NamedTuple
 
 import construct as cs
 
@@ -110,8 +111,9 @@ PaddedUVarint = _UVarint(padded=True)
 # fmt.Fscanf(r, "go 1.%d trace\x00\x00\x00", &v): a format space needs one or more input spaces
 # (fmt's isSpace, newline excluded); %d first skips spaces (a newline, or \r\n, is an error) and
 # reads ASCII digits into a uint32.
-_SP = rb"[\t\v\f\r ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
-_SKIP = rb"(?:[\t\v\f ]|\r(?!\n)|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)*"
+_UNICODE_SP = rb"\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80"
+_SP = rb"[\t\v\f\r ]|" + _UNICODE_SP
+_SKIP = rb"(?:[\t\v\f ]|\r(?!\n)|" + _UNICODE_SP + rb")*"
 _HEADER_RE = re.compile(rb"go(?:" + _SP + rb")+1\." + _SKIP + rb"([0-9]+)(?:" + _SP + rb")+trace\x00\x00\x00")
 
 
@@ -198,7 +200,7 @@ def sync_batch(version: int) -> cs.Construct:
                      "entries" / cs.GreedyRange(cs.Select(Frequency, ClockSnapshot)), cs.Terminated)
 
 
-@lru_cache(maxsize=None)
+@cache
 def timed_events(version: int) -> cs.Construct:
     """The contents of an ordinary batch of one M: timed events, `type dt args...`."""
     specs = raw_specs(version)
@@ -250,7 +252,8 @@ def iter_batches(data: bytes) -> Iterator[BatchInfo]:
                 raise TraceError("EOF", offset=stream.tell()) from None
             raise TraceError(f"error reading batch {which}: {_go_err(e)}", offset=stream.tell()) from None
         if h.size > S.MAX_BATCH_SIZE:
-            raise TraceError(f"invalid batch size {h.size}, maximum is {S.MAX_BATCH_SIZE}", offset=pos, generation=h.gen)
+            raise TraceError(f"invalid batch size {h.size}, maximum is {S.MAX_BATCH_SIZE}", offset=pos,
+                             generation=h.gen)
         start = stream.tell()
         body = data[start:start + h.size]
         if len(body) != h.size:
@@ -300,7 +303,7 @@ _GO_SPECS_LEN = {11: 0, 19: 0, 21: 0, S.GO122: S.EvUserLog + 1, S.GO123: S.EvExp
                  S.GO125: S.EvClockSnapshot + 1, S.GO126: S.MAX_EXPERIMENTAL_EVENT}
 
 
-@lru_cache(maxsize=None)
+@cache
 def raw_specs(version: int) -> tuple[S.EventSpec, ...]:
     """Go's version.Specs() for `version`, indexed by event type; unnamed slots have name ""."""
     return tuple(S.SPECS.get(t, _GAP) if t else _GAP for t in range(_GO_SPECS_LEN[version]))

@@ -46,10 +46,10 @@ cdef uint8_t[256] ROLE
 cdef bint[256] HAS_ARG
 cdef bint[256] HAS_ARG2
 for _t in range(256):
-    k = S.TYPE_TO_KIND.get(_t, 0)
+    _k = S.TYPE_TO_KIND.get(_t, 0)
     ROLE[_t] = {S.KindStateTransition: T_GO, S.KindRangeBegin: T_RANGE_BEGIN, S.KindRangeActive: T_RANGE_ACTIVE,
                 S.KindRangeEnd: T_RANGE_END, S.KindRegionBegin: T_REGION_BEGIN, S.KindRegionEnd: T_REGION_END,
-                S.KindTaskBegin: T_TASK, S.KindTaskEnd: T_TASK, S.KindLog: T_LOG, S.KindSync: T_SYNC}.get(k, T_NONE)
+                S.KindTaskBegin: T_TASK, S.KindTaskEnd: T_TASK, S.KindLog: T_LOG, S.KindSync: T_SYNC}.get(_k, T_NONE)
     if _t in (S.EvProcStart, S.EvProcStop, S.EvProcSteal, S.EvProcStatus):
         ROLE[_t] = T_PROC
     HAS_ARG[_t] = False

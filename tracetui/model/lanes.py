@@ -206,7 +206,7 @@ class GoroutineLanes:
 
     def state_time(self, g: int, boundaries: np.ndarray) -> dict[int, np.ndarray]:
         """Time in each state between consecutive `boundaries` (ns, ascending)."""
-        start, end, state, dur, cum = self._lane(g)
+        start, _end, state, dur, cum = self._lane(g)
         bounds = np.asarray(boundaries, dtype=np.int64)
         if len(start) == 0:
             return {s: np.zeros(len(bounds) - 1, np.int64) for s in STATES}
