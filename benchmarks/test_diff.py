@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from bigtrace import BigTraceUnavailable, big_trace as _big_trace
+from bigtrace import BigTraceUnavailable
+from bigtrace import big_trace as _big_trace
 
 REPO = Path(__file__).resolve().parent.parent
 

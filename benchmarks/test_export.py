@@ -21,10 +21,10 @@ import time
 
 import pytest
 
-from tracetui.format import read
-from tracetui.model import build
 from tracetui.exports.chrome import write_chrome
 from tracetui.exports.perfetto import write_perfetto
+from tracetui.format import read
+from tracetui.model import build
 from tracetui.reports.pprof import pprof_profile
 
 

@@ -18,7 +18,6 @@ import tracetui
 from tracetui.cli import main
 
 
-
 def compiled_modules() -> list[str]:
     """The compiled modules setup.py builds (its MODULES: the one list of them)."""
     tree = ast.parse((Path(__file__).resolve().parents[1] / "setup.py").read_text())

@@ -36,9 +36,9 @@ from tracetui.widgets.details import Details, Link, details_at
 from tracetui.widgets.jump import JumpProvider
 from tracetui.widgets.palette import legend_items
 from tracetui.widgets.panel import DetailsPanel
-from tracetui.widgets.rows import PROC, SORTS, Rows
-from tracetui.widgets.search import with_function
+from tracetui.widgets.rows import GOROUTINE, PROC, REGION, SORTS, Rows
 from tracetui.widgets.screens import ErrorScreen, HelpScreen, LoadingScreen
+from tracetui.widgets.search import with_function
 from tracetui.widgets.status import StatusLine
 from tracetui.widgets.targets import Target, region_target, task_target
 from tracetui.widgets.timeline import Timeline
@@ -121,7 +121,7 @@ class TraceApp(AnalysisHost, App):
             return
         try:
             self.call_from_thread(fn, *args)
-        except Exception:  # noqa: BLE001 - no app, no one to tell
+        except Exception:
             pass
 
     def _load(self) -> None:
@@ -141,7 +141,7 @@ class TraceApp(AnalysisHost, App):
         except TraceError as e:
             self._call(self._failed, str(e))
             return
-        except Exception as e:  # noqa: BLE001 - a bug must not leave a spinning screen
+        except Exception as e:
             self._call(self._failed, f"internal error: {type(e).__name__}: {e}")
             return
         self._call(self._loaded, model, rows, report)
@@ -287,9 +287,8 @@ class TraceApp(AnalysisHost, App):
         if tl is None:
             return {}
         sel = tl.selected()
-        lanes = None
-        if rows.pattern is not None:
-            lanes = list(dict.fromkeys(rows.ident[np.isin(rows.kind, (GOROUTINE, REGION))].tolist()))
+        filtered = rows.pattern is not None or rows.hide_runtime or rows.visible_only
+        lanes = rows.order.tolist() if filtered else None   # the goroutine lanes shown (pinned ones too)
         return dict(window=None if tl.mark is None else (min(tl.mark, tl.cursor), max(tl.mark, tl.cursor)),
                     goroutine=sel[1] if sel is not None and sel[0] in (GOROUTINE, REGION) else None, lanes=lanes)
 

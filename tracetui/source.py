@@ -71,7 +71,7 @@ def save_copy(path: str, data) -> None:
     import shutil
 
     if isinstance(data, str) and (not os.path.isfile(data) or
-                                  os.path.exists(path) and os.path.samefile(data, path)):
+                                  (os.path.exists(path) and os.path.samefile(data, path))):
         return  # nothing to copy (the reader reports a missing file), or it is the copy already
     partial = f"{path}.partial"
     try:
@@ -263,7 +263,7 @@ def capture(url: str, err=None, max_bytes: int = MAX_CAPTURE) -> bytearray:
         elif isinstance(reason, (socket.timeout, TimeoutError)):
             reason = f"timed out after {timeout:g}s"
         raise TraceError(f"{url}: cannot connect: {reason}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise TraceError(f"{url}: timed out after {timeout:g}s without data ({len(out)} bytes received)") from None
     except (OSError, ValueError) as e:
         raise TraceError(f"{url}: {e}") from None

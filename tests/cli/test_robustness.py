@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests import goref
-from tracetui.commands import common
 from tracetui.cli import main
+from tracetui.commands import common
 
 MULTIGEN = Path(__file__).parent.parent / "format" / "data" / "multigen"
 COMMANDS = [["stats"], ["events"], ["events", "--wire"], ["events", "--format", "jsonl"], []]

@@ -17,16 +17,16 @@ import pytest
 from tests import goref
 from tests.model.test_gc import go_ranges
 from tracetui.cli import main
+from tracetui.exports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.model.lanes import RUNNING
-from tracetui.exports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 
 TRACES = goref.committed_traces()
 IDS = [f"{p.parent.name}/{p.stem}" for p in TRACES]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exported(path: Path) -> dict:
     buf = io.BytesIO()
     n = write_chrome(build(read(path)), buf)

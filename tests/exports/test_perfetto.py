@@ -34,7 +34,7 @@ pb = pytest.importorskip("perfetto.protos.perfetto.trace.perfetto_trace_pb2",
 TRACES = [t for t in goref.committed_traces() if t.parent.name in ("go1.22", "go1.27")]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model_of(trace):
     return build(read(trace))
 
@@ -101,7 +101,7 @@ class Decoded:
         return [t for t in self.tracks.values() if t.parent_uuid == parent]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def decoded(trace) -> Decoded:
     buf = io.BytesIO()
     P.write_perfetto(model_of(trace), buf)

@@ -102,7 +102,7 @@ def check_path(model, p, t0, t1) -> None:
         assert sp["start"][k[-1]] <= mid <= sp["end"][k[-1]]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _go_events(path):
     from tests.tui.goparsed import go_events
 

@@ -15,7 +15,7 @@ def trace_id(p: Path) -> str:
     return f"{p.parent.name}/{p.name}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model_of(path: Path):
     from tracetui.format import read
     from tracetui.model import build

@@ -5,7 +5,6 @@ internal/trace) and cached under ~/.cache/tracetui/goregionblock."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -23,23 +22,8 @@ SOURCE = Path(__file__).resolve().parent / "goregionblock" / "main.go"
 
 @pytest.fixture(scope="module")
 def goregionblock():
-    go = goref.require_go()
-    exe = goref.CACHE / "goregionblock" / (goref.go_version() or "go") / "goregionblock"
-    if not exe.exists() or exe.stat().st_mtime < SOURCE.stat().st_mtime:
-        root = goref._go_env("GOROOT")
-        if not root:
-            pytest.skip("`go env GOROOT` gave nothing: cannot build goregionblock inside GOROOT/src/cmd")
-        d = Path(root) / "src" / "cmd" / "tracetui-goregionblock"
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            shutil.copy(SOURCE, d / "main.go")
-        except OSError as e:
-            pytest.skip(f"cannot write {d} to build goregionblock (it must live under GOROOT/src/cmd): {e}")
-        exe.parent.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run([go, "build", "-o", str(exe), "."], cwd=d, capture_output=True, text=True,
-                           env=goref._env(), timeout=900)
-        if r.returncode != 0:
-            pytest.skip(f"could not build goregionblock: {r.stderr[-500:]}")
+    """path -> Go's per-region block time by reason (tests/reports/goregionblock, built by goref)."""
+    exe = goref.go_program(SOURCE.parent)
     return lambda path: json.loads(subprocess.check_output([str(exe), str(path)]))
 
 

@@ -9,8 +9,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
-
+from tests import goref
 from tracetui.commands.multi import load_facts
 from tracetui.reports.diff import diff_rows
 
@@ -41,7 +40,7 @@ def test_a_a_pairs_report_no_region_changed():
     try:
         pairs = [(gen.ab_trace("a", 100 + 2 * k), gen.ab_trace("a", 101 + 2 * k)) for k in range(10)]
     except (gen.ToolchainUnavailable, gen.GenerationError) as e:
-        pytest.skip(f"cannot make the A/A traces with Go {gen.AB_VERSION}: {e}")
+        goref.skip_go(f"cannot make the A/A traces with Go {gen.AB_VERSION}: {e}")
     flagged = []
     for base, new in pairs:
         rows = _diff(base, new)

@@ -13,12 +13,12 @@ from tests.reports.conftest import TRACES, model_of, trace_id
 pytest.importorskip("pyarrow", reason="the parquet extra (pyarrow) is not installed")
 pytest.importorskip("duckdb", reason="the sql extra (duckdb) is not installed")
 
-from tracetui.cli import main  # noqa: E402
-from tracetui.commands.sql import query  # noqa: E402
-from tracetui.exports.parquet import TABLES, write_parquet  # noqa: E402
-from tracetui.reports.goroutines import goroutine_groups  # noqa: E402
-from tracetui.reports.regions import region_groups  # noqa: E402
-from tracetui.reports.tasks import task_groups  # noqa: E402
+from tracetui.cli import main
+from tracetui.commands.sql import query
+from tracetui.exports.parquet import TABLES, write_parquet
+from tracetui.reports.goroutines import goroutine_groups
+from tracetui.reports.regions import region_groups
+from tracetui.reports.tasks import task_groups
 
 
 def _pct(col: str, q: int, where: str = "") -> str:
@@ -46,7 +46,7 @@ SELECT name, count(*) AS count, sum(exec_ns) AS exec_ns, sum(sched_wait_ns) AS s
 FROM goroutines GROUP BY name ORDER BY exec_ns DESC, name
 """
 
-TASKS_SQL = f"""
+TASKS_SQL = """
 WITH t AS (SELECT name, duration_ns, complete, logs,
                   row_number() OVER (PARTITION BY name, complete ORDER BY duration_ns) AS k,
                   count(*) OVER (PARTITION BY name, complete) AS n

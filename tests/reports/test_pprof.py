@@ -47,7 +47,7 @@ def _go(*args: str, key: bytes) -> bytes:
     return r.stdout
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def go_profile(trace: Path, kind: str) -> bytes:
     return _go("tool", "trace", f"-pprof={kind}", str(trace), key=trace.read_bytes())
 
@@ -76,7 +76,7 @@ def totals_and_flat(samples: collections.Counter) -> tuple[tuple[int, int], dict
     return (count, delay), dict(flat)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model_of(trace: Path):
     return build(read(trace))
 

@@ -19,7 +19,7 @@ SOME = [p for p in TRACES if p.parent.name in ("go1.22", "go1.27")]
 _TRANSITION = re.compile(r"GoID=(\d+) (\w+)->(\w+)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def go_waits(path):
     """(goroutine id, start, end, reason, unblocker id or None, open) of every wait in
     Go's parsed output: from a transition into Waiting to the next one out of it. A

@@ -139,3 +139,30 @@ def test_keys_zoom_search_and_sources():
         return app.jumps
     jumps = drive(CPU, ["enter", "enter"], then=jumped)
     assert len(jumps) == 1 and jumps[0].goroutines == [jumps[0].focus_goroutine]
+
+
+def test_the_real_timeline_answers_the_scopes():
+    """The profile screen's scopes as the real app gives them (not a stand-in): the
+    filtered lanes are the goroutine lanes the filter shows, the selected goroutine is the
+    selected lane's, the window is mark→cursor."""
+    import re
+
+    from tests.tui.test_trust import run
+    from tracetui.widgets.rows import GOROUTINE
+
+    async def script(app, pilot):
+        rows, tl = app.rows, app.timeline
+        assert app.profile_context()["lanes"] is None           # no filter: the whole trace
+        tl.set_lanes(pattern="main")
+        await pilot.pause()
+        ctx = app.profile_context()
+        pat = re.compile("main", re.I)
+        assert ctx["lanes"] and len(ctx["lanes"]) < len(rows.active)
+        assert all(pat.search(rows.label_of(g)) for g in ctx["lanes"])
+        row = int(np.flatnonzero(rows.kind == GOROUTINE)[0])
+        tl.select_row(row)
+        tl.mark, tl.cursor = rows.t_first + 1000, rows.t_first + 5000
+        ctx = app.profile_context()
+        assert ctx["goroutine"] == int(rows.ident[row]) and ctx["window"] == (rows.t_first + 1000, rows.t_first + 5000)
+
+    run(ANNOTATIONS, script)

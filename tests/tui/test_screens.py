@@ -36,7 +36,7 @@ GC_TRACE = REPO / "traces" / "go1.27" / "gc.trace"
 TRACES = [DEMO, ANNOTATIONS]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def model_of(path: Path):
     from tracetui.format import read
     from tracetui.model import build
@@ -44,7 +44,7 @@ def model_of(path: Path):
     return build(read(path))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def command_json(*args: str):
     """`tracetui ARGS --format json`, run as a user runs it."""
     env = dict(os.environ, PYTHONPATH=str(REPO))

@@ -384,8 +384,8 @@ class LiveApp:
     def reset(self) -> None:
         async def reset():
             app = self.app
-            while isinstance(app.screen, AnalysisScreen) or app.screen is not app.screen_stack[0] \
-                    and len(app.screen_stack) > 1:
+            while isinstance(app.screen, AnalysisScreen) or (app.screen is not app.screen_stack[0] \
+                    and len(app.screen_stack) > 1):
                 await app.pop_screen()
             app.query_one("#filter").display = False
             app.panel.hide()
@@ -542,7 +542,7 @@ def test_lane_caches_under_a_concurrent_pan_zoom_loop(monkeypatch):
             while not stop.is_set():
                 for lane in lanes:
                     rows.prepare(lane)
-        except Exception as e:  # noqa: BLE001 - reported below
+        except Exception as e:
             errors.append(e)
 
     old = sys.getswitchinterval()

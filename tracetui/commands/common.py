@@ -12,7 +12,6 @@ import os
 import sys
 from pathlib import Path
 
-
 DEMO_TRACE = Path(__file__).parent.parent / "data" / "demo.trace"
 TRACE_HELP = ("trace file (may be gzip-compressed), '-' for stdin, or a live capture URL "
               "http://HOST:PORT/debug/pprof/trace?seconds=N")
@@ -84,9 +83,8 @@ def add_trace_argument(p) -> None:
 
 def add_report_options(p) -> None:
     """The trace argument (and --save), --format and --strict every report command takes."""
-    from tracetui.reports.output import add_format_option
-
     from tracetui.commands.multi import TracesAction
+    from tracetui.reports.output import add_format_option
 
     p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
                    help=TRACE_HELP + "; several traces, a directory or a glob are reported as one")

@@ -34,7 +34,6 @@ class EventsCommand:
     def run(self, args) -> int:
         if args.wire:
             from tracetui.format.wire import dump_wire
-
             from tracetui.source import source_bytes
 
             data = source_bytes(args.trace, args.save)

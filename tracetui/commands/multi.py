@@ -28,8 +28,8 @@ class TracesAction(argparse.Action):
     """nargs='+': args.traces is the list, args.trace its first element."""
 
     def __call__(self, parser, namespace, values, option_string=None):
-        setattr(namespace, "traces", list(values))
-        setattr(namespace, "trace", values[0])
+        namespace.traces = list(values)
+        namespace.trace = values[0]
 
 
 def expand(args: list[str]) -> list[str]:

@@ -26,8 +26,8 @@ def _regions(args) -> int:
     from tracetui.commands.regions import EMPTY
     from tracetui.reports import pooled as P
     from tracetui.reports.durations import sort_rows
-    from tracetui.reports.output import histogram_lines, stat_columns
     from tracetui.reports.goroutines import reason_columns
+    from tracetui.reports.output import histogram_lines, stat_columns
     from tracetui.reports.regions import BREAKDOWN
 
     if args.by not in ("name", "trace"):
@@ -58,8 +58,8 @@ def _regions(args) -> int:
 def _tasks(args) -> int:
     from tracetui.reports import pooled as P
     from tracetui.reports.durations import sort_rows
-    from tracetui.reports.output import stat_columns
     from tracetui.reports.goroutines import reason_columns
+    from tracetui.reports.output import stat_columns
 
     if args.tree:
         _one_trace_only(args, "--tree")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tracetui.commands.common import UsageError, add_trace_argument, default_output, load_model, output_file, write_lines
+from tracetui.commands.common import (
+    UsageError,
+    add_trace_argument,
+    default_output,
+    load_model,
+    output_file,
+    write_lines,
+)
 
 
 class PprofCommand:

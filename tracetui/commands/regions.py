@@ -6,7 +6,6 @@ import argparse
 from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
 from tracetui.commands.multi import dispatch
 
-
 EMPTY = "no user regions in this trace (trace.WithRegion, trace.StartRegion)"
 
 

@@ -6,7 +6,6 @@ import argparse
 from tracetui.commands.common import add_report_options, load_model, name_filter, sort_key
 from tracetui.commands.multi import add_by_trace, dispatch
 
-
 EMPTY = "no user tasks in this trace (trace.NewTask)"
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from tracetui.reports.check import BudgetError, GOROUTINE_TIMES, held, parse_budget, resolve
+from tracetui.reports.check import GOROUTINE_TIMES, BudgetError, held, parse_budget, resolve
 from tracetui.reports.durations import group_stats
 
 

@@ -101,9 +101,9 @@ class Budget:
 def _stat_unit(subject: str, name: str, stat: str) -> str:
     """The unit of a subject's statistic, or BudgetError naming what is allowed."""
     if subject in ("region", "task") or (subject == "gc" and name in ("stw", "assist")):
-        allowed = {"count": "count", **{s: "ns" for s in DURATION_STATS}}
+        allowed = {"count": "count", **dict.fromkeys(DURATION_STATS, "ns")}
     elif subject == "goroutine":
-        allowed = {"count": "count", **{s: "ns" for s in GOROUTINE_TIMES}}
+        allowed = {"count": "count", **dict.fromkeys(GOROUTINE_TIMES, "ns")}
     elif subject == "gc" and name == "cycles":
         allowed = {"count": "count"}
     elif subject == "gc" and name == "heap":

@@ -63,7 +63,7 @@ class Facts:
             self._names[key] = s[self.tables[table][column]]
         return self._names[key]
 
-    def split(self) -> list["Facts"]:
+    def split(self) -> list[Facts]:
         """One Facts per trace of a pooled one."""
         out = []
         for i in range(len(self.paths)):
@@ -218,7 +218,7 @@ def cpu_by_function(model) -> tuple[dict[str, np.ndarray], int]:
             cum[f] = cum.get(f, 0) + c
     keys = sorted(cum)
     return {"func": _i64(keys), "flat": _i64([flat.get(k, 0) for k in keys]),
-            "cum": _i64([cum[k] for k in keys])}, int(len(stacks))
+            "cum": _i64([cum[k] for k in keys])}, len(stacks)
 
 
 def pool(facts: list[Facts]) -> Facts:
@@ -226,7 +226,7 @@ def pool(facts: list[Facts]) -> Facts:
     position of the entry's file among `facts`."""
     strings: dict[str, int] = {}
     tables: dict[str, dict[str, list]] = {t: {} for t in TABLES}
-    offsets = {t: 0 for t in TABLES}
+    offsets = dict.fromkeys(TABLES, 0)
     ntraces = 0
     for f in facts:
         remap = np.array([strings.setdefault(s, len(strings)) for s in f.strings] + [-1], np.int64)

@@ -89,7 +89,7 @@ def cell(value, kind: str, resolution: float = 1_000) -> str:
     """A value as a table shows it; `resolution` (ns) is for "time" (see time_resolution)."""
     if value is None:
         return "-"
-    if isinstance(value, bool) or hasattr(value, "dtype") and value.dtype == bool:
+    if isinstance(value, bool) or (hasattr(value, "dtype") and value.dtype == bool):
         return "yes" if value else "no"
     if kind == "ns":
         return human_ns(value)
@@ -121,7 +121,7 @@ def time_resolution(values) -> int:
     return res
 
 
-def _cells(t: "Table") -> list[list[str]]:
+def _cells(t: Table) -> list[list[str]]:
     """Every row of `t` formatted, column by column (a "time" column at its own resolution)."""
     res = {c.key: time_resolution(r.get(c.key) for r in t.rows) for c in t.columns if c.kind == "time"}
     return [[cell(r.get(c.key), c.kind, res.get(c.key, 1_000)) for c in t.columns] for r in t.rows]

@@ -19,8 +19,8 @@ click on the cursor row selects it. Moving the cursor posts `Highlighted`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 from rich.segment import Segment
@@ -112,12 +112,12 @@ class ArrayTable(ScrollView, can_focus=True):
     cursor = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
-        def __init__(self, table: "ArrayTable", index: int) -> None:
+        def __init__(self, table: ArrayTable, index: int) -> None:
             super().__init__()
             self.table, self.index = table, index
 
         @property
-        def control(self) -> "ArrayTable":
+        def control(self) -> ArrayTable:
             return self.table
 
     class Selected(Highlighted):

@@ -10,8 +10,8 @@ largest value of a series within the column, so a short spike never vanishes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from rich.segment import Segment

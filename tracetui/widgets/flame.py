@@ -46,7 +46,7 @@ class FlameGraph(ScrollView, can_focus=True):
     DEFAULT_CSS = "FlameGraph { background: #101418; }"
 
     class Selected(Message):
-        def __init__(self, graph: "FlameGraph", node: int) -> None:
+        def __init__(self, graph: FlameGraph, node: int) -> None:
             super().__init__()
             self.graph, self.node = graph, node
 

@@ -26,11 +26,10 @@ class LoadingScreen(Screen):
         self.total = size
 
     def compose(self) -> ComposeResult:
-        with Center(id="loading-box"):
-            with Vertical(id="loading"):
-                yield Static(f"[b]tracetui[/b]  {escape(self.trace_name)}", id="loading-title")
-                yield ProgressBar(total=max(self.total, 1), show_eta=False, id="loading-bar")
-                yield Static("reading…", id="loading-status")
+        with Center(id="loading-box"), Vertical(id="loading"):
+            yield Static(f"[b]tracetui[/b]  {escape(self.trace_name)}", id="loading-title")
+            yield ProgressBar(total=max(self.total, 1), show_eta=False, id="loading-bar")
+            yield Static("reading…", id="loading-status")
         yield Footer()
 
     def progress(self, done: int, total: int, generations: int) -> None:

@@ -13,11 +13,11 @@ from rich.text import Text
 from textual.markup import escape
 from textual.widgets import Static
 
+from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL
 from tracetui.widgets.details import goroutine_on
 from tracetui.widgets.palette import NAMES, reason_family
 from tracetui.widgets.rows import GOROUTINE, PROC, THREAD
 from tracetui.widgets.timescale import fmt_dur, fmt_time
-from tracetui.model.lanes import RUNNABLE, RUNNING, SYSCALL
 
 _STATE_CAT = {RUNNING: "running", RUNNABLE: "runnable", SYSCALL: "syscall"}
 

@@ -187,7 +187,7 @@ class Timeline(ScrollView, can_focus=True):
             self._preparing.discard(lane)
             try:
                 self.app.call_from_thread(self.refresh)
-            except Exception:  # noqa: BLE001 - the app has quit
+            except Exception:
                 return
 
     # -- view changes ----------------------------------------------------------------
