@@ -67,7 +67,7 @@ def load_model(path: str, strict: bool = False):
         trace, report = read_salvaged(source(path))
         if report is not None:
             print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
-    return build(trace)
+    return build(trace, lazy=True)  # a report builds only the parts it reads
 
 
 def add_report_options(p) -> None:
