@@ -16,8 +16,8 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-MODULES = ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes", "tracetui.widgets._intervals",
-           "tracetui.exports._protowire")
+MODULES = ("tracetui.format._core", "tracetui.format._text", "tracetui.model._summary", "tracetui.model._lanes",
+           "tracetui.widgets._intervals", "tracetui.exports._protowire")
 DEBUG = os.environ.get("TRACETUI_CYTHON_DEBUG") == "1"
 
 

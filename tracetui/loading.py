@@ -46,14 +46,15 @@ def load_trace(source, *, strict: bool = False, progress=None, stage=None):
     return trace, report
 
 
-def load_model(source, *, strict: bool = False, progress=None, stage=None):
-    """(model, salvage report or None) of a trace; see the module docstring."""
+def load_model(source, *, strict: bool = False, progress=None, stage=None, lazy: bool = False):
+    """(model, salvage report or None) of a trace; see the module docstring. `lazy`: the
+    model's parts are built when first read (reports); the TUI builds them all at once."""
     from tracetui.model import build
 
     trace, report = load_trace(source, strict=strict, progress=progress, stage=stage)
     if stage:
         stage(f"building the model of {len(trace):,} events…")
-    return build(trace), report
+    return build(trace, lazy=lazy), report
 
 
 def nothing_usable(trace) -> bool:

@@ -64,7 +64,7 @@ def load_model(arg: str, strict: bool = False, save: str | None = None):
     on stderr) unless `strict`, when it is an error (tracetui.loading)."""
     from tracetui.loading import load_model as load_source
 
-    model, report = load_source(source(arg, save), strict=strict)
+    model, report = load_source(source(arg, save), strict=strict, lazy=True)  # a report builds only what it reads
     warn(report)
     return model
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 
-from tracetui.commands.common import add_trace_argument, source, write_lines
+from tracetui.commands.common import add_trace_argument, quiet_broken_pipe, source, write_lines
 from tracetui.format import TraceError
 
 
@@ -44,7 +44,7 @@ class EventsCommand:
             write_lines(line + "\n" for line in dump_wire(data))
             return 0
         from tracetui.format import read
-        from tracetui.format.jsonl import event_json
+        from tracetui.format.dump import jsonl_chunks, text_chunks
 
         error = None
         try:
@@ -53,10 +53,21 @@ class EventsCommand:
             if e.partial is None:
                 raise
             trace, error = e.partial, e
-        if args.format == "jsonl":
-            write_lines(json.dumps(event_json(trace, i), separators=(",", ":")) + "\n" for i in range(len(trace)))
-        else:
-            write_lines(f"{ev}\n" for ev in trace)
+        write_chunks(jsonl_chunks(trace) if args.format == "jsonl" else text_chunks(trace))
         if error is not None:
             raise error
         return 0
+
+
+def write_chunks(chunks) -> None:
+    """Write byte chunks to stdout (its buffer: trace strings need not be UTF-8)."""
+    out = getattr(sys.stdout, "buffer", None)
+    try:
+        for chunk in chunks:
+            if out is None:
+                sys.stdout.write(chunk.decode("utf-8", "surrogateescape"))
+            else:
+                out.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_broken_pipe()

@@ -1,6 +1,7 @@
 """`Event`: a view of one row of a `Trace`, with Go's `Event.String()` form.
 
-Only for dumps, tests and debugging: the load path never builds these.
+For tests and debugging: the load path never builds these, and `tracetui events`
+prints from the columns (tracetui.format.dump), byte for byte what this view prints.
 
 What the per-type payload columns hold (see `_core.pyx`):
 

@@ -3,6 +3,7 @@
 Field names follow Go's accessors: time (ns), kind, type (wire event name),
 thread/proc/goroutine (-1 = none), then the kind's own fields, and `stack` as a
 list of {func, file, line, pc} frames (innermost first) when the event has one.
+`tracetui events` prints the same lines from the columns (tracetui.format.dump).
 """
 from __future__ import annotations
 

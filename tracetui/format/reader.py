@@ -7,6 +7,7 @@ would have printed) is on `TraceError.partial`.
 """
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 import re
@@ -149,6 +150,23 @@ class Trace:
         return self.size - self.valid_bytes
 
 
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_free_memory(events: int) -> None:
+    """Hand freed heap pages back to the OS after a big pass (of `events` events): glibc
+    keeps a pass's many small C++ allocations resident otherwise, under what comes next."""
+    if _MALLOC_TRIM is not None and events > 1 << 20:
+        _MALLOC_TRIM(0)
+
+
 def _sparse_lookup(keys: np.ndarray, vals: np.ndarray, rows) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.int64)
     if len(keys) == 0:
@@ -232,6 +250,7 @@ def read(source, progress=None) -> Trace:
     del dec
     if isinstance(data, mmap.mmap):
         data.close()
+    release_free_memory(n)
     if error is not None:
         msg, offset, gen = error
         trace.error = TraceError(msg, offset=offset, generation=gen)

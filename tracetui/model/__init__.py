@@ -16,7 +16,6 @@ state lanes, and the proc and thread lanes and goroutine counts of the same pass
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from tracetui.model import points
@@ -26,15 +25,41 @@ from tracetui.model.procs import GoroutineCounts, ProcLanes, ThreadLanes
 from tracetui.model.summary import Summary, summarize
 
 
-@dataclass(eq=False)
 class Model:
-    trace: object
-    summary: Summary
-    gc: GC
-    lanes: GoroutineLanes
-    procs: ProcLanes
-    threads: ThreadLanes
-    counts: GoroutineCounts
+    """The model of one trace. Its parts are computed on first use, each by one pass
+    over the columns, and kept: a report that reads only the summary never builds the
+    GC facts or the lanes (`build(trace)` makes them all at once, for the TUI)."""
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    @cached_property
+    def gc(self) -> GC:
+        return gc_facts(self.trace)
+
+    @cached_property
+    def summary(self) -> Summary:
+        return summarize(self.trace)
+
+    @cached_property
+    def _lane_parts(self) -> tuple[GoroutineLanes, ProcLanes, ThreadLanes, GoroutineCounts]:
+        return goroutine_lanes_of(self.trace)
+
+    @property
+    def lanes(self) -> GoroutineLanes:
+        return self._lane_parts[0]
+
+    @property
+    def procs(self) -> ProcLanes:
+        return self._lane_parts[1]
+
+    @property
+    def threads(self) -> ThreadLanes:
+        return self._lane_parts[2]
+
+    @property
+    def counts(self) -> GoroutineCounts:
+        return self._lane_parts[3]
 
     @cached_property
     def logs(self):
@@ -45,13 +70,14 @@ class Model:
         return points.cpu_samples(self.trace)
 
 
-def build(trace) -> Model:
-    # GC facts first (small, with short-lived temporaries), then the summarizer, whose
-    # working state is the largest and is freed before the lanes exist.
-    gc = gc_facts(trace)
-    summary = summarize(trace)
-    lanes, procs, threads, counts = goroutine_lanes_of(trace)
-    return Model(trace=trace, summary=summary, gc=gc, lanes=lanes, procs=procs, threads=threads, counts=counts)
+def build(trace, lazy: bool = False) -> Model:
+    """The model of `trace`: every part now, or with `lazy` each part when first read."""
+    model = Model(trace)
+    if not lazy:
+        # GC facts first (small, with short-lived temporaries), then the summarizer, whose
+        # working state is the largest and is freed before the lanes exist.
+        model.gc, model.summary, model._lane_parts  # noqa: B018
+    return model
 
 
 __all__ = ["GC", "GoroutineCounts", "GoroutineLanes", "Model", "ProcLanes", "Summary", "ThreadLanes", "build"]

@@ -18,11 +18,11 @@ Durations are int64 nanoseconds; names are indices into `trace.strings`.
 """
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from tracetui.format.reader import release_free_memory
 from tracetui.model._summary import Summarizer
 
 STAT_COLUMNS = ("exec", "sched_wait", "syscall", "syscall_block", "total")
@@ -66,28 +66,10 @@ class Summary:
         return by.get(region, {})
 
 
-def _malloc_trim():
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def _release_free_memory(trace) -> None:
-    """Hand freed heap pages back to the OS after a big trace: glibc keeps the
-    summarizer's many small C++ allocations otherwise, and the lanes built next
-    would add to them."""
-    if _MALLOC_TRIM is not None and len(trace) > 1 << 20:
-        _MALLOC_TRIM(0)
-
-
 def summarize(trace) -> Summary:
     forever = trace.strings.index("forever") if "forever" in trace.strings else -1
     out = Summarizer().run(trace, forever, trace.strings)
-    _release_free_memory(trace)
+    release_free_memory(len(trace))  # the summarizer's state, before the lanes are built
     regions = out["regions"]
     regions["in_summary"] = regions.pop("done")
     return Summary(
