@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from bigtrace import GO_VERSION, cache_dir
 
 ROUNDS = int(os.environ.get("TRACETUI_EVENTS_ROUNDS", "3"))

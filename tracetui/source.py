@@ -162,7 +162,7 @@ def _fields(data, pos: int, end: int):
     where it is not one."""
     def uvarint(pos):
         x = shift = 0
-        for i in range(10):
+        for _i in range(10):
             if pos >= end:
                 raise ValueError("truncated varint")
             b = data[pos]

@@ -40,7 +40,7 @@ _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-zµμ]+)")
 
 def format_duration(ns: int | float, digits: int = 3) -> str:
     """A duration in ns as text with `digits` significant digits (see the module docstring)."""
-    n = int(round(ns))
+    n = round(ns)
     if n < 0:
         return "-" + format_duration(-n, digits)
     if n < 1_000:
@@ -49,7 +49,7 @@ def format_duration(ns: int | float, digits: int = 3) -> str:
     while True:
         unit, div = _SHOWN[i]
         v = n / div
-        decimals = max(0, digits - 1 - max(0, int(math.floor(math.log10(max(v, 1))))))
+        decimals = max(0, digits - 1 - max(0, math.floor(math.log10(max(v, 1)))))
         text = f"{v:.{decimals}f}"
         if float(text) < 1000 or i == len(_SHOWN) - 1:
             # zeros at the end only when they are significant: an exact value prints short
@@ -60,7 +60,7 @@ def format_duration(ns: int | float, digits: int = 3) -> str:
 
 def format_time(ns: int | float, resolution: float = 1) -> str:
     """A point in time (ns since the trace's first event) to the precision of `resolution` ns."""
-    n = int(round(ns))
+    n = round(ns)
     if n < 0:
         return "-" + format_time(-n, resolution)
     i = max((k for k, (_, div) in enumerate(_SHOWN) if n >= div), default=0)
@@ -88,5 +88,5 @@ def parse_duration(text: str) -> int:
         pos = m.end()
     else:
         if pos == len(body) and pos > 0:
-            return sign * int(round(total))
+            return sign * round(total)
     raise ValueError(f"{text!r} is not a duration (a number and a unit: {UNITS_HELP}; e.g. 1.5s, 250ms, 1m30s)")

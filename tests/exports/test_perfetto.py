@@ -109,7 +109,7 @@ def decoded(trace) -> Decoded:
 
 
 def _span_table(model):
-    lanes, tr = model.lanes, model.trace
+    lanes = model.lanes
     spans = np.arange(len(lanes.state))
     start, end = span_times(model, spans)
     return spans, lanes.goroutine_of(spans), start, end
@@ -119,7 +119,6 @@ def _span_table(model):
 def test_goroutine_states_regions_and_flows(trace):
     model, d = model_of(trace), decoded(trace)
     tr, lanes, R = model.trace, model.lanes, model.summary.regions
-    ng = len(tr.goroutine_ids)
     spans, g, start, end = _span_table(model)
     # One track per goroutine with spans or regions, under "Goroutines", named "G<id> <start function>".
     goroutine_tracks = {t.uuid for t in d.children(P.GOROUTINES)} - {P.NO_GOROUTINE, *P.COUNT_TRACKS.values()}
@@ -177,7 +176,7 @@ def test_goroutine_states_regions_and_flows(trace):
 @pytest.mark.parametrize("trace", TRACES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_procs_threads_gc_tasks_counters(trace):
     model, d = model_of(trace), decoded(trace)
-    tr, lanes = model.trace, model.lanes
+    tr = model.trace
     for uuid, res in ((P.PROCS, model.procs), (P.THREADS, model.threads)):
         kids = d.children(uuid)
         assert len(kids) == len(res)

@@ -135,7 +135,7 @@ def odd_trace(version: int, strings: list[bytes], rnd: random.Random) -> bytes:
         return rnd.choice((1, 3, 40))
 
     frames = lambda k: b"".join(B.uvarint(0x401000 + 16 * i) + B.uvarint(rnd.randint(0, n)) + B.uvarint(
-        rnd.randint(0, n)) + B.uvarint(rnd.randint(0, 99)) for i in range(k))  # noqa: E731
+        rnd.randint(0, n)) + B.uvarint(rnd.randint(0, 99)) for i in range(k))
     stacks = bytes([S.EvStacks]) + b"".join(B.ev("Stack", sid, k) + frames(k) for sid, k in ((1, 1), (2, 3), (3, 0)))
     strs = bytes([S.EvStrings]) + b"".join(B.ev("String", i + 1, data=d) for i, d in enumerate(strings))
     sync = (B.ev("Sync") if version >= S.GO125 else b"") + B.ev("Frequency", 1_000_000_000)

@@ -27,7 +27,7 @@ from tracetui.format import spec as S
 
 U64 = (1 << 64) - 1
 BIG = U64 - 1
-LIMIT = lambda size: 50_000_000 + 20 * size  # noqa: E731
+LIMIT = lambda size: 50_000_000 + 20 * size
 E = B.simple_events()
 
 

@@ -27,9 +27,9 @@ def test_logs_and_samples_equal_go(path):
     lines = (out.decode("utf-8", "surrogateescape") if isinstance(out, bytes) else out).splitlines()
     tr = read(path)
     m = build(tr)
-    gid = lambda g: int(tr.goroutine_ids[g]) if g >= 0 else -1  # noqa: E731
+    gid = lambda g: int(tr.goroutine_ids[g]) if g >= 0 else -1
     L = m.logs
-    q = lambda i: go_quote(tr.strings[i].encode("utf-8", "surrogateescape"))  # noqa: E731
+    q = lambda i: go_quote(tr.strings[i].encode("utf-8", "surrogateescape"))
     ours = [(str(gid(g)), str(t), str(task), q(c), q(msg))
             for g, t, task, c, msg in zip(L["goroutine"].tolist(), L["time"].tolist(), L["task"].tolist(),
                                           L["category"].tolist(), L["message"].tolist())]

@@ -81,7 +81,7 @@ def test_wakeup_behind_hogs_is_scheduler_wait(path):
 
 def check_path(model, p, t0, t1) -> None:
     """The invariants of one path."""
-    tr, L = model.trace, model.lanes
+    L = model.lanes
     assert p.end == t1 and t0 <= p.start <= t1
     if p.start > t0:   # only where the known history of the goroutine the walk was on begins
         sp = L.spans(p.g[0]) if len(p) else L.spans(p.goroutine)

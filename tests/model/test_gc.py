@@ -38,8 +38,8 @@ def go_ranges(text: bytes) -> set[tuple[str, str, int, int]]:
 def our_ranges(path) -> set[tuple[str, str, int, int]]:
     tr = read(path)
     gc = build(tr).gc
-    gid = lambda i: int(tr.goroutine_ids[i]) if i >= 0 else -1  # noqa: E731
-    pid = lambda i: int(tr.proc_ids[i]) if i >= 0 else -1  # noqa: E731
+    gid = lambda i: int(tr.goroutine_ids[i]) if i >= 0 else -1
+    pid = lambda i: int(tr.proc_ids[i]) if i >= 0 else -1
     out = set()
     for s, e, kind, g in zip(gc.stw["start"], gc.stw["end"], gc.stw["kind"], gc.stw["goroutine"]):
         out.add((f"stop-the-world ({tr.strings[kind]})", f"Goroutine({gid(g)})", int(s), int(e)))

@@ -91,7 +91,7 @@ def test_tasks_goroutines_gc_stats_add_up(capsys):
 def test_pooled_reports_of_one_trace_are_the_reports(path):
     m = model_of(path)
     f = pool([facts_of(m, str(path))])
-    key = lambda r: (r["name"],)  # noqa: E731
+    key = lambda r: (r["name"],)
     assert sorted(P.region_groups(f), key=key) == sorted(region_groups(m), key=key)
     assert P.task_groups(f) == task_groups(m)
     assert sorted(P.goroutine_groups(f), key=key) == sorted(goroutine_groups(m), key=key)

@@ -188,7 +188,7 @@ def go_web_profiles(trace: Path, queries: list[str]) -> dict[str, bytes]:
     go = goref.require_go()
     digest = hashlib.sha256(trace.read_bytes()).hexdigest()
     cache = CACHE / (goref.go_version() or "go") / f"web-{digest}"
-    key = lambda q: hashlib.sha256(q.encode()).hexdigest()  # noqa: E731
+    key = lambda q: hashlib.sha256(q.encode()).hexdigest()
     missing = [q for q in queries if not (cache / key(q)).exists()]
     if missing:
         env = {**os.environ, "BROWSER": "true", "TZ": "UTC"}

@@ -680,7 +680,7 @@ def test_details_wrap_only_at_spaces_and_path_separators_and_W_widens():
             pieces = plain.split("\n" + " " * INDENT)
             assert all(len(p) <= width for p in pieces)
             for a, b in zip(pieces, pieces[1:]):       # each break follows a space or a "/"
-                assert a.endswith("/") or a.endswith(" ") or len(a) >= width - INDENT or \
+                assert a.endswith(("/", " ")) or len(a) >= width - INDENT or \
                     plain.replace("\n" + " " * INDENT, "").find(a + " " + b) >= 0 or a + " " in line
         narrow = panel.size.width
         await pilot.press("W")

@@ -11,7 +11,7 @@ cover (Sync, experimental events, indices out of range) come from the view itsel
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -136,7 +136,8 @@ def layout(trace, js: bool) -> Layout:
     quote = _j if js else _q
     state = (lambda n: _j(n)) if js else _enc
     return Layout(
-        js, ARG_TYPES, ARG2_TYPES, _types(js), [quote(s) for s in trace.strings], [quote(f"stop-the-world ({s})") for s in trace.strings],
+        js, ARG_TYPES, ARG2_TYPES, _types(js), [quote(s) for s in trace.strings],
+        [quote(f"stop-the-world ({s})") for s in trace.strings],
         _frame_pieces(trace, js), [state(n) for n in S.GO_STATES], [state(n) for n in S.PROC_STATES],
         S.GO_STATUS_TO_STATE, S.PROC_STATUS_TO_STATE,
         np.ascontiguousarray(trace.stack_offsets, np.int64), np.ascontiguousarray(trace.stack_frames, np.int32),

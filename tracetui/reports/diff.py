@@ -110,7 +110,7 @@ def _durations(out, section, name, fb, fn, table, rb, rn, dur_b, dur_n, count=No
 
 
 def _rank(s, q):
-    return s[max(int(math.ceil(q / 100 * len(s))), 1) - 1]
+    return s[max(math.ceil(q / 100 * len(s)), 1) - 1]
 
 
 def _per_reason(f, block_table: str, n: int) -> dict[str, np.ndarray]:

@@ -153,7 +153,7 @@ def facts_of(model, path: str = "", mmu_windows=MMU_WINDOWS_NS, with_stats: bool
 
     heap = _i64(gc.heap_alloc[1])
     procs = _i64(gc.gomaxprocs[1])
-    windows = sorted(set(int(w) for w in mmu_windows))
+    windows = sorted({int(w) for w in mmu_windows})
     mmu = {r["window_ns"]: r["mmu"] for r in mmu_rows(model, windows)} if len(tr) else {}
     strings = [""] * len(used)
     for s, i in used.items():

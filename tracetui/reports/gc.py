@@ -66,7 +66,7 @@ def _stat_fields(st: dict, i: int) -> dict:
 
 def heap_series(model) -> list[dict]:
     rows = []
-    for name, (times, values) in (("heap in use", model.gc.heap_alloc), ("heap goal", model.gc.heap_goal)):
+    for name, (_times, values) in (("heap in use", model.gc.heap_alloc), ("heap goal", model.gc.heap_goal)):
         v = np.asarray(values, np.int64)
         if len(v):
             rows.append({"metric": name, "samples": len(v), "min_bytes": int(v.min()), "max_bytes": int(v.max()),

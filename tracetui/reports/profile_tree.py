@@ -205,7 +205,8 @@ def top_table(stacks: Stacks, n: int = 0, j: int = -1, title: str = ""):
         cols += [Column("flat_count", f"flat {alt_name}", "int", 4), Column("cum_count", f"cum {alt_name}", "int", 3)]
     cols.append(Column("function", "function"))
     shown_total = sum(r["flat"] for r in shown)
-    fmt = (lambda v: _human(v, ns))
+    def fmt(v):
+        return (_human(v, ns))
     head = (f"{title}, " if title else "") + (
         f"{name}: {fmt(total)} total; showing {len(shown)} of {len(rows)} functions, "
         f"{fmt(shown_total)} ({100 * shown_total / total if total else 0:.2f}%) flat")

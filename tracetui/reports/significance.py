@@ -81,7 +81,7 @@ def mann_whitney(x, y, presorted: bool = False) -> float | None:
 
 def nearest_rank(sorted_values: np.ndarray, q: float):
     """The nearest-rank q-th percentile of an ascending array (as tracetui.reports.durations)."""
-    rank = max(int(math.ceil(q / 100 * len(sorted_values))), 1)
+    rank = max(math.ceil(q / 100 * len(sorted_values)), 1)
     return sorted_values[rank - 1]
 
 

@@ -44,7 +44,8 @@ class WaitsScreen(AnalysisScreen):
         inv = inv.reshape(-1)
         self.labels = [top_frame(frames(model, int(s))) for s in uniq.tolist()]
         n = len(pick["span"])
-        whom = [""] + [f"G{int(tr.goroutine_ids[u])} {tr.strings[int(gname[u])]}" for u in np.unique(self.unblocker[self.unblocker >= 0]).tolist()]
+        who = np.unique(self.unblocker[self.unblocker >= 0]).tolist()
+        whom = [""] + [f"G{int(tr.goroutine_ids[u])} {tr.strings[int(gname[u])]}" for u in who]
         upos = np.searchsorted(np.unique(self.unblocker[self.unblocker >= 0]), self.unblocker)
         self.whom = whom
         self.entries = {
@@ -61,7 +62,8 @@ class WaitsScreen(AnalysisScreen):
         cols = [Col("duration", "duration", "ns"), Col("start", "start", "time"), Col("goroutine", "goroutine", "int"),
                 Col("name", "function", labels=s, drop=3), Col("reason", "reason", labels=s),
                 Col("blocked_at", "blocked at", labels=self.labels, drop=4),
-                Col("unblocker", "unblocked by", labels=self.whom), Col("unblocked_at", "unblocked at", labels=self.labels, drop=5)]
+                Col("unblocker", "unblocked by", labels=self.whom),
+                Col("unblocked_at", "unblocked at", labels=self.labels, drop=5)]
         yield Static("", classes="caption", id="waits-caption")
         yield ArrayTable(cols, self.entries, origin=self.origin, id="waits")
 

@@ -495,7 +495,7 @@ class Rows:
         """Is this lane's index built, or small enough to build while drawing? If not, it is
         drawn from its spans in view and `prepare` should build it off the UI thread (a
         lane of millions of spans takes a few tenths of a second)."""
-        kind, i, depth = key
+        kind, i, _depth = key
         if kind == GOROUTINE:
             return ("g", i) in self._lane_cache or self.model.lanes.count(i) <= LAZY_SPANS
         if kind in (PROC, THREAD):
@@ -505,7 +505,7 @@ class Rows:
 
     def prepare(self, key: tuple[int, int, int]) -> None:
         """Build a lane's intervals (safe off the UI thread: it only adds to a cache)."""
-        kind, i, depth = key
+        kind, i, _depth = key
         if kind == GOROUTINE:
             self.goroutine_intervals(i)
         elif kind in (PROC, THREAD):
