@@ -46,7 +46,7 @@ def synthetic_model(n: int = N_REGIONS, types: int = 50, goroutines: int = 1000,
         "start": start, "end": end, "start_row": start_row, "end_row": start_row + 1,
         "exec": dur // 2, "sched_wait": dur // 8, "syscall": dur // 16, "syscall_block": np.zeros(n, np.int64),
     }
-    summary = SimpleNamespace(regions=regions, region_block=np.zeros((0, 3), np.int64))
+    summary = SimpleNamespace(regions=regions, region_block=np.zeros((0, 3), np.int64), _cache={})
     return SimpleNamespace(trace=tr, summary=summary)
 
 

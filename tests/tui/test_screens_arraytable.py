@@ -135,3 +135,19 @@ def test_narrow_drops_droppable_columns():
     _, wide = run(ArrayTable(cols, d), size=(60, 5))
     _, narrow = run(ArrayTable(cols, d), size=(28, 5))
     assert "count" in wide[0] and "count" not in narrow[0] and "duration" in narrow[0]
+
+
+def test_ids_print_as_digits_and_instants_tell_rows_apart():
+    """Ids print without thousands separators (they get pasted into the palette), and the
+    start times of instances 400 ns apart print differently (issue 12)."""
+    origin = 5_000_000_000
+    starts = origin + np.array([2_401_234_500, 2_401_234_900, 2_401_235_300, 12_000_000_000])
+    data = {"goroutine": np.array([123456, 7, 1000, 99999]), "start": starts}
+    table = ArrayTable([Col("goroutine", "goroutine", "id"), Col("start", "start", "time")], data, origin=origin,
+                       sort="start", descending=False)
+    _, lines = run(table, size=(60, 8))
+    body = [ln.split() for ln in lines[1:5]]
+    assert [b[0] for b in body] == ["123456", "7", "1000", "99999"]
+    shown = [b[1] for b in body]
+    assert len(set(shown)) == 4 and not any(s.endswith("…") for s in shown), shown
+    assert shown[0].startswith("2.4012345") and shown[3].startswith("12.0000000")

@@ -113,7 +113,10 @@ def time_resolution(values) -> int:
     at most the smallest gap between two different values."""
     import numpy as np
 
-    v = np.unique(np.asarray([x for x in values if x is not None], np.int64))
+    if isinstance(values, np.ndarray):
+        v = np.unique(values.astype(np.int64, copy=False))
+    else:
+        v = np.unique(np.asarray([x for x in values if x is not None], np.int64))
     gap = int(np.diff(v).min()) if len(v) > 1 else 1_000
     res = 1
     while res * 10 <= min(gap, 1_000):

@@ -66,7 +66,7 @@ class DiffApp(App):
 
 
 def target_message(model, worst: dict) -> ShowOnTimeline:
-    """Where the worst instance is: its interval, the cursor on its goroutine's lane."""
+    """Where the worst instance is: its interval, the cursor inside it on its goroutine's lane."""
     tr = model.trace
     t0 = int(tr.time[0]) if len(tr) else 0
     g = None

@@ -93,7 +93,7 @@ class GCScreen(AnalysisScreen):
                                                                  ("p99", 0), ("max", 0)))]
         yield ArrayTable(kcols, columns_of(self.kinds, kcols), id="kinds", classes="gctable")
         acols = [Col("start", "start", "time"), Col("duration", "duration", "ns"),
-                 Col("goroutine", "goroutine", "int")]
+                 Col("goroutine", "goroutine", "id")]
         yield ArrayTable(acols, self.assists, origin=self.origin, id="assists", classes="gctable")
 
     def on_mount(self) -> None:

@@ -65,7 +65,7 @@ class GoroutinesScreen(AnalysisScreen):
                  *(Col(f"{t}_ns", TITLES[t], "ns", drop=DROP.get(t, 0)) for t in TIMES)]
         yield ArrayTable(gcols, columns_of(self.groups, gcols), sort="exec_ns", id="groups")
         yield Static("", classes="caption", id="goroutines-caption")
-        icols = [Col("id", "goroutine", "int"), *(Col(f"{t}_ns", TITLES[t], "ns", drop=DROP.get(t, 0)) for t in TIMES),
+        icols = [Col("id", "goroutine", "id"), *(Col(f"{t}_ns", TITLES[t], "ns", drop=DROP.get(t, 0)) for t in TIMES),
                  Col("bar", "breakdown", "draw", draw=self.draw_bar, width=16)]
         data = columns_of(self.rows, icols[:-1]) | {"bar": np.arange(len(self.rows))}
         yield ArrayTable(icols, data, sort="exec_ns", id="goroutines")

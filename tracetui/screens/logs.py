@@ -36,7 +36,7 @@ class LogsScreen(AnalysisScreen):
 
     def body(self) -> ComposeResult:
         s = self.model.trace.strings
-        cols = [Col("time", "time", "time"), Col("goroutine", "goroutine", "int"), Col("task", "task", "int"),
+        cols = [Col("time", "time", "time"), Col("goroutine", "goroutine", "id"), Col("task", "task", "id"),
                 Col("category", "category", labels=s), Col("message", "message", labels=s)]
         yield Static("", classes="caption", id="logs-caption")
         yield ArrayTable(cols, self.entries, origin=self.origin, id="logs")

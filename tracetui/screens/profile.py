@@ -225,7 +225,7 @@ class ProfileScreen(AnalysisScreen):
         data = {"goroutine": ids, "name": names, "items": np.bincount(inv, minlength=len(gs)),
                 "value": np.bincount(inv, weights=value, minlength=len(gs)).astype(np.int64),
                 "first": first, "last": last}
-        cols = [Col("goroutine", "goroutine", "int"), Col("items", "samples" if view["kind"] == "cpu" else "episodes",
+        cols = [Col("goroutine", "goroutine", "id"), Col("items", "samples" if view["kind"] == "cpu" else "episodes",
                                                             "int"), Col("value", "time", "ns"),
                 Col("first", "first", "time", drop=1), Col("last", "last", "time", drop=2), Col("name", "function")]
         table = self.query_one("#profile-top", ArrayTable)

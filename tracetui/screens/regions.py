@@ -57,7 +57,7 @@ class RegionsScreen(AnalysisScreen):
         cols = group_columns()
         yield ArrayTable(cols, columns_of(self.rows, cols), sort="total_ns", id="types")
         yield Histogram(id="histogram")
-        icols = [Col("goroutine", "goroutine", "int"), Col("task", "task", "int"),
+        icols = [Col("goroutine", "goroutine", "id"), Col("task", "task", "id"),
                  Col("start", "start", "time"), Col("duration", "duration", "ns"),
                  *(Col(b, b, "ns", drop=2) for b in BREAKDOWN), Col("incomplete", "inc", "bool", drop=3)]
         yield Static("", classes="caption", id="instances-caption")

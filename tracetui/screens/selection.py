@@ -102,7 +102,7 @@ class SelectionScreen(AnalysisScreen):
                  *(Col(f"{k}_ns", k, "ns", drop=2 if k in ("min", "p50") else 0) for k in STAT_KEYS),
                  Col("share", "share", "pct")]
         self.query_one("#states", ArrayTable).set_data(scols, columns_of(self.states, scols))
-        gcols = [Col("goroutine", "goroutine", "int"), Col("name", "start function"),
+        gcols = [Col("goroutine", "goroutine", "id"), Col("name", "start function"),
                  *(Col(STATE_NAMES[s], STATE_NAMES[s], "ns") for s in STATES), Col("total", "in range", "ns", drop=1)]
         self.query_one("#per-goroutine", ArrayTable).set_data(gcols, self.per_g, sort="running")
         self.query_one("#range", Static).update(
@@ -110,7 +110,7 @@ class SelectionScreen(AnalysisScreen):
             f"({human_ns(self.t1 - self.t0)}), {len(self.goroutines):,} goroutines · c copy CSV · w write CSV")
 
     def csv(self) -> str:
-        gcols = [Column("goroutine", "goroutine", "int"), Column("name", "name"),
+        gcols = [Column("goroutine", "goroutine", "id"), Column("name", "name"),
                  *(Column(STATE_NAMES[s] + "_ns", STATE_NAMES[s], "ns") for s in STATES), Column("total_ns", "total")]
         n = len(self.goroutines)
         rows = [{"goroutine": int(self.per_g["goroutine"][i]), "name": self.per_g["name"][i],

@@ -54,14 +54,14 @@ class TasksScreen(AnalysisScreen):
                  Col("logs", "logs", "int", drop=1)]
         yield ArrayTable(tcols, columns_of(self.types, tcols), id="types")
         yield Static("", classes="caption", id="tasks-caption")
-        kcols = [Col("id", "id", "int"), Col("label", "task (tree)"), Col("parent", "parent", "int", drop=3),
+        kcols = [Col("id", "id", "id"), Col("label", "task (tree)"), Col("parent", "parent", "id", drop=3),
                  Col("start_ns", "start", "ns"), Col("duration_ns", "duration", "ns"),
                  Col("complete", "done", "bool", drop=2), Col("goroutines", "gs", "int", drop=1),
                  Col("regions", "regions", "int", drop=1), Col("logs", "logs", "int", drop=1)]
         yield ArrayTable(kcols, columns_of(self.tree_rows, kcols), id="tasks")
         yield Static("", classes="caption", id="logs-caption")
         s = self.model.trace.strings
-        lcols = [Col("time", "time", "time"), Col("goroutine", "goroutine", "int"),
+        lcols = [Col("time", "time", "time"), Col("goroutine", "goroutine", "id"),
                  Col("category", "category", labels=s), Col("message", "message", labels=s)]
         yield ArrayTable(lcols, self.task_logs(None), origin=self.origin, id="logs")
 

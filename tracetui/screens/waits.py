@@ -59,7 +59,7 @@ class WaitsScreen(AnalysisScreen):
 
     def body(self) -> ComposeResult:
         s = self.model.trace.strings
-        cols = [Col("duration", "duration", "ns"), Col("start", "start", "time"), Col("goroutine", "goroutine", "int"),
+        cols = [Col("duration", "duration", "ns"), Col("start", "start", "time"), Col("goroutine", "goroutine", "id"),
                 Col("name", "function", labels=s, drop=3), Col("reason", "reason", labels=s),
                 Col("blocked_at", "blocked at", labels=self.labels, drop=4),
                 Col("unblocker", "unblocked by", labels=self.whom),

@@ -8,8 +8,9 @@ their strips are cached until the data, sort, filter, cursor or width change.
 
 Columns (`Col`) have a kind that decides the formatting, as in the report commands'
 output layer: "ns" (durations: µs/ms/s), "time" (a point in time: ns since the
-trace's first event, `origin` subtracted), "int", "pct" (0..1), "bytes", "float",
-"text". A text column may hold indices into `labels` (e.g. the trace's string table);
+trace's first event, `origin` subtracted, with the digits that tell the column's
+values apart), "id" (goroutine, task, ... ids: digits only, to paste into the palette),
+"int", "pct" (0..1), "bytes", "float", "text". A text column may hold indices into `labels` (e.g. the trace's string table);
 it then sorts by label text.
 
 Keys: ↑/↓ j/k, PgUp/PgDn, Home/End move the cursor; Enter posts `Selected`; `s`
@@ -34,7 +35,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tracetui.reports.output import cell, human_ns
+from tracetui.reports.output import cell, time_resolution
 
 TEXT_MIN = 16
 NUMERIC_WIDTH = {"ns": 7, "time": 9, "pct": 6, "bytes": 9, "float": 8}
@@ -56,13 +57,15 @@ class Col:
     draw: Callable[[int, int], list[Segment]] | None = None   # kind "draw": (data index, width) -> segments
 
 
-def fmt(value, col: Col, origin: int = 0) -> str:
-    """One cell's text."""
+def fmt(value, col: Col, origin: int = 0, resolution: int = 1_000) -> str:
+    """One cell's text; `resolution` (ns) is a "time" column's (reports.output.time_resolution)."""
     kind = col.kind
     if col.labels is not None:
         return col.labels[int(value)] if value >= 0 else ""
     if kind == "time":
-        return human_ns(int(value) - origin)
+        return cell(int(value) - origin, "time", resolution)
+    if kind == "id":
+        return str(int(value))
     if kind == "bool":
         return "yes" if value else ""
     if kind in ("pct", "float"):
@@ -130,6 +133,7 @@ class ArrayTable(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple, Strip] = LRUCache(512)
         self.columns: list[Col] = []
         self.data: dict = {}
+        self._resolution: dict[str, int] = {}
         self.nrows = 0
         self.order = np.zeros(0, np.int64)
         self.sort_column: str | None = None
@@ -146,6 +150,7 @@ class ArrayTable(ScrollView, can_focus=True):
         """Show `data` (key -> array-like, equal lengths) in `columns`; sorted by `sort` if given."""
         self.columns = columns
         self.data = {c.key: data[c.key] for c in columns}
+        self._resolution = {c.key: time_resolution(np.asarray(self.data[c.key])) for c in columns if c.kind == "time"}
         self.nrows = len(next(iter(self.data.values()))) if self.data else 0
         self._mask = None
         self.sort_column, self.descending = None, descending
@@ -212,12 +217,16 @@ class ArrayTable(ScrollView, can_focus=True):
         for c in self.columns:
             if c.width is not None:
                 w = c.width
+            elif c.kind == "time":   # as many digits as the column's resolution needs
+                v = np.asarray(self.data[c.key])
+                w = max(NUMERIC_WIDTH["time"], *(len(fmt(x, c, self.origin, self._resolution.get(c.key, 1_000)))
+                                                 for x in ((v.min(), v.max()) if len(v) else ())))
             elif c.kind in NUMERIC_WIDTH:
                 w = NUMERIC_WIDTH[c.kind]
-            elif c.kind == "int":
+            elif c.kind in ("int", "id"):
                 v = np.asarray(self.data[c.key])
                 big = int(np.abs(v).max()) if len(v) else 0
-                w = len(f"{big:,}") + (1 if len(v) and int(v.min()) < 0 else 0)
+                w = len(f"{big:,}" if c.kind == "int" else str(big)) + (1 if len(v) and int(v.min()) < 0 else 0)
             elif c.kind == "bool":
                 w = 3
             elif c.kind == "draw":
@@ -274,7 +283,7 @@ class ArrayTable(ScrollView, can_focus=True):
             if c.kind == "draw":
                 segs += [*c.draw(i, w), Segment(" ", style)]
                 continue
-            text = fmt(self.data[c.key][i], c, self.origin)
+            text = fmt(self.data[c.key][i], c, self.origin, self._resolution.get(c.key, 1_000))
             if len(text) > w:
                 text = text[:max(w - 1, 0)] + "…"
             segs.append(Segment((text.ljust(w) if c.kind == "text" else text.rjust(w)) + " ", style))
