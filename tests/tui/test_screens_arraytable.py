@@ -151,3 +151,10 @@ def test_ids_print_as_digits_and_instants_tell_rows_apart():
     shown = [b[1] for b in body]
     assert len(set(shown)) == 4 and not any(s.endswith("…") for s in shown), shown
     assert shown[0].startswith("2.4012345") and shown[3].startswith("12.0000000")
+
+
+def test_an_empty_time_column_lays_out():
+    table = ArrayTable([Col("goroutine", "goroutine", "id"), Col("start", "start", "time")],
+                       {"goroutine": np.zeros(0, np.int64), "start": np.zeros(0, np.int64)})
+    _, lines = run(table, size=(40, 4))
+    assert "goroutine" in lines[0] and "start" in lines[0]

@@ -219,8 +219,9 @@ class ArrayTable(ScrollView, can_focus=True):
                 w = c.width
             elif c.kind == "time":   # as many digits as the column's resolution needs
                 v = np.asarray(self.data[c.key])
-                w = max(NUMERIC_WIDTH["time"], *(len(fmt(x, c, self.origin, self._resolution.get(c.key, 1_000)))
-                                                 for x in ((v.min(), v.max()) if len(v) else ())))
+                ends = (v.min(), v.max()) if len(v) else ()
+                w = max([NUMERIC_WIDTH["time"], *(len(fmt(x, c, self.origin, self._resolution.get(c.key, 1_000)))
+                                                  for x in ends)])
             elif c.kind in NUMERIC_WIDTH:
                 w = NUMERIC_WIDTH[c.kind]
             elif c.kind in ("int", "id"):
