@@ -1,0 +1,44 @@
+"""Reading a pre-1.22 trace (Go 1.11 to 1.21, the "v1" format) into a `Trace`.
+
+The compiled `_v1` pass parses, orders, validates and converts the trace as Go's
+internal/trace does (tracev1 parser + tracev1.go converter) and hands back the same
+columns and tables as the v2 decoder; this module only wraps them. Go reads a v1
+trace as one generation and rejects an invalid one as a whole, so an error carries
+no partial trace.
+"""
+from __future__ import annotations
+
+import mmap
+
+from tracetui.format._v1 import V1Decoder, V1Error
+from tracetui.format.errors import TraceError
+from tracetui.format.runs import RunColumn
+
+
+def read_v1(data, size: int, version: int, start: int, trace_cls):
+    """Decode a v1 trace whose header ends at `start`; raise TraceError if Go would reject it."""
+    dec = V1Decoder(data, version, start)
+    try:
+        dec.run()
+    except V1Error as e:
+        msg, offset = e.args
+        raise TraceError(msg, offset=offset) from None
+    finally:
+        if isinstance(data, mmap.mmap):
+            pass  # closed by the caller's mapping going away
+    out = dec.finish()
+    del dec
+    cols = out["columns"]
+    n = len(cols["time"])
+    cols.update({name: RunColumn(starts, values, n) for name, (starts, values) in out["runs"].items()})
+    pc, func, file, line = out["frames"]
+    gen = dict(gen=1, freq=out["freq"], min_ts=int(cols["time"][0]) if n else 0, has_snapshot=False,
+               snap_trace=0, snap_mono=0, snap_sec=0, snap_nsec=0, offset=start, end=size,
+               experimental_batches=0, cpu_samples=out["cpu_samples"])
+    return trace_cls(
+        version=version, size=size, **cols, strings=out["strings"],
+        frame_pc=pc, frame_func=func, frame_file=file, frame_line=line,
+        stack_offsets=out["stack_offsets"], stack_frames=out["stack_frames"],
+        goroutine_ids=out["goroutine_ids"], proc_ids=out["proc_ids"], thread_ids=out["thread_ids"],
+        generations=[gen], experimental_args=[], valid_bytes=size,
+    )
