@@ -51,7 +51,12 @@ PROGRAM_DIR = HERE / "programs"
 DEMO_PATH = REPO / "tracetui" / "data" / "demo.trace"
 MANIFEST = HERE / "manifest.json"
 
-VERSIONS = ["1.22.10", "1.23.9", "1.24.11", "1.25.5", "1.26.6", "1.27.3"]
+VERSIONS = ["1.21.13", "1.22.10", "1.23.9", "1.24.11", "1.25.5", "1.26.6", "1.27.3"]
+# Toolchains that write the pre-1.22 ("v1") format: their programs are built with
+# go.mod lowered to their version, and their traces are checked with the
+# reference toolchain's converter (their own `go tool trace` prints another format).
+V1_VERSIONS = ["1.21.13"]
+REFERENCE_VERSION = "1.27.3"
 SCENARIOS = [
     "annotations",
     "gc",
@@ -251,15 +256,21 @@ def build_program(go: Path, version: str, out_dir: Path) -> Build:
     out_dir.mkdir(parents=True, exist_ok=True)
     binary = out_dir / f"traceprog-go{version}"
     cmd = [str(go), "build", "-trimpath", "-o", str(binary), "."]
+    src = PROGRAM_DIR
+    if version in V1_VERSIONS:
+        src = out_dir / f"programs-go{version}"
+        shutil.copytree(PROGRAM_DIR, src, dirs_exist_ok=True)
+        mod = src / "go.mod"
+        mod.write_text(re.sub(r"(?m)^go 1\.\d+$", f"go {minor(version)}", mod.read_text()))
     r = subprocess.run(
-        cmd, cwd=PROGRAM_DIR, capture_output=True, text=True, env=go_env(CGO_ENABLED="1")
+        cmd, cwd=src, capture_output=True, text=True, env=go_env(CGO_ENABLED="1")
     )
     if r.returncode == 0:
         return Build(binary, cgo=True)
     cgo_error = (r.stderr or r.stdout).strip()
     log(f"[{version}] cgo build failed, building without cgo:\n{cgo_error}")
     r = subprocess.run(
-        cmd, cwd=PROGRAM_DIR, capture_output=True, text=True, env=go_env(CGO_ENABLED="0")
+        cmd, cwd=src, capture_output=True, text=True, env=go_env(CGO_ENABLED="0")
     )
     if r.returncode != 0:
         raise GenerationError(f"[{version}] go build failed:\n{r.stderr}{r.stdout}")
@@ -298,6 +309,8 @@ def check_trace(go: Path, version: str, scenario: str, path: Path) -> dict[str, 
     """
     counts: dict[str, int] = {}
     missing = []
+    if version in V1_VERSIONS:
+        go, version = ensure_toolchain(REFERENCE_VERSION), REFERENCE_VERSION
     for mode, patterns in CHECKS.get(scenario, {}).items():
         text = go_tool_trace(go, version, path, mode)
         for pat in patterns:

@@ -29,6 +29,7 @@ from tracetui.format._core import ARG2_TYPES, ARG_TYPES
 
 include "_evtypes.pxi"
 include "_buffers.pxi"
+include "_sort.pxi"
 
 # v1 event types (tracev1.EventType)
 DEF V_None = 0
@@ -292,6 +293,7 @@ cdef class V1Decoder:
     cdef int32_t[29] builtin
     cdef public int64_t first_ts
     cdef vector[int32_t] inline_ids
+    cdef public object error     # a conversion error after some events: (message, offset)
 
     def __cinit__(self, buf, int version, Py_ssize_t start):
         cdef const uint8_t[::1] view = buf
@@ -308,6 +310,7 @@ cdef class V1Decoder:
         self.cap = 0
         self.count = 0
         self.first_ts = 0
+        self.error = None
 
     def __dealloc__(self):
         free(self.c_time)
@@ -562,7 +565,7 @@ cdef class V1Decoder:
     cdef int merge(self) except -1:
         cdef vector[V1Ev] sorted_cpu
         cdef vector[int64_t] keys
-        stable_sort_cpu(self.cpu)
+        sort_cpu_samples(self.cpu)
         cdef size_t nprocs = self.procs_order.size() + 1
         cdef vector[vector[V1Ev]] bufs
         cdef vector[size_t] pos
@@ -1137,14 +1140,17 @@ cdef class V1Decoder:
             else:
                 reason = block_reason(t)
                 if reason == U64MAX:
-                    raise V1Error(f"unexpected event type {NAMES[t]}", None)
+                    # Go hands out the events before this one, then the error.
+                    self.error = (f"unexpected event type {NAMES[t]}", None)
+                    return 0
                 self.emit(EvGoStop if t == V_GoSched or t == V_GoPreempt else EvGoBlock, ev.ts, c, stack,
                           self.builtin[reason], 0, 0, True)
         self.emit(EvSyncPublic, self.out_last + 1, none, 0, -1, 2 if n else 1, 0, False)
         return 0
 
     def run(self):
-        """Parse, order, validate and convert; raise V1Error on an invalid trace."""
+        """Parse, order, validate and convert; raise V1Error on an invalid trace
+        (or set .error if the conversion fails part way, as Go's Reader does)."""
         self.collect()
         self.merge()
         self.retime()
@@ -1197,6 +1203,21 @@ cdef class V1Decoder:
             thread_ids=np.array(self.m_ids, dtype=np.int64),
             freq=self.ticks_per_sec, cpu_samples=self.cpu.size(),
         )
+
+
+cdef void sort_cpu_samples(vector[V1Ev]& cpu) noexcept:
+    """slices.SortFunc by time, with Go's own pdqsort (equal times keep Go's order)."""
+    cdef size_t i, n = cpu.size()
+    cdef vector[int] perm
+    cdef vector[int64_t] keys
+    cdef vector[V1Ev] out
+    for i in range(n):
+        perm.push_back(<int>i)
+        keys.push_back(cpu[i].ts)
+    go_sort(perm.data(), keys.data(), n)
+    for i in range(n):
+        out.push_back(cpu[perm[i]])
+    cpu.swap(out)
 
 
 cdef int check_running(PDesc p, GDesc g, V1Ev* ev, bint allow_g0) except -1:
@@ -1335,6 +1356,5 @@ cdef extern from *:
     static void v1_sort_u32(std::vector<uint32_t>& v) { std::sort(v.begin(), v.end()); }
     """
     void stable_sort_events "v1_stable_sort_by_ts"(vector[V1Ev]& v) noexcept
-    void stable_sort_cpu "v1_stable_sort_by_ts"(vector[V1Ev]& v) noexcept
     void sort_u64 "v1_sort_u64"(vector[uint64_t]& v) noexcept
     void sort_u32 "v1_sort_u32"(vector[uint32_t]& v) noexcept

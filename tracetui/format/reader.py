@@ -216,7 +216,11 @@ def read(source, progress=None) -> Trace:
     if version in spec.OLD_VERSIONS:
         from tracetui.format.v1 import read_v1
 
-        return read_v1(data, size, version, start, Trace)
+        try:
+            return read_v1(data, size, version, start, Trace)
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
     dec = Decoder(data, version, start, progress, isinstance(data, mmap.mmap))
     dec.run()
     out = dec.finish()

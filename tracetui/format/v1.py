@@ -8,8 +8,6 @@ no partial trace.
 """
 from __future__ import annotations
 
-import mmap
-
 from tracetui.format._v1 import V1Decoder, V1Error
 from tracetui.format.errors import TraceError
 from tracetui.format.runs import RunColumn
@@ -18,15 +16,16 @@ from tracetui.format.runs import RunColumn
 def read_v1(data, size: int, version: int, start: int, trace_cls):
     """Decode a v1 trace whose header ends at `start`; raise TraceError if Go would reject it."""
     dec = V1Decoder(data, version, start)
+    failed = None
     try:
         dec.run()
     except V1Error as e:
-        msg, offset = e.args
-        raise TraceError(msg, offset=offset) from None
-    finally:
-        if isinstance(data, mmap.mmap):
-            pass  # closed by the caller's mapping going away
+        failed = e.args
+    if failed is not None:
+        del dec  # it holds a view of the caller's mapping
+        raise TraceError(failed[0], offset=failed[1])
     out = dec.finish()
+    error = dec.error
     del dec
     cols = out["columns"]
     n = len(cols["time"])
@@ -35,10 +34,15 @@ def read_v1(data, size: int, version: int, start: int, trace_cls):
     gen = dict(gen=1, freq=out["freq"], min_ts=int(cols["time"][0]) if n else 0, has_snapshot=False,
                snap_trace=0, snap_mono=0, snap_sec=0, snap_nsec=0, offset=start, end=size,
                experimental_batches=0, cpu_samples=out["cpu_samples"])
-    return trace_cls(
+    trace = trace_cls(
         version=version, size=size, **cols, strings=out["strings"],
         frame_pc=pc, frame_func=func, frame_file=file, frame_line=line,
         stack_offsets=out["stack_offsets"], stack_frames=out["stack_frames"],
         goroutine_ids=out["goroutine_ids"], proc_ids=out["proc_ids"], thread_ids=out["thread_ids"],
-        generations=[gen], experimental_args=[], valid_bytes=size,
+        generations=[gen], experimental_args=[], valid_bytes=size if error is None else start,
     )
+    if error is not None:
+        trace.error = TraceError(error[0], offset=error[1])
+        trace.error.partial = trace
+        raise trace.error
+    return trace
