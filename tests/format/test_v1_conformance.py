@@ -11,49 +11,20 @@ the same list of times). Go itself, run twice, differs only inside such runs.
 """
 from __future__ import annotations
 
-import re
+import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests import goref
+from tests.format.v1text import canonical
 from tracetui.format import TraceError, read
 
 TESTDATA = (sorted((goref.go_testdata_dir().parent / "internal" / "tracev1" / "testdata").glob("*_good"))
             if goref.go_testdata_dir() else [])
 COMMITTED = sorted((goref.REPO / "traces" / "go1.21").glob("*.trace"))
 CASES = TESTDATA + COMMITTED
-_TIME = re.compile(rb" Time=(-?\d+)")
-
-
-def records(text: bytes) -> list[bytes]:
-    """One entry per event: its first line and the stack lines after it."""
-    out: list[bytes] = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith(b"M=") or not out:
-            out.append(line)
-        else:
-            out[-1] += line
-    return out
-
-
-def canonical(text: bytes) -> list:
-    """The event text with each run of consecutive-nanosecond events made order-free."""
-    groups: list = []
-    last = None
-    for rec in records(text):
-        m = _TIME.search(rec)
-        t = int(m.group(1)) if m else None
-        body = _TIME.sub(b" Time=", rec, count=1)
-        if groups and t is not None and last is not None and t == last + 1:
-            groups[-1][0].append(t)
-            groups[-1][1].append(body)
-        else:
-            groups.append(([t], [body]))
-        last = t
-    return [(times, sorted(bodies)) for times, bodies in groups]
 
 
 def test_the_normal_form_is_order_free_only_within_runs():
@@ -96,3 +67,51 @@ def test_v1_error_is_one_trace_error():
     data = TESTDATA[0].read_bytes()
     with pytest.raises(TraceError):
         read(data[:16] + b"\xff" * 64)
+
+
+def go_and_ours(data: bytes) -> tuple[tuple[bytes, int], tuple[bytes, int]]:
+    """((Go's -d=parsed text, exit status), (ours, 0 or 1 for a TraceError))."""
+    go_out, _, go_rc = goref.go_tool_trace_bytes(data, "parsed")
+    if go_rc not in (0, 1):
+        pytest.skip(f"Go crashed on this input (exit {go_rc}): no reference")
+    try:
+        trace, rc = read(data), 0
+    except TraceError as e:
+        trace, rc = e.partial, 1
+    ours = "".join(f"{ev}\n" for ev in trace).encode("utf-8", "surrogateescape") if trace is not None else b""
+    return (go_out, go_rc), (ours, rc)
+
+
+def assert_same_as_go(data: bytes) -> None:
+    (go_out, go_rc), (ours, rc) = go_and_ours(data)
+    assert rc == go_rc
+    assert ours == go_out or canonical(ours) == canonical(go_out)
+
+
+@pytest.mark.parametrize("name", ["annotations", "syscalls", "cpuprofile"])
+@pytest.mark.parametrize("frac", [0.01, 0.3, 0.77, 0.999])
+def test_truncated_v1_trace_matches_go(name, frac):
+    """Go parses a v1 trace as a whole: a cut one is rejected, with no events."""
+    goref.require_go()
+    data = (goref.REPO / "traces" / "go1.21" / f"{name}.trace").read_bytes()
+    assert_same_as_go(data[: 16 + int((len(data) - 16) * frac)])
+
+
+def test_truncated_v1_trace_error_names_the_offset():
+    data = (goref.REPO / "traces" / "go1.21" / "annotations.trace").read_bytes()
+    with pytest.raises(TraceError) as e:
+        read(data[: len(data) // 2])
+    assert e.value.partial is None and 16 <= e.value.offset <= len(data) // 2
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_corrupted_v1_trace_matches_go(seed):
+    """Flip a few bytes of a real old trace: we accept or reject exactly as Go does."""
+    goref.require_go()
+    rnd = random.Random(seed)
+    paths = [p for p in CASES if p.stat().st_size < 30_000]
+    data = bytearray(rnd.choice(paths).read_bytes())
+    for _ in range(rnd.randint(1, 4)):
+        i = rnd.randrange(16, len(data))
+        data[i] = rnd.randrange(256)
+    assert_same_as_go(bytes(data))
