@@ -115,3 +115,32 @@ def test_corrupted_v1_trace_matches_go(seed):
         i = rnd.randrange(16, len(data))
         data[i] = rnd.randrange(256)
     assert_same_as_go(bytes(data))
+
+
+def futile_wakeup_trace() -> bytes:
+    """go1.21/syscalls with a GCMarkAssistDone byte turned into FutileWakeup (type 36),
+    an event the v1 parser accepts and Go's converter refuses half way through."""
+    data = (goref.REPO / "traces" / "go1.21" / "syscalls.trace").read_bytes()
+    for i in range(16, len(data)):
+        if data[i] == 0x2C:  # GCMarkAssistDone, one inline argument (the time)
+            d = data[:i] + b"\x24" + data[i + 1:]
+            try:
+                read(d)
+            except TraceError as e:
+                if e.message.startswith("unexpected event type"):
+                    return d
+    pytest.fail("no byte of the trace makes a FutileWakeup the converter refuses")
+
+
+def test_conversion_error_keeps_the_events_before_it_as_go_does():
+    goref.require_go()
+    from tests.goref_salvage import go_salvage
+    from tracetui.format.salvage import read_salvaged
+
+    data = futile_wakeup_trace()
+    with pytest.raises(TraceError) as e:
+        read(data)
+    assert e.value.message == "unexpected event type 36" and len(e.value.partial) > 100
+    assert_same_as_go(data)
+    _, report = read_salvaged(data)
+    assert report.go_log()[1] == go_salvage(data).lost_line

@@ -1141,7 +1141,7 @@ cdef class V1Decoder:
                 reason = block_reason(t)
                 if reason == U64MAX:
                     # Go hands out the events before this one, then the error.
-                    self.error = (f"unexpected event type {NAMES[t]}", None)
+                    self.error = (f"unexpected event type {t}", None)
                     return 0
                 self.emit(EvGoStop if t == V_GoSched or t == V_GoPreempt else EvGoBlock, ev.ts, c, stack,
                           self.builtin[reason], 0, 0, True)
