@@ -91,11 +91,12 @@ DEF SyscallP = 1000003
 DEF GCP = 1000004
 DEF ProfileP = 1000005
 
-DEF U64MAX = 0xFFFFFFFFFFFFFFFF
-DEF UNORDERED = 0xFFFFFFFFFFFFFFFF
-DEF GARBAGE = 0xFFFFFFFFFFFFFFFE
-DEF NOSEQ = 0xFFFFFFFFFFFFFFFF
-DEF SEQINC = 0xFFFFFFFFFFFFFFFE
+# (typed C globals: a DEF this large is a Python int, and comparing with one is a Python call)
+cdef uint64_t U64MAX = 0xFFFFFFFFFFFFFFFF
+cdef uint64_t UNORDERED = 0xFFFFFFFFFFFFFFFF
+cdef uint64_t GARBAGE = 0xFFFFFFFFFFFFFFFE
+cdef uint64_t NOSEQ = 0xFFFFFFFFFFFFFFFF
+cdef uint64_t SEQINC = 0xFFFFFFFFFFFFFFFE
 DEF G_DEAD = 0
 DEF G_RUNNABLE = 1
 DEF G_RUNNING = 2
@@ -332,11 +333,15 @@ cdef class V1Decoder:
         return idx
 
     # ---- raw events (readRawEvent) --------------------------------------
-    cdef uint64_t read_val(self, str err) except? 0xFFFFFFFFFFFFFFFF:
+    cdef uint64_t read_val(self, int err) except? 0xFFFFFFFFFFFFFFFF:
+        """A uvarint; on a bad one, V1Error with Go's wording (err: 0, or the event type
+        whose argument it is, plus 1)."""
         cdef uint64_t v = 0
         cdef int nb = uvarint(self.buf + self.off, self.n - self.off, &v) if self.off < self.n else 0
         if nb <= 0:
-            raise V1Error(err, self.off)
+            if err:
+                raise V1Error(f"failed to read event {err - 1} argument: malformatted base-128 varint", self.off)
+            raise V1Error("malformatted base-128 varint", self.off)
         self.off += nb
         return v
 
@@ -359,12 +364,12 @@ cdef class V1Decoder:
         self.r_args.clear()
         self.r_typ = typ
         if typ == V_String:
-            id = self.read_val("malformatted base-128 varint")
+            id = self.read_val(0)
             if not skip and id == 0:
                 raise V1Error("string has invalid id 0", at)
             if not skip and self.str_index.count(id) and self.strings[self.str_index[id]] != "":
                 raise V1Error(f"string has duplicate id {id}", at)
-            ln = self.read_val("malformatted base-128 varint")
+            ln = self.read_val(0)
             if not skip and ln == 0:
                 raise V1Error("string has invalid length 0", at)
             if not skip and ln > 1000000:
@@ -380,23 +385,23 @@ cdef class V1Decoder:
         if typ == V_Batch:
             if narg != 2:
                 raise V1Error(f"EvBatch has wrong number of arguments: got {narg}, want 2", at)
-            pid = self.read_val("malformatted base-128 varint")
+            pid = self.read_val(0)
             if pid != U64MAX and pid > 0x7FFFFFFF:
                 raise V1Error(f"processor ID {pid} is larger than maximum of {U64MAX}", at)
             self.r_pid = -1 if pid == U64MAX else <int32_t>pid
             self.r_batch_off = at
-            v = self.read_val("malformatted base-128 varint")
+            v = self.read_val(0)
             self.r_args.push_back(pid)
             self.r_args.push_back(v)
             return 0
         cdef int i
         if narg <= 3:
             for i in range(narg):
-                v = self.read_val(f"failed to read event {typ} argument: malformatted base-128 varint")
+                v = self.read_val(typ + 1)
                 if not skip:
                     self.r_args.push_back(v)
             return 0
-        v = self.read_val(f"failed to read event {typ} argument: malformatted base-128 varint")
+        v = self.read_val(typ + 1)
         if v > 2048:
             raise V1Error(f"failed to read event {typ} argument: length-prefixed argument too big: {v} bytes, "
                           f"limit is 2048", at)
@@ -416,7 +421,7 @@ cdef class V1Decoder:
                 raise V1Error("failed to read trace: EOF", at)
             self.off += v
         if typ == V_UserLog:
-            ln = self.read_val("malformatted base-128 varint")
+            ln = self.read_val(0)
             if skip:
                 if <uint64_t>(self.n - self.off) < ln:
                     return 1  # Go's indexing pass takes this for the end of the trace
@@ -437,12 +442,14 @@ cdef class V1Decoder:
         cdef BatchOff bo
         cdef V1Ev e
         cdef Py_ssize_t at
+        cdef size_t nraw = 0
         while True:
             at = self.off
             if self.read_raw(True):
                 break
             if self.r_typ == V_None:
                 continue
+            nraw += 1
             if self.r_typ == V_Batch:
                 if not self.batch_offsets.count(self.r_pid):
                     self.procs_order.push_back(self.r_pid)
@@ -463,6 +470,7 @@ cdef class V1Decoder:
                 e.args[1] = self.r_args[2]
                 e.args[2] = self.r_args[3]
                 self.cpu.push_back(e)
+        self.events.reserve(nraw)  # an upper bound: batches, stacks and tables are no events
         return 0
 
     # ---- pass 2: batch contents (loadBatch, parseEvent) -----------------------
@@ -655,6 +663,7 @@ cdef class V1Decoder:
                 raise V1Error("time stamps out of order", None)
         cdef unordered_map[uint64_t, int64_t] last_block
         cdef int64_t ts, block
+        cdef vector[size_t] moved
         for i in range(n):
             ev = &self.events[i]
             if ev.typ == V_GoSysBlock or ev.typ == V_GoInSyscall:
@@ -669,7 +678,8 @@ cdef class V1Decoder:
                 if ts < block:
                     raise V1Error("time stamps out of order", None)
                 ev.ts = ts
-        stable_sort_events(self.events)
+                moved.push_back(i)
+        resort(self.events, moved)
         return 0
 
     # ---- timing and validation (parse, postProcessTrace) ---------------------
@@ -1221,13 +1231,13 @@ cdef void sort_cpu_samples(vector[V1Ev]& cpu) noexcept:
 
 
 cdef int check_running(PDesc p, GDesc g, V1Ev* ev, bint allow_g0) except -1:
-    name = NAMES[ev.typ]
     if g.state != G_RUNNING:
+        name = NAMES[ev.typ]
         raise V1Error(f"g {ev.g} is not running while {name} (time {ev.ts})", None)
     if p.g != ev.g:
-        raise V1Error(f"p {ev.p} is not running g {ev.g} while {name} (time {ev.ts})", None)
+        raise V1Error(f"p {ev.p} is not running g {ev.g} while {NAMES[ev.typ]} (time {ev.ts})", None)
     if not allow_g0 and ev.g == 0:
-        raise V1Error(f"g 0 did {name} (time {ev.ts})", None)
+        raise V1Error(f"g 0 did {NAMES[ev.typ]} (time {ev.ts})", None)
     return 0
 
 
@@ -1352,9 +1362,27 @@ cdef extern from *:
     template <typename T> static void v1_stable_sort_by_ts(std::vector<T>& v) {
         std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.ts < b.ts; });
     }
+    // sort.Stable by time, when only the events at `moved` (ascending) changed their
+    // time: the others are still in order, so stable-sort the moved ones and merge
+    // both by (time, original position), which is what a stable sort of all yields.
+    template <typename T> static void v1_resort(std::vector<T>& v, const std::vector<size_t>& moved) {
+        if (moved.empty()) return;
+        std::vector<size_t> b(moved);
+        std::stable_sort(b.begin(), b.end(), [&v](size_t x, size_t y) { return v[x].ts < v[y].ts; });
+        std::vector<T> out;
+        out.reserve(v.size());
+        size_t m = 0, j = 0;
+        for (size_t i = 0; i < v.size(); i++) {
+            if (m < moved.size() && moved[m] == i) { m++; continue; }
+            while (j < b.size() && (v[b[j]].ts < v[i].ts || (v[b[j]].ts == v[i].ts && b[j] < i))) out.push_back(v[b[j++]]);
+            out.push_back(v[i]);
+        }
+        while (j < b.size()) out.push_back(v[b[j++]]);
+        v.swap(out);
+    }
     static void v1_sort_u64(std::vector<uint64_t>& v) { std::sort(v.begin(), v.end()); }
     static void v1_sort_u32(std::vector<uint32_t>& v) { std::sort(v.begin(), v.end()); }
     """
-    void stable_sort_events "v1_stable_sort_by_ts"(vector[V1Ev]& v) noexcept
+    void resort "v1_resort"(vector[V1Ev]& v, vector[size_t]& moved) except +
     void sort_u64 "v1_sort_u64"(vector[uint64_t]& v) noexcept
     void sort_u32 "v1_sort_u32"(vector[uint32_t]& v) noexcept
