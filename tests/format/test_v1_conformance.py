@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,14 @@ def test_conversion_error_keeps_the_events_before_it_as_go_does():
     assert_same_as_go(data)
     _, report = read_salvaged(data)
     assert report.go_log()[1] == go_salvage(data).lost_line
+
+
+def test_go121_cgo_callback_trace_is_rejected_as_go_does():
+    """Go 1.21's trace of a C thread calling into Go (traces/programs, scenario cgo) has
+    no consistent order for Go's v1 parser; tracetui rejects it with the same words."""
+    goref.require_go()
+    data = (Path(__file__).parent / "data" / "go1.21-cgo.trace").read_bytes()
+    with pytest.raises(TraceError) as e:
+        read(data)
+    assert e.value.message == "no consistent ordering of events possible"
+    assert_same_as_go(data)
