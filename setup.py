@@ -17,8 +17,9 @@ def extension(name: str) -> Extension:
     )
 
 
-extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.format._v1", "tracetui.model._summary", "tracetui.model._lanes",
+extensions = [extension(n) for n in ("tracetui.format._core", "tracetui.model._summary", "tracetui.model._lanes",
                                           "tracetui.widgets._intervals")]
+extensions.append(extension("tracetui.format._v1"))  # pre-1.22 traces
 
 setup(ext_modules=cythonize(extensions, language_level=3, compiler_directives={
     "boundscheck": False, "wraparound": False, "cdivision": True, "initializedcheck": False,

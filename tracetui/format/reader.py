@@ -198,8 +198,6 @@ def read_header(data) -> int:
         raise TraceError("bad file format: not a Go execution trace?", offset=0)
     v = int(m.group(1))
     supported = ", ".join(f"go 1.{x}" for x in spec.OLD_VERSIONS + spec.SUPPORTED_VERSIONS)
-    if v in spec.OLD_VERSIONS and v not in spec.V1_READABLE:
-        raise TraceError(f"trace format go 1.{v} is not supported yet (readable: {supported})", offset=0)
     if v not in spec.SUPPORTED_VERSIONS and v not in spec.OLD_VERSIONS:
         raise TraceError(f"unknown or unsupported trace version go 1.{v} (supported: {supported})", offset=0)
     return v
@@ -217,7 +215,7 @@ def read(source, progress=None) -> Trace:
         from tracetui.format.v1 import read_v1
 
         try:
-            return read_v1(data, size, version, start, Trace)
+            return read_v1(data, size, version, start, Trace, progress)
         finally:
             if isinstance(data, mmap.mmap):
                 data.close()

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 GO122, GO123, GO125, GO126 = 22, 23, 25, 26
 SUPPORTED_VERSIONS = (GO122, GO123, GO125, GO126)
 OLD_VERSIONS = (11, 19, 21)  # the pre-1.22 ("v1") format, converted by tracetui/format/v1.py
-V1_READABLE = (11, 19, 21)  # the v1 versions whose conversion equals Go's
 HEADER_LEN = 16
 
 # Limits (tracev2).
