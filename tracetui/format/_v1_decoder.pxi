@@ -63,7 +63,6 @@ cdef class V1Decoder:
     cdef vector[int32_t] frame_file
     cdef vector[uint64_t] frame_line
     cdef int32_t[29] builtin
-    cdef public int64_t first_ts
     cdef vector[int32_t] inline_ids
     cdef public object error     # a conversion error after some events: (message, offset)
 
@@ -81,7 +80,6 @@ cdef class V1Decoder:
         self.last_p = 0
         self.cap = 0
         self.count = 0
-        self.first_ts = 0
         self.error = None
 
     def __dealloc__(self):
