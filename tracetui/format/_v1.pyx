@@ -17,6 +17,7 @@ from libc.string cimport memset
 from libcpp cimport bool as cbool
 from libcpp.unordered_map cimport unordered_map
 from libcpp.unordered_set cimport unordered_set
+from libcpp.string cimport string
 from libcpp.vector cimport vector
 from libcpp.utility cimport pair
 

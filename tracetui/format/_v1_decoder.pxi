@@ -19,7 +19,8 @@ cdef class V1Decoder:
     cdef unordered_map[uint64_t, int32_t] str_index      # v1 string id -> our string index
     cdef public list strings
     cdef dict string_index
-    cdef dict inline_index                                # inline (UserLog message) -> our index
+    cdef unordered_map[string, uint64_t] inline_index     # inline (UserLog message) -> its v1 inline id
+    cdef vector[string] inline_strings                    # by inline id
     cdef vector[int32_t] procs_order
     cdef unordered_map[int32_t, vector[BatchOff]] batch_offsets
     cdef unordered_map[int32_t, size_t] batch_next
@@ -75,7 +76,6 @@ cdef class V1Decoder:
         self.version = version
         self.strings = [""]
         self.string_index = {"": 0}
-        self.inline_index = {}
         self.ticks_per_sec = 0
         self.last_p = 0
         self.cap = 0
@@ -334,8 +334,14 @@ cdef class V1Decoder:
         elif typ == V_GoSysExit or typ == V_GoWaiting or typ == V_GoInSyscall:
             ev.g = ev.args[0]
         elif typ == V_UserLog:
-            s = (<const char*>(self.buf + self.r_sarg_off))[:self.r_sarg_len].decode("utf-8", "surrogateescape")
-            ev.args[3] = self.inline_index.setdefault(s, len(self.inline_index))
+            key = string(<const char*>(self.buf + self.r_sarg_off), <size_t>self.r_sarg_len)
+            it = self.inline_index.find(key)
+            if it == self.inline_index.end():
+                ev.args[3] = self.inline_strings.size()
+                self.inline_index[key] = ev.args[3]
+                self.inline_strings.push_back(key)
+            else:
+                ev.args[3] = deref(it).second
         return True
 
     # ---- ids and table lookups (merge, validate: _v1_order.pxi; tables: _v1_convert.pxi)
@@ -426,8 +432,8 @@ cdef class V1Decoder:
         retime(self)
         validate(self)
         build_tables(self)
-        for s in self.inline_index:   # insertion order: the inline string ids
-            self.inline_ids.push_back(self.intern(s))
+        for key in self.inline_strings:
+            self.inline_ids.push_back(self.intern(key.decode("utf-8", "surrogateescape")))
         convert(self)
 
     cdef object take(self, void** slot, Py_ssize_t n, int itemsize, int typenum):
