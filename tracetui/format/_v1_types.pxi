@@ -210,22 +210,32 @@ cdef extern from *:
         std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.ts < b.ts; });
     }
     // sort.Stable by time, when only the events at `moved` (ascending) changed their
-    // time: the others are still in order, so stable-sort the moved ones and merge
-    // both by (time, original position), which is what a stable sort of all yields.
+    // time: the others are still in order. Stable-sort the moved ones, close the gaps
+    // they leave, then merge both from the back, in place, by (time, original
+    // position), which is what a stable sort of all of them yields.
     template <typename T> static void v1_resort(std::vector<T>& v, const std::vector<size_t>& moved) {
-        if (moved.empty()) return;
-        std::vector<size_t> b(moved);
-        std::stable_sort(b.begin(), b.end(), [&v](size_t x, size_t y) { return v[x].ts < v[y].ts; });
-        std::vector<T> out;
-        out.reserve(v.size());
-        size_t m = 0, j = 0;
-        for (size_t i = 0; i < v.size(); i++) {
-            if (m < moved.size() && moved[m] == i) { m++; continue; }
-            while (j < b.size() && (v[b[j]].ts < v[i].ts || (v[b[j]].ts == v[i].ts && b[j] < i))) out.push_back(v[b[j++]]);
-            out.push_back(v[i]);
+        size_t m = moved.size(), n = v.size();
+        if (m == 0) return;
+        std::vector<size_t> order(moved);
+        std::stable_sort(order.begin(), order.end(), [&v](size_t x, size_t y) { return v[x].ts < v[y].ts; });
+        std::vector<T> b;
+        b.reserve(m);
+        for (size_t x : order) b.push_back(v[x]);
+        size_t w = 0, t = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (t < m && moved[t] == i) { t++; continue; }
+            v[w++] = v[i];
         }
-        while (j < b.size()) out.push_back(v[b[j++]]);
-        v.swap(out);
+        long i = (long)(n - m) - 1, j = (long)m - 1, k = (long)n - 1;
+        size_t c = m;  // moved events before the original position of v[i]
+        while (j >= 0) {
+            if (i >= 0) {
+                while (c > 0 && moved[c - 1] >= (size_t)i + c) c--;
+                size_t oi = (size_t)i + c;
+                if (v[i].ts > b[j].ts || (v[i].ts == b[j].ts && oi > order[j])) { v[k--] = v[i--]; continue; }
+            }
+            v[k--] = b[j--];
+        }
     }
     static void v1_sort_u64(std::vector<uint64_t>& v) { std::sort(v.begin(), v.end()); }
     static void v1_sort_u32(std::vector<uint32_t>& v) { std::sort(v.begin(), v.end()); }
