@@ -342,6 +342,9 @@ def run_scenario(
     """Run one scenario (retrying) and move the accepted trace into out_dir."""
     if scenario == "cgo" and not build.cgo:
         return Result(version, scenario, "skipped", reason=f"cgo build failed: {build.cgo_error}")
+    if scenario == "cgo" and version in V1_VERSIONS:  # kept as tests/format/data/go1.21-cgo.trace
+        return Result(version, scenario, "skipped",
+                      reason="Go's v1 parser finds no consistent ordering of events in this trace")
     budget = BUDGETS.get(scenario, SOFT_BUDGET)
     best: tuple[int, Path, dict[str, int]] | None = None
     errors = []
