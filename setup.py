@@ -16,8 +16,8 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-MODULES = ("tracetui.format._core", "tracetui.format._text", "tracetui.model._summary", "tracetui.model._lanes",
-           "tracetui.widgets._intervals", "tracetui.exports._protowire")
+MODULES = ("tracetui.format._core", "tracetui.format._v1", "tracetui.format._text", "tracetui.model._summary",
+           "tracetui.model._lanes", "tracetui.widgets._intervals", "tracetui.exports._protowire")
 DEBUG = os.environ.get("TRACETUI_CYTHON_DEBUG") == "1"
 
 
@@ -34,7 +34,7 @@ def extension(name: str) -> Extension:
 
 
 directives = {"boundscheck": DEBUG, "wraparound": False, "cdivision": True, "initializedcheck": DEBUG}
-jobs = os.cpu_count() or 1  # the four modules are translated and compiled side by side
+jobs = os.cpu_count() or 1  # the modules are translated and compiled side by side
 setup(ext_modules=cythonize([extension(n) for n in MODULES], language_level=3, compiler_directives=directives,
                             build_dir="build/cython-debug" if DEBUG else None, nthreads=jobs),
       options={"build_ext": {"parallel": jobs}})

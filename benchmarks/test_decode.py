@@ -5,6 +5,9 @@
 - test_decode_big_vs_go: read() on the ~100 MB Go 1.27.3 trace against Go's own
   internal/trace reader (tracebench, best of 3) on the same file; target:
   our events/s >= Go's.
+- test_decode_v1_vs_go: read() on the largest committed old-format trace
+  (go1.21/gc, converted from the pre-1.22 format) against Go's reader (tracebench)
+  on the same file; target: our events/s >= Go's.
 - test_decode_big_peak_rss: peak RSS of a fresh process reading the big trace;
   target: <= TRACETUI_RSS_LIMIT (default 5) times the file size.
 
@@ -26,7 +29,7 @@ import pytest
 from tracetui.format import read
 
 REPO = Path(__file__).resolve().parent.parent
-COMMITTED = ["go1.22/gc", "go1.25/gc", "go1.26/gc", "go1.27/gc", "go1.23/iter", "go1.27/iter"]
+COMMITTED = ["go1.21/gc", "go1.22/gc", "go1.25/gc", "go1.26/gc", "go1.27/gc", "go1.23/iter", "go1.27/iter"]
 
 TRACEBENCH = re.compile(
     r"events=(?P<events>\d+) bytes=(?P<bytes>\d+) best=\S+\s+"
@@ -91,6 +94,33 @@ def test_decode_big_vs_go(benchmark, big_trace, go_reference):
     )
     assert int(m["events"]) == events, "Go and tracetui disagree on the event count"
     assert ours_mev_s >= go_mev_s, f"slower than Go: {ratio:.2f}x Go's events/s"
+
+
+def go_tracebench(go_reference: Path, path: Path) -> re.Match:
+    """Go's own reader on `path` (tracebench: best of its runs, file already in memory)."""
+    r = subprocess.run([str(go_reference / "tracebench"), str(path)], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, f"tracebench failed: {r.stderr.strip()[-1000:]}"
+    m = TRACEBENCH.search(r.stdout)
+    assert m, f"unexpected tracebench output: {r.stdout!r}"
+    return m
+
+
+def test_decode_v1_vs_go(benchmark, committed_traces, go_reference):
+    path = committed_traces.get("go1.21/gc")
+    if path is None:
+        pytest.skip("traces/go1.21/gc.trace is not committed")
+    benchmark.group = "v1"
+    times: list[float] = []
+    events = benchmark.pedantic(_timed_read(path, times), rounds=7, iterations=1)
+    m = go_tracebench(go_reference, path)
+    ours_mev_s = events / min(times) / 1e6
+    go_mev_s = float(m["mev_s"])
+    ratio = ours_mev_s / go_mev_s
+    benchmark.extra_info.update(events=events, bytes=path.stat().st_size, ours_mev_s=round(ours_mev_s, 3),
+                                go_mev_s=go_mev_s, ratio=round(ratio, 3))
+    print(f"\nv1 decode ({events} events): ours {ours_mev_s:.2f} Mev/s | Go {go_mev_s:.2f} Mev/s | ratio {ratio:.2f}x")
+    assert int(m["events"]) == events, "Go and tracetui disagree on the event count"
+    assert ours_mev_s >= go_mev_s, f"slower than Go on an old trace: {ratio:.2f}x Go's events/s"
 
 
 RSS_PROBE = """\

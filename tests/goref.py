@@ -156,6 +156,11 @@ def committed_traces() -> list[Path]:
     return sorted(REPO.glob("traces/go1.*/*.trace"))
 
 
+def committed_v2_traces() -> list[Path]:
+    """The committed traces in the format of Go 1.22+ (for tests of that wire format)."""
+    return [p for p in committed_traces() if int(p.parent.name.removeprefix("go1.")) >= 22]
+
+
 _SAMPLE_PROGRAM = r'''package main
 
 import (

@@ -23,7 +23,7 @@ __all__ = ["DEMO_TRACE", "main"]
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tracetui",
-        description="Go execution traces (Go 1.22+) in the terminal.",
+        description="Go execution traces (Go 1.11+) in the terminal.",
         epilog="Run `tracetui COMMAND --help` for a command's options. `tracetui TRACE` opens the timeline "
                "(`tui`) in a terminal and prints `stats` when output goes to a pipe or file; "
                "`tracetui --demo` does the same with the trace shipped in the package.",

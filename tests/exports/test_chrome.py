@@ -19,6 +19,7 @@ from tests.model.test_gc import go_ranges
 from tracetui.cli import main
 from tracetui.exports.chrome import CYCLES_TID, GC_PID, GOROUTINES_PID, REGION_TID, STW_TID, write_chrome
 from tracetui.format import read
+from tracetui.format import spec as S
 from tracetui.model import build
 from tracetui.model.lanes import RUNNING
 
@@ -124,8 +125,12 @@ def test_counters(path):
     doc = exported(path)
     counts = [e["args"] for e in doc["traceEvents"] if e["ph"] == "C" and e["name"] == "Goroutines"]
     procs = [e["args"]["procs"] for e in doc["traceEvents"] if e["ph"] == "C" and e["name"] == "GOMAXPROCS"]
-    assert counts and procs
+    assert counts
     assert all(min(c.values()) >= 0 for c in counts)
+    if not procs:  # an old trace whose only Gomaxprocs Go's converter takes as the end of its start
+        tr = read(path)
+        assert path.parent.name == "go1.21" and not (tr.type == S.EvProcsChange).any()
+        procs = [len(tr.proc_ids)]
     assert max(c["running"] for c in counts) <= max(procs)
 
 

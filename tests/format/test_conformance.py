@@ -19,7 +19,7 @@ from tracetui.format import spec as S
 from tracetui.format.raw import load_test_case
 from tracetui.format.wire import iter_batches, parse_batch_data
 
-TRACES = goref.committed_traces()
+TRACES = goref.committed_v2_traces()  # v1 traces: test_v1_conformance.py
 GO_TESTS = sorted((goref.go_testdata_dir() / "tests").glob("*.test")) if goref.go_testdata_dir() else []
 
 

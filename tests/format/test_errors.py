@@ -25,10 +25,15 @@ def test_empty_input():
 
 
 @pytest.mark.parametrize("v", [11, 19, 21])
-def test_old_format_is_named(v):
+def test_old_format_garbage_gets_gos_error(v):
+    """A pre-1.22 header goes to the v1 reader, which rejects garbage with Go's message."""
+    data = f"go 1.{v} trace\x00\x00\x00".encode() + b"\x00" * 32
     with pytest.raises(TraceError) as e:
-        read(f"go 1.{v} trace\x00\x00\x00".encode() + b"\x00" * 32)
-    assert f"go 1.{v}" in str(e.value) and "go 1.22" in str(e.value) and "go 1.26" in str(e.value)
+        read(data)
+    assert e.value.message == "unknown event type 0" and e.value.offset == 16 and e.value.partial is None
+    if goref.find_go():
+        _, err, rc = goref.go_tool_trace_bytes(data, "parsed")
+        assert rc == 1 and b"unknown event type 0" in err
 
 
 def test_unknown_version_is_named():

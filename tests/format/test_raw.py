@@ -226,7 +226,7 @@ def test_go_test_file_expectations():
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=f"{p.parent.name}/{p.name}")
-                                  for p in goref.committed_traces()[:6]] or [pytest.param(None, id="none")])
+                                  for p in goref.committed_v2_traces()[:6]] or [pytest.param(None, id="none")])
 def test_real_trace_through_text(path):
     if path is None:
         pytest.skip("no committed traces under traces/go1.*/")

@@ -283,7 +283,7 @@ def test_garbage_never_crashes(body, version):
 # --- against Go -------------------------------------------------------------------------------------
 
 def traces_to_check():
-    traces = goref.committed_traces()
+    traces = goref.committed_v2_traces()
     if traces:
         return [pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in traces]
     return [pytest.param(None, id="sample")]  # made by the test (needs go)
@@ -388,7 +388,7 @@ def test_go_fuzz_corpus_matches_go(data):
 def test_damaged_traces_match_go():
     """Truncated and bit-flipped traces: same output and same error as Go."""
     goref.require_go()
-    traces = goref.committed_traces()
+    traces = goref.committed_v2_traces()
     base = (traces[0] if traces else goref.sample_trace()).read_bytes()
     rng = random.Random(7)
     cases = [base[:n] for n in (15, 16, 17, 18, 30)]

@@ -52,8 +52,11 @@ def test_stw_and_heap_equal_go(path):
         r = rows[kind]
         assert (r["count"], r["total_ns"], r["max_ns"], r["min_ns"]) == (len(d), d.sum(), d.max(), d.min())
         assert r["p99_ns"] == int(np.percentile(d, 99, method="inverted_cdf"))
-    everything = np.concatenate([np.array(v) for v in want.values()])
-    assert (rows["(all)"]["count"], rows["(all)"]["max_ns"]) == (len(everything), everything.max())
+    if want:
+        everything = np.concatenate([np.array(v) for v in want.values()])
+        assert (rows["(all)"]["count"], rows["(all)"]["max_ns"]) == (len(everything), everything.max())
+    else:  # no stop-the-world at all (go1.21/net: a short old trace)
+        assert not rows or rows["(all)"]["count"] == 0
     heap = [int(v) for v in HEAP.findall(text)]
     (in_use,) = [r for r in heap_series(model) if r["metric"] == "heap in use"]
     assert (in_use["samples"], in_use["min_bytes"], in_use["max_bytes"], in_use["end_bytes"]) == \

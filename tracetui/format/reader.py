@@ -215,11 +215,8 @@ def read_header(data) -> int:
                              "(a pprof profile? read it with `go tool pprof`)", offset=0)
         raise TraceError("bad file format: not a Go execution trace?", offset=0)
     v = int(m.group(1))
-    supported = ", ".join(f"go 1.{x}" for x in spec.SUPPORTED_VERSIONS)
-    if v in spec.OLD_VERSIONS:
-        raise TraceError(f"trace format go 1.{v} (Go 1.21 and older) is not supported; "
-                         f"tracetui reads the format of Go 1.22 and later ({supported})", offset=0)
-    if v not in spec.SUPPORTED_VERSIONS:
+    supported = ", ".join(f"go 1.{x}" for x in spec.OLD_VERSIONS + spec.SUPPORTED_VERSIONS)
+    if v not in spec.SUPPORTED_VERSIONS and v not in spec.OLD_VERSIONS:
         raise TraceError(f"unknown or unsupported trace version go 1.{v} (supported: {supported})", offset=0)
     return v
 
@@ -232,6 +229,14 @@ def read(source, progress=None) -> Trace:
     data, size = _open(source)
     version = read_header(data)
     start = _HEADER.match(bytes(data[:32])).end()
+    if version in spec.OLD_VERSIONS:
+        from tracetui.format.v1 import read_v1
+
+        try:
+            return read_v1(data, size, version, start, Trace, progress)
+        finally:
+            if isinstance(data, mmap.mmap):
+                data.close()
     dec = Decoder(data, version, start, progress, isinstance(data, mmap.mmap))
     dec.run()
     out = dec.finish()

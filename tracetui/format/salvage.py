@@ -308,6 +308,8 @@ def go_valid_bytes(data, partial: Trace, err: TraceError, last_sync: int) -> int
     that could not be processed (it holds the error offset), or the batch that ended
     the generation when its final checks failed.
     """
+    if partial.version in S.OLD_VERSIONS:
+        return len(data)  # Go reads a pre-1.22 trace whole before it returns any event
     version = partial.version
     start = S.HEADER_LEN
     reader = _GoReader(data, start)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 # Trace format versions: header "go 1.%d trace\x00\x00\x00".
 GO122, GO123, GO125, GO126 = 22, 23, 25, 26
 SUPPORTED_VERSIONS = (GO122, GO123, GO125, GO126)
-OLD_VERSIONS = (11, 19, 21)  # the pre-1.22 format, which Go converts and we do not
+OLD_VERSIONS = (11, 19, 21)  # the pre-1.22 ("v1") format, converted by tracetui/format/v1.py
 HEADER_LEN = 16
 
 # Limits (tracev2).
