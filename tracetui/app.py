@@ -101,6 +101,7 @@ class TraceApp(AnalysisHost, App):
         self.hide_idle = False
         self._shown_only = False
         self._return_to: str | None = None  # the analysis screen a jump came from (Esc goes back)
+        self.why_screen = None  # the last critical path panel (`w`): a jump from it returns to it
         self._region_next: dict[str, int] = {}
         self._region_types: list[str] | None = None
         self.loaded = threading.Event()
@@ -225,6 +226,9 @@ class TraceApp(AnalysisHost, App):
                 self._shown_only = False
                 self._clear_filters()
             back, self._return_to = self._return_to, None
+            if back == "why" and self.why_screen is not None:  # not an installed screen: the one it was
+                self.push_screen(self.why_screen)
+                return
             if back:
                 super().action_analysis(back)
                 return
@@ -269,6 +273,8 @@ class TraceApp(AnalysisHost, App):
         """A screen key: the screen a jump came from is forgotten (Esc no longer returns to it)."""
         if not isinstance(self.screen, AnalysisScreen):
             self._return_to = None
+        if getattr(self.screen, "NAME", None) == "why":  # the critical path panel closes
+            self.timeline.show_path(None)
         super().action_analysis(name)
 
     # -- links and jumps -------------------------------------------------------------------

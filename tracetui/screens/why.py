@@ -7,7 +7,10 @@ cursor on a region lane, or the state span under the cursor on a goroutine lane.
 goroutine (indented by the waits followed to reach it), state, reason (for
 scheduler wait: who held the Ps), start, duration, share, top frame; a caption
 with the three largest (goroutine, state, reason) totals. Enter shows the step's
-goroutine over the step on the timeline; Escape goes back.
+goroutine over the step on the timeline; Escape goes back. While the panel is open,
+and on the timeline after Enter (Esc there comes back to the panel), the path's
+segments are underlined on the goroutine lanes they cross (`Timeline.show_path`);
+closing the panel (Escape, another screen) or a new `w` replaces the marking.
 """
 from __future__ import annotations
 
@@ -55,7 +58,9 @@ def open_why(app) -> None:
     if target is None or target.end <= target.start:
         app.notify("w: select a goroutine or region lane (m marks a range) to see its critical path", timeout=4)
         return
-    app.push_screen(WhyScreen(app.model, target))
+    app.why_screen = screen = WhyScreen(app.model, target)
+    app.timeline.show_path(screen.segments())
+    app.push_screen(screen)
 
 
 class WhyScreen(AnalysisScreen):
@@ -81,6 +86,15 @@ class WhyScreen(AnalysisScreen):
                         "duration": np.array([s["duration_ns"] for s in steps], np.int64),
                         "share": np.array([s["share"] for s in steps], float),
                         "end": np.array([s["end_ns"] + first for s in steps], np.int64)}
+
+    def segments(self) -> list[tuple[int, int, int]]:
+        """The path's steps as (goroutine (dense), start, end), trace ns."""
+        return list(zip(self.dense, self.entries["start"].tolist(), self.entries["end"].tolist()))
+
+    def action_back(self) -> None:
+        if not self.query_one("#filter").has_class("shown"):  # the panel closes: so does its marking
+            self.app.timeline.show_path(None)
+        super().action_back()
 
     def body(self) -> ComposeResult:
         cols = [Col("who", "goroutine"), Col("state", "state"), Col("reason", "reason", drop=3),
@@ -111,4 +125,5 @@ class WhyScreen(AnalysisScreen):
     def on_array_table_selected(self, event: ArrayTable.Selected) -> None:
         i = event.index
         g = self.dense[i]
-        self.jump(None, int(self.entries["start"][i]), int(self.entries["end"][i]), g)
+        start = int(self.entries["start"][i])
+        self.jump(None, start, int(self.entries["end"][i]), g, cursor=start)

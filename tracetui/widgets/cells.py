@@ -176,14 +176,30 @@ def column_max(times: np.ndarray, values: np.ndarray, bounds: np.ndarray) -> np.
     return v
 
 
-def to_segments(chars: np.ndarray, fg: np.ndarray, bg: np.ndarray, bold_fg: int = -1) -> list[Segment]:
-    """Run-length encoded Segments of the cells."""
+def to_segments(chars: np.ndarray, fg: np.ndarray, bg: np.ndarray, bold_fg: int = -1,
+                under: np.ndarray | None = None) -> list[Segment]:
+    """Run-length encoded Segments of the cells (`under`: the columns drawn underlined)."""
     n = len(chars)
     if n == 0:
         return []
     key = (chars.astype(np.int64) << 16) | (fg.astype(np.int64) << 8) | bg.astype(np.int64)
+    if under is not None:
+        key |= under.astype(np.int64) << 40
     cut = np.flatnonzero(key[1:] != key[:-1]) + 1
     starts = np.concatenate([[0], cut]).tolist()
     ends = np.concatenate([cut, [n]]).tolist()
     ch, f, b = chars.tolist(), fg.tolist(), bg.tolist()
-    return [Segment(chr(ch[a]) * (e - a), style(f[a], b[a], f[a] == bold_fg)) for a, e in zip(starts, ends)]
+    u = under.tolist() if under is not None else [False] * n
+    return [Segment(chr(ch[a]) * (e - a), style(f[a], b[a], f[a] == bold_fg, bool(u[a]))) for a, e in zip(starts, ends)]
+
+
+def covered_columns(start: np.ndarray, end: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Per column of `bounds`, does it overlap one of the intervals [start[k], end[k])?"""
+    n = len(bounds) - 1
+    lo = np.clip(np.searchsorted(bounds, start, side="right") - 1, 0, n)  # the column holding the start
+    hi = np.clip(np.searchsorted(bounds, end, side="left"), 0, n)         # the first column from the end on
+    ok = hi > lo
+    d = np.zeros(n + 1, np.int64)
+    np.add.at(d, lo[ok], 1)
+    np.add.at(d, hi[ok], -1)
+    return np.cumsum(d[:-1]) > 0

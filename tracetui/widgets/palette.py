@@ -77,15 +77,16 @@ def stw_category(kind: str) -> int:
     return STW_GC if kind.startswith("GC") else STW_OTHER
 
 
-_styles: dict[tuple[int, int, bool], Style] = {}
+_styles: dict[tuple[int, int, bool, bool], Style] = {}
 
 
-def style(fg: int, bg: int, bold: bool = False) -> Style:
-    """The rich Style for foreground/background categories (cached: a handful exist)."""
-    key = (fg, bg, bold)
+def style(fg: int, bg: int, bold: bool = False, underline: bool = False) -> Style:
+    """The rich Style for foreground/background categories (cached: a handful exist);
+    `underline`: a cell of the critical path shown (`w`)."""
+    key = (fg, bg, bold, underline)
     s = _styles.get(key)
     if s is None:
-        s = _styles[key] = Style(color=COLORS[fg], bgcolor=COLORS[bg], bold=bold)
+        s = _styles[key] = Style(color=COLORS[fg], bgcolor=COLORS[bg], bold=bold, underline=underline)
     return s
 
 

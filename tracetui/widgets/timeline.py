@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from tracetui.widgets import keys
 from tracetui.widgets import palette as P
-from tracetui.widgets.cells import column_bounds, to_segments
+from tracetui.widgets.cells import column_bounds, covered_columns, to_segments
 from tracetui.widgets.rows import FIXED, GOROUTINE, REGION, Rows
 from tracetui.widgets.search import next_change
 from tracetui.widgets.timescale import axis_line
@@ -74,6 +74,8 @@ class Timeline(ScrollView, can_focus=True):
         self.mark: int | None = None
         self.sel = 0
         self.highlight: int | None = None  # a goroutine state category shown alone in colour
+        self.path: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # goroutine -> a critical path's segments on it
+        self._path_id = 0  # which path `path` is: part of the cache key of the lanes it marks
         self._cells: dict = {}
         self._preparing: set = set()  # big lanes queued for the background thread
         self._prepare_queue: queue.Queue = queue.Queue()
@@ -126,9 +128,10 @@ class Timeline(ScrollView, can_focus=True):
         return [Segment(text, Style(color=P.COLORS[P.TEXT], bgcolor=bg, bold=selected)),
                 Segment("│", Style(color=P.COLORS[P.DIM], bgcolor=P.BACKGROUND))]
 
-    def _overlay(self, chars, fg, bg) -> list[Segment]:
-        """Segments of a plot row with the mark and cursor columns drawn over it."""
-        segs = to_segments(chars, fg, bg)
+    def _overlay(self, chars, fg, bg, under=None) -> list[Segment]:
+        """Segments of a plot row with the mark and cursor columns drawn over it (`under`:
+        the columns underlined, a critical path's)."""
+        segs = to_segments(chars, fg, bg, under=under)
         strip = Strip(segs, len(chars))
         for t, color in ((self.mark, P.MARK), (self.cursor, P.CURSOR)):
             if t is None or not self.t0 <= t < self.t1:
@@ -137,7 +140,8 @@ class Timeline(ScrollView, can_focus=True):
             ch = chr(int(chars[c])) if chars[c] != 32 else "│"
             strip = Strip.join([strip.crop(0, c),
                                 Strip([Segment(ch, Style(color=P.COLORS[fg[c]] if chars[c] != 32 else "#000000",
-                                                         bgcolor=color))], 1),
+                                                         bgcolor=color, underline=under is not None and bool(under[c])))],
+                                      1),
                                 strip.crop(c + 1, len(chars))])
         return list(strip)
 
@@ -160,14 +164,37 @@ class Timeline(ScrollView, can_focus=True):
             if row >= len(self.rows):
                 return Strip.blank(width, Style(bgcolor=P.BACKGROUND))
             lane = self.rows.lane_key(row)
-            key = (*lane, *view)
+            path = self.path.get(lane[1]) if lane[0] == GOROUTINE else None
+            key = (*lane, *view, self._path_id if path is not None else None)
             if not self.rows.ready(lane):  # drawn from its spans in view until it is indexed
                 self._prepare(lane)
-            chars, fg, bg = self._plot(key, lambda: self.rows.cells(row, self.bounds()))
+            chars, fg, bg, under = self._plot(key, lambda: self._lane_cells(row, path))
             if self.highlight is not None and key[0] == GOROUTINE:
                 fg, bg = P.dim_except(self.highlight, fg, bg)
-            segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(chars, fg, bg)
+            segs = self._label(self.rows.label(row), row == self.sel) + self._overlay(chars, fg, bg, under)
         return Strip(segs).adjust_cell_length(width, Style(bgcolor=P.BACKGROUND))
+
+    def _lane_cells(self, row: int, path):
+        """A row's cells and the columns a critical path's segments (starts, ends) cover on it
+        (None: no path here), underlined in the text colour where blank."""
+        bounds = self.bounds()
+        chars, fg, bg = self.rows.cells(row, bounds)
+        if path is None:
+            return chars, fg, bg, None
+        under = covered_columns(*path, bounds)
+        fg[under & (chars == 32)] = P.TEXT
+        return chars, fg, bg, under
+
+    def show_path(self, segments) -> None:
+        """Mark a critical path on the lanes it crosses: `segments` are (goroutine (dense),
+        start, end) in trace ns; None or empty: no path is marked."""
+        by_g: dict[int, list[tuple[int, int]]] = {}
+        for g, a, b in segments or ():
+            by_g.setdefault(int(g), []).append((int(a), int(b)))
+        self.path = {g: (np.array([a for a, _ in ab], np.int64), np.array([b for _, b in ab], np.int64))
+                     for g, ab in by_g.items()}
+        self._path_id += 1
+        self.refresh()
 
     def _prepare(self, lane: tuple[int, int, int]) -> None:
         """Queue a big lane for the background thread to index, which starts after the frame
