@@ -2,7 +2,8 @@
 
 - test_redraw_committed: redrawing every line of a 160x48 timeline after a pan or a
   zoom (Timeline.render_line over all rows), on the largest committed trace; quick,
-  always on.
+  always on; `marked`: with a critical path (`w`) underlined on every goroutine lane,
+  the worst case (every span of every lane a path segment).
 - test_redraw_big: the same on the ~100 MB trace; target under 30 ms per redraw.
 - test_startup_big: from process start to the first drawn timeline (headless, 160x48),
   against decode + model in a fresh process; target at most 1.5x. Both are measured
@@ -62,9 +63,19 @@ def _redraws(tl):
     return redraw
 
 
+def _mark_every_span(tl):
+    """Show a 'critical path' made of every span of every goroutine lane."""
+    lanes = tl.rows.model.lanes
+    tl.show_path([(g, s, e) for g in tl.rows.order.tolist()
+                  for s, e in zip(lanes.spans(g)["start"].tolist(), lanes.spans(g)["end"].tolist())])
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["plain", "marked"])
 @pytest.mark.parametrize("path", ["go1.27/gc", "go1.27/iter"], indirect=True)
-def test_redraw_committed(benchmark, path):
+def test_redraw_committed(benchmark, path, marked):
     def body(tl):
+        if marked:
+            _mark_every_span(tl)
         tl.action_zoom(0.25)
         benchmark(_redraws(tl))
         return tl.scrollable_content_region.height

@@ -25,6 +25,7 @@ from tests import goref
 from tests.tui.screens_host import HostApp
 from tracetui.format.goquote import go_quote
 from tracetui.model.lanes import STATE_NAMES
+from tracetui.reports.goroutines import reason_key
 from tracetui.reports.output import human_ns
 from tracetui.screens.base import AnalysisScreen, Tabs
 from tracetui.widgets.arraytable import ArrayTable
@@ -351,8 +352,9 @@ def test_selection_of_a_range_copy_and_write(tmp_path, monkeypatch):
     for r in rows:
         g = gs[[int(ids[x]) for x in gs].index(r["goroutine"])]
         assert {k: r[k] for k in STATE_NAMES.values()} == brute_force(m, g, t0, t1)
-    for s in states:
-        per = [r[s["state"]] for r in rows if r[s["state"]] > 0]
+    for s in states:     # a state, or the waiting time of one block reason ("waiting: sleep": block_sleep_ns)
+        key = s["state"] if s["state"] in STATE_NAMES.values() else reason_key(s["state"].removeprefix("waiting: "))
+        per = [r[key] for r in rows if r[key] > 0]
         assert (s["goroutines"], s["total_ns"]) == (len(per), sum(per))
         assert s["max_ns"] == max(per, default=0) and s["min_ns"] == min(per, default=0)
     # the CSV: on the clipboard and in a file, with every goroutine's numbers
@@ -363,6 +365,10 @@ def test_selection_of_a_range_copy_and_write(tmp_path, monkeypatch):
     table_rows = list(csv.DictReader(io.StringIO(blocks[2].split("\n", 1)[1])))
     assert {int(r["goroutine"]): int(r["running_ns"]) for r in table_rows} == \
         {r["goroutine"]: r["running"] for r in rows}
+    reasons = [k for k in rows[0] if k.startswith("block_")]
+    assert reasons and all(sum(r[k] for k in reasons) == r["waiting"] for r in rows)
+    assert {int(r["goroutine"]): [int(r[k]) for k in reasons] for r in table_rows} == \
+        {r["goroutine"]: [r[k] for k in reasons] for r in rows}
 
 
 # -- switching ---------------------------------------------------------------------------

@@ -257,25 +257,46 @@ def test_selection_statistics_cover_every_filtered_lane(size):
         await pilot.press("slash", *"G[0-9]*[0-9] ", "enter", "m", *["L"] * 9, "6")
         await pilot.pause()
         scr = app.get_screen("selection")
-        return scr.goroutines.tolist(), scr.t0, scr.t1, {s["state"]: s for s in scr.states}, app.rows.order.tolist()
+        return (scr.goroutines.tolist(), scr.t0, scr.t1, {s["state"]: s for s in scr.states}, app.rows.order.tolist(),
+                scr.per_g, scr.csv())
 
-    gs, t0, t1, states, shown = run(ANNOTATIONS, script, size)
+    gs, t0, t1, states, shown, per_g, csv = run(ANNOTATIONS, script, size)
     assert gs == shown and len(gs) > 24           # more lanes than fit on either screen
     from tracetui.format import read
+    from tracetui.format import spec as S
     from tracetui.model import build
-    m = build(read(ANNOTATIONS))
+    from tracetui.reports.goroutines import reason_key
+    tr = read(ANNOTATIONS)
+    m = build(tr)
     totals = dict.fromkeys(STATE_NAMES.values(), 0)
     counts = dict.fromkeys(STATE_NAMES.values(), 0)
+    by_reason: dict[str, dict[int, int]] = {}     # block_<reason>_ns -> goroutine -> ns
     for g in gs:                                   # a plain loop over each lane's spans
         sp = m.lanes.spans(g)
         mine = dict.fromkeys(STATE_NAMES.values(), 0)
-        for s, e, st in zip(sp["start"].tolist(), sp["end"].tolist(), sp["state"].tolist()):
-            mine[STATE_NAMES[st]] += max(0, min(e, t1) - max(s, t0))
+        for s, e, st, b in zip(sp["start"].tolist(), sp["end"].tolist(), sp["state"].tolist(), sp["begin_row"].tolist()):
+            inside = max(0, min(e, t1) - max(s, t0))
+            mine[STATE_NAMES[st]] += inside
+            if STATE_NAMES[st] == "waiting" and inside:
+                reason = tr.strings[int(tr.aux[b])] if tr.type[b] == S.EvGoBlock else ""
+                per = by_reason.setdefault(reason_key(reason), {})
+                per[g] = per.get(g, 0) + inside
         for k, v in mine.items():
             totals[k] += v
             counts[k] += v > 0
     assert {k: states[k]["total_ns"] for k in totals} == totals
     assert {k: states[k]["goroutines"] for k in counts} == counts
+    # the waiting time split by block reason: per goroutine, per reason row, in the CSV
+    assert len(by_reason) >= 2
+    assert sorted(k for k in per_g if k.startswith("block_")) == sorted(by_reason)
+    for k, per in by_reason.items():
+        assert {g: int(v) for g, v in zip(gs, per_g[k].tolist()) if v} == per
+        name = "waiting: " + k.removeprefix("block_").removesuffix("_ns").replace("_", " ")
+        assert (states[name]["total_ns"], states[name]["goroutines"]) == (sum(per.values()), len(per))
+    assert sum(sum(per.values()) for per in by_reason.values()) == totals["waiting"]
+    assert (sum(per_g[k] for k in by_reason) == per_g["waiting"]).all()
+    head = next(line for line in csv.splitlines() if line.startswith("goroutine,"))
+    assert set(by_reason) <= set(head.split(","))
 
 
 # -- 6: fixed lanes outside the trace ----------------------------------------------------------------

@@ -195,6 +195,18 @@ class GoroutineLanes:
         tr = self.trace
         return np.where(tr.type[b] == S.EvGoBlock, tr.aux[b], 0)
 
+    def wait_reasons_in(self, g: int, t0: int, t1: int) -> tuple[np.ndarray, np.ndarray]:
+        """(block reason (string index; 0: not a blocking event), time inside [t0, t1]) of each
+        waiting span of goroutine g that overlaps the range."""
+        start, end, state, _dur, _cum = self._lane(g)
+        i0 = max(int(np.searchsorted(start, t0, side="right")) - 1, 0)
+        i1 = int(np.searchsorted(start, t1, side="left"))
+        w = i0 + np.flatnonzero(state[i0:i1] == WAITING)
+        t = np.maximum(np.minimum(end[w], t1) - np.maximum(start[w], t0), 0)
+        b = self.begin_row[self.offsets[g] + w]
+        tr = self.trace
+        return np.where(tr.type[b] == S.EvGoBlock, tr.aux[b], 0), t
+
     def _lane(self, g: int):
         lane = self._cum.get(g)
         if lane is None:
