@@ -82,7 +82,7 @@ class GCScreen(AnalysisScreen):
             yield StepChart(id="heap")
             yield StepChart(id="mmu")
         yield Static("", classes="caption", id="table-caption")
-        ccols = [Col("seq", "cycle", "int"), Col("start_ns", "start", "ns"), Col("duration_ns", "duration", "ns"),
+        ccols = [Col("seq", "cycle", "int"), Col("start_ns", "start", "time"), Col("duration_ns", "duration", "ns"),
                  Col("assist_ns", "assist time", "ns")]
         yield ArrayTable(ccols, columns_of(self.cycles, ccols), id="cycles", classes="gctable")
         pcols = [Col("start", "start", "time"), Col("duration", "duration", "ns"),

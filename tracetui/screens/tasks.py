@@ -55,7 +55,7 @@ class TasksScreen(AnalysisScreen):
         yield ArrayTable(tcols, columns_of(self.types, tcols), id="types")
         yield Static("", classes="caption", id="tasks-caption")
         kcols = [Col("id", "id", "id"), Col("label", "task (tree)"), Col("parent", "parent", "id", drop=3),
-                 Col("start_ns", "start", "ns"), Col("duration_ns", "duration", "ns"),
+                 Col("start_ns", "start", "time"), Col("duration_ns", "duration", "ns"),
                  Col("complete", "done", "bool", drop=2), Col("goroutines", "gs", "int", drop=1),
                  Col("regions", "regions", "int", drop=1), Col("logs", "logs", "int", drop=1)]
         yield ArrayTable(kcols, columns_of(self.tree_rows, kcols), id="tasks")
