@@ -301,3 +301,67 @@ cdef inline void _close_piece(vector[vector[int64_t]]* end, int32_t[::1] open_r,
     if open_r[g] >= 0:
         deref(end)[open_r[g]][open_k[g]] = row
         open_r[g] = -1
+
+
+def state_episodes(trace, const uint8_t[::1] is_transition, const uint8_t[::1] is_own,
+                   const uint8_t[::1] new_state, const uint8_t[::1] status_state,
+                   const uint8_t[::1] has_reason, const uint8_t[::1] reason_ok, int state):
+    """(goroutine, begin_row, end_row) int64 arrays of each completed episode of `state`,
+    grouped by goroutine, in event order within one (the pass of tracetui.reports.pprof.episodes).
+
+    Per row of a type with is_transition[type]: the goroutine is g (is_own[type]) or aux; its
+    new state new_state[type], or for 0 status_state[(arg & 0xFFFFFFFF) % 5]; its reason aux
+    where has_reason[type], else string 0. An episode begins at a goroutine's first transition
+    into `state` with reason_ok[reason] since it last left `state`, and ends at its next
+    transition to another state."""
+    _set_arg_types()
+    cdef Py_ssize_t n = len(trace), i, k, m
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef const int32_t[::1] gcol = trace.g
+    cdef const int32_t[::1] aux = trace.aux
+    cdef const int64_t[::1] arg = trace.arg
+    cdef Py_ssize_t ai = 0, nreason = reason_ok.shape[0]
+    cdef vector[int64_t] opened, count, eg, eb, ee
+    cdef uint8_t typ, new
+    cdef int64_t g, a = 0, reason
+    for i in range(n):
+        typ = type_[i]
+        if HAS_ARG[typ]:
+            a = arg[ai]
+            ai += 1
+        if not is_transition[typ]:
+            continue
+        g = gcol[i] if is_own[typ] else aux[i]
+        if g < 0:
+            continue
+        new = new_state[typ]
+        if new == 0:
+            new = status_state[(<uint64_t>a & 0xFFFFFFFF) % 5]
+        if <Py_ssize_t>opened.size() <= g:
+            opened.resize(g + 1, -1)
+            count.resize(g + 1, 0)
+        if new == state:
+            if opened[g] < 0:
+                reason = aux[i] if has_reason[typ] else 0
+                if 0 <= reason < nreason and reason_ok[reason]:
+                    opened[g] = i
+        elif opened[g] >= 0:
+            eg.push_back(g)
+            eb.push_back(opened[g])
+            ee.push_back(i)
+            count[g] += 1
+            opened[g] = -1
+    # group by goroutine (a counting sort, stable: event order within a goroutine)
+    cdef Py_ssize_t total = eg.size(), ng = count.size()
+    cdef vector[int64_t] at = vector[int64_t](ng + 1, 0)
+    for k in range(ng):
+        at[k + 1] = at[k] + count[k]
+    gs, bs, es = np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total, np.int64)
+    cdef int64_t[::1] go = gs
+    cdef int64_t[::1] bo = bs
+    cdef int64_t[::1] eo = es
+    for k in range(total):
+        m = at[eg[k]]
+        at[eg[k]] += 1
+        go[m], bo[m], eo[m] = eg[k], eb[k], ee[k]
+    return gs, bs, es
