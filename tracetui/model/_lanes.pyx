@@ -303,65 +303,70 @@ cdef inline void _close_piece(vector[vector[int64_t]]* end, int32_t[::1] open_r,
         open_r[g] = -1
 
 
+
 def state_episodes(trace, const uint8_t[::1] is_transition, const uint8_t[::1] is_own,
                    const uint8_t[::1] new_state, const uint8_t[::1] status_state,
                    const uint8_t[::1] has_reason, const uint8_t[::1] reason_ok, int state):
-    """(goroutine, begin_row, end_row) int64 arrays of each completed episode of `state`,
-    grouped by goroutine, in event order within one (the pass of tracetui.reports.pprof.episodes).
+    """Each completed episode of `state`, grouped by goroutine, in event order within one (the
+    pass of tracetui.reports.pprof.episodes): a dict of int64 columns goroutine, begin_row,
+    end_row, start, end (ns) and stack (at the begin row).
 
     Per row of a type with is_transition[type]: the goroutine is g (is_own[type]) or aux; its
     new state new_state[type], or for 0 status_state[(arg & 0xFFFFFFFF) % 5]; its reason aux
     where has_reason[type], else string 0. An episode begins at a goroutine's first transition
     into `state` with reason_ok[reason] since it last left `state`, and ends at its next
-    transition to another state."""
+    transition to another state. Two passes (count per goroutine, then fill)."""
     _set_arg_types()
-    cdef Py_ssize_t n = len(trace), i, k, m
+    cdef Py_ssize_t n = len(trace), ng = len(trace.goroutine_ids), i, k
     cdef const uint8_t[::1] type_ = trace.type
     cdef const int32_t[::1] gcol = trace.g
     cdef const int32_t[::1] aux = trace.aux
     cdef const int64_t[::1] arg = trace.arg
-    cdef Py_ssize_t ai = 0, nreason = reason_ok.shape[0]
-    cdef vector[int64_t] opened, count, eg, eb, ee
+    cdef const int64_t[::1] time = trace.time
+    cdef _Narrow scol = _Narrow(trace.stack)
+    cdef Py_ssize_t ai, nreason = reason_ok.shape[0]
+    cdef int64_t[::1] opened = np.empty(max(ng, 1), np.int64)
+    cdef int64_t[::1] at = np.zeros(ng + 1, np.int64)
+    cdef int64_t g, a, reason, o
     cdef uint8_t typ, new
-    cdef int64_t g, a = 0, reason
-    for i in range(n):
-        typ = type_[i]
-        if HAS_ARG[typ]:
-            a = arg[ai]
-            ai += 1
-        if not is_transition[typ]:
-            continue
-        g = gcol[i] if is_own[typ] else aux[i]
-        if g < 0:
-            continue
-        new = new_state[typ]
-        if new == 0:
-            new = status_state[(<uint64_t>a & 0xFFFFFFFF) % 5]
-        if <Py_ssize_t>opened.size() <= g:
-            opened.resize(g + 1, -1)
-            count.resize(g + 1, 0)
-        if new == state:
-            if opened[g] < 0:
-                reason = aux[i] if has_reason[typ] else 0
-                if 0 <= reason < nreason and reason_ok[reason]:
-                    opened[g] = i
-        elif opened[g] >= 0:
-            eg.push_back(g)
-            eb.push_back(opened[g])
-            ee.push_back(i)
-            count[g] += 1
-            opened[g] = -1
-    # group by goroutine (a counting sort, stable: event order within a goroutine)
-    cdef Py_ssize_t total = eg.size(), ng = count.size()
-    cdef vector[int64_t] at = vector[int64_t](ng + 1, 0)
-    for k in range(ng):
-        at[k + 1] = at[k] + count[k]
-    gs, bs, es = np.empty(total, np.int64), np.empty(total, np.int64), np.empty(total, np.int64)
-    cdef int64_t[::1] go = gs
-    cdef int64_t[::1] bo = bs
-    cdef int64_t[::1] eo = es
-    for k in range(total):
-        m = at[eg[k]]
-        at[eg[k]] += 1
-        go[m], bo[m], eo[m] = eg[k], eb[k], ee[k]
-    return gs, bs, es
+    cols = {}
+    cdef int64_t[::1] go, bo, eo, so, to, sto
+    cdef int fill
+    for fill in range(2):
+        opened[:] = -1
+        ai, a = 0, 0
+        for i in range(n):
+            typ = type_[i]
+            if HAS_ARG[typ]:
+                a = arg[ai]
+                ai += 1
+            if not is_transition[typ]:
+                continue
+            g = gcol[i] if is_own[typ] else aux[i]
+            if g < 0 or g >= ng:
+                continue
+            new = new_state[typ]
+            if new == 0:
+                new = status_state[(<uint64_t>a & 0xFFFFFFFF) % 5]
+            if new == state:
+                if opened[g] < 0:
+                    reason = aux[i] if has_reason[typ] else 0
+                    if 0 <= reason < nreason and reason_ok[reason]:
+                        opened[g] = i
+            elif opened[g] >= 0:
+                o = opened[g]
+                opened[g] = -1
+                if not fill:
+                    at[g + 1] += 1
+                    continue
+                k = at[g]
+                at[g] += 1
+                go[k], bo[k], eo[k], so[k], to[k], sto[k] = g, o, i, time[o], time[i], scol.at(o)
+        if not fill:
+            for k in range(ng):
+                at[k + 1] += at[k]
+            for name in ("goroutine", "begin_row", "end_row", "start", "end", "stack"):
+                cols[name] = np.empty(at[ng], np.int64)
+            go, bo, eo = cols["goroutine"], cols["begin_row"], cols["end_row"]
+            so, to, sto = cols["start"], cols["end"], cols["stack"]
+    return cols

@@ -71,11 +71,12 @@ def _reason_matches(kind: str, strings: list[str]) -> np.ndarray:
     return np.array([test(s) for s in strings], bool)
 
 
-def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(goroutine, begin_row, end_row) of every completed episode of the kind's state, grouped by
-    goroutine, in event order within one: per goroutine, an episode begins at the first transition
-    into the state with a matching reason since the goroutine last left it, and ends at its next
-    transition to another state (one compiled pass over the events: tracetui.model._lanes)."""
+def episodes(trace, kind: str) -> dict[str, np.ndarray]:
+    """Every completed episode of the kind's state, grouped by goroutine, in event order within
+    one: per goroutine, an episode begins at the first transition into the state with a matching
+    reason since the goroutine last left it, and ends at its next transition to another state.
+    Columns (int64): goroutine, begin_row, end_row, start, end (ns), stack (at the begin row);
+    one compiled pass over the events (tracetui.model._lanes.state_episodes)."""
     return state_episodes(trace, _IS_TRANSITION, _IS_OWN, _NEW_STATE, _STATUS_TO_STATE, _HAS_REASON,
                           _reason_matches(kind, trace.strings).view(np.uint8), _KIND_STATE[kind])
 
@@ -177,8 +178,8 @@ def profile_items(model, kind: str, goroutine: str | None = None, region: str | 
         return _cpu_items(model, goroutine, region, intervals, window)
     if kind not in KINDS:
         raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(PROFILE_KINDS)})")
-    trace = model.trace
-    g, b, e = episodes(trace, kind)
+    ep = episodes(model.trace, kind)
+    g, start, end = ep["goroutine"], ep["start"], ep["end"]
     if intervals is None:
         if region is not None:
             intervals = region_intervals(model, region)
@@ -188,11 +189,10 @@ def profile_items(model, kind: str, goroutine: str | None = None, region: str | 
             intervals = scope_intervals(model, window)
     if window is not None:
         intervals = _clip(intervals, window)
-    start, end = trace.time[b], trace.time[e]
     overlap = _overlap(intervals, g, start, end)
     c = overlap > 0
-    return dict(goroutine=g[c], start=start[c], end=end[c], stack=trace.stack[b[c]].astype(np.int64),
-                value=overlap[c], order=e[c])
+    return dict(goroutine=g[c], start=start[c], end=end[c], stack=ep["stack"][c], value=overlap[c],
+                order=ep["end_row"][c])
 
 
 def _cpu_items(model, goroutine, region, intervals, window) -> dict[str, np.ndarray]:
