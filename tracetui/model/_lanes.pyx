@@ -370,3 +370,33 @@ def state_episodes(trace, const uint8_t[::1] is_transition, const uint8_t[::1] i
             go, bo, eo = cols["goroutine"], cols["begin_row"], cols["end_row"]
             so, to, sto = cols["start"], cols["end"], cols["stack"]
     return cols
+
+
+def state_count_series(const int32_t[::1] begin_row, const int32_t[::1] end_row, const uint8_t[::1] state,
+                       const int64_t[::1] rows, Py_ssize_t n):
+    """Goroutines in each state (rows 0-3: runnable, running, waiting, syscall) after each of
+    `rows` (ascending, < n): per state, the spans that began at or before the row and did not
+    end by it (end_row -1: still open). One pass over the spans, one over the rows."""
+    delta_arr = np.zeros((n + 1, 4), np.int32)
+    cdef int32_t[:, ::1] delta = delta_arr
+    cdef Py_ssize_t k, r, j = 0, m = rows.shape[0]
+    cdef int s
+    for k in range(begin_row.shape[0]):
+        s = state[k] - GoRunnable
+        if 0 <= s < 4:
+            delta[begin_row[k], s] += 1
+            if end_row[k] >= 0:
+                delta[end_row[k], s] -= 1
+    out = np.empty((4, m), np.int64)
+    cdef int64_t[:, ::1] o = out
+    cdef int64_t[4] cnt = [0, 0, 0, 0]
+    for r in range(n):
+        if j >= m:
+            break
+        for s in range(4):
+            cnt[s] += delta[r, s]
+        if rows[j] == r:
+            for s in range(4):
+                o[s, j] = cnt[s]
+            j += 1
+    return out
