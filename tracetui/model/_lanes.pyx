@@ -21,7 +21,10 @@ the block's end and the most it reached inside the block); `resource_spans`
 lists, per proc or per thread, the spans that ran there (a running span belongs
 to the P and M of the event that began it, a syscall span to its M), in time
 order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
-(from _columns.pxi) are the column scans the GC facts use.
+(from _columns.pxi) are the column scans the GC facts use. For the reports and
+exports: `state_episodes`, the pass over goroutine transitions of
+tracetui.reports.pprof's profiles, and `state_count_series`, goroutines per state
+after given rows, from the spans.
 """
 from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
 from libcpp.vector cimport vector
