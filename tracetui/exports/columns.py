@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tracetui.format import spec as S
+from tracetui.model._lanes import state_count_series
 from tracetui.model.lanes import RUNNABLE, RUNNING, STATE_NAMES, SYSCALL, WAITING
 
 
@@ -12,7 +13,8 @@ def goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """How many goroutines are in each state after each time at which one changes.
 
     Rows are in time order, so per state: +1 at each span's begin row, -1 at its end
-    row, a cumulative sum over rows, kept at the last row of each changing time."""
+    row, a running sum over rows (compiled: tracetui.model._lanes.state_count_series),
+    kept at the last row of each changing time."""
     lanes, trace = model.lanes, model.trace
     n = len(trace)
     end_row = lanes.end_row
@@ -24,12 +26,8 @@ def goroutine_counts(model) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     times = trace.time[rows]
     keep = np.append(times[1:] != times[:-1], True) if len(rows) else np.zeros(0, bool)
     rows = rows[keep]
-    series = {}
-    for s in (RUNNING, RUNNABLE, WAITING, SYSCALL):
-        mine = lanes.state == s
-        delta = np.bincount(lanes.begin_row[mine], minlength=n)
-        delta -= np.bincount(end_row[mine & ended], minlength=n)
-        series[STATE_NAMES[s]] = np.cumsum(delta)[rows]
+    counts = state_count_series(lanes.begin_row, end_row, lanes.state, rows, n)
+    series = {STATE_NAMES[s]: counts[i] for i, s in enumerate((RUNNABLE, RUNNING, WAITING, SYSCALL))}
     return trace.time[rows], series
 
 

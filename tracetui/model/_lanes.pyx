@@ -21,7 +21,10 @@ the block's end and the most it reached inside the block); `resource_spans`
 lists, per proc or per thread, the spans that ran there (a running span belongs
 to the P and M of the event that began it, a syscall span to its M), in time
 order, as indices into the goroutine spans. `rows_of_types` and `payloads_at`
-(from _columns.pxi) are the column scans the GC facts use.
+(from _columns.pxi) are the column scans the GC facts use. For the reports and
+exports: `state_episodes`, the pass over goroutine transitions of
+tracetui.reports.pprof's profiles, and `state_count_series`, goroutines per state
+after given rows, from the spans.
 """
 from libc.stdint cimport INT64_MAX, int16_t, int32_t, int64_t, uint8_t, uint64_t
 from libcpp.vector cimport vector
@@ -301,3 +304,102 @@ cdef inline void _close_piece(vector[vector[int64_t]]* end, int32_t[::1] open_r,
     if open_r[g] >= 0:
         deref(end)[open_r[g]][open_k[g]] = row
         open_r[g] = -1
+
+
+
+def state_episodes(trace, const uint8_t[::1] is_transition, const uint8_t[::1] is_own,
+                   const uint8_t[::1] new_state, const uint8_t[::1] status_state,
+                   const uint8_t[::1] has_reason, const uint8_t[::1] reason_ok, int state):
+    """Each completed episode of `state`, grouped by goroutine, in event order within one (the
+    pass of tracetui.reports.pprof.episodes): a dict of int64 columns goroutine, begin_row,
+    end_row, start, end (ns) and stack (at the begin row).
+
+    Per row of a type with is_transition[type]: the goroutine is g (is_own[type]) or aux; its
+    new state new_state[type], or for 0 status_state[(arg & 0xFFFFFFFF) % 5]; its reason aux
+    where has_reason[type], else string 0. An episode begins at a goroutine's first transition
+    into `state` with reason_ok[reason] since it last left `state`, and ends at its next
+    transition to another state. Two passes (count per goroutine, then fill)."""
+    _set_arg_types()
+    cdef Py_ssize_t n = len(trace), ng = len(trace.goroutine_ids), i, k
+    cdef const uint8_t[::1] type_ = trace.type
+    cdef const int32_t[::1] gcol = trace.g
+    cdef const int32_t[::1] aux = trace.aux
+    cdef const int64_t[::1] arg = trace.arg
+    cdef const int64_t[::1] time = trace.time
+    cdef _Narrow scol = _Narrow(trace.stack)
+    cdef Py_ssize_t ai, nreason = reason_ok.shape[0]
+    cdef int64_t[::1] opened = np.empty(max(ng, 1), np.int64)
+    cdef int64_t[::1] at = np.zeros(ng + 1, np.int64)
+    cdef int64_t g, a, reason, o
+    cdef uint8_t typ, new
+    cols = {}
+    cdef int64_t[::1] go, bo, eo, so, to, sto
+    cdef int fill
+    for fill in range(2):
+        opened[:] = -1
+        ai, a = 0, 0
+        for i in range(n):
+            typ = type_[i]
+            if HAS_ARG[typ]:
+                a = arg[ai]
+                ai += 1
+            if not is_transition[typ]:
+                continue
+            g = gcol[i] if is_own[typ] else aux[i]
+            if g < 0 or g >= ng:
+                continue
+            new = new_state[typ]
+            if new == 0:
+                new = status_state[(<uint64_t>a & 0xFFFFFFFF) % 5]
+            if new == state:
+                if opened[g] < 0:
+                    reason = aux[i] if has_reason[typ] else 0
+                    if 0 <= reason < nreason and reason_ok[reason]:
+                        opened[g] = i
+            elif opened[g] >= 0:
+                o = opened[g]
+                opened[g] = -1
+                if not fill:
+                    at[g + 1] += 1
+                    continue
+                k = at[g]
+                at[g] += 1
+                go[k], bo[k], eo[k], so[k], to[k], sto[k] = g, o, i, time[o], time[i], scol.at(o)
+        if not fill:
+            for k in range(ng):
+                at[k + 1] += at[k]
+            for name in ("goroutine", "begin_row", "end_row", "start", "end", "stack"):
+                cols[name] = np.empty(at[ng], np.int64)
+            go, bo, eo = cols["goroutine"], cols["begin_row"], cols["end_row"]
+            so, to, sto = cols["start"], cols["end"], cols["stack"]
+    return cols
+
+
+def state_count_series(const int32_t[::1] begin_row, const int32_t[::1] end_row, const uint8_t[::1] state,
+                       const int64_t[::1] rows, Py_ssize_t n):
+    """Goroutines in each state (rows 0-3: runnable, running, waiting, syscall) after each of
+    `rows` (ascending, < n): per state, the spans that began at or before the row and did not
+    end by it (end_row -1: still open). One pass over the spans, one over the rows."""
+    delta_arr = np.zeros((n + 1, 4), np.int32)
+    cdef int32_t[:, ::1] delta = delta_arr
+    cdef Py_ssize_t k, r, j = 0, m = rows.shape[0]
+    cdef int s
+    for k in range(begin_row.shape[0]):
+        s = state[k] - GoRunnable
+        if 0 <= s < 4:
+            delta[begin_row[k], s] += 1
+            if end_row[k] >= 0:
+                delta[end_row[k], s] -= 1
+    out = np.empty((4, m), np.int64)
+    cdef int64_t[:, ::1] o = out
+    cdef int64_t[4] cnt = [0, 0, 0, 0]
+    for r in range(n):
+        if j >= m:
+            break
+        for s in range(4):
+            cnt[s] += delta[r, s]
+        if rows[j] == r:
+            for s in range(4):
+                o[s, j] = cnt[s]
+            j += 1
+    return out

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from tracetui.format import spec as S
+from tracetui.model._lanes import state_episodes
 from tracetui.reports.profile_proto import Profile
 from tracetui.reports.profile_tree import MAX_STACK, function_stacks
 
@@ -50,11 +51,13 @@ _TRANSITIONS = {
     S.EvGoBlock: (_OWN, _WAITING), S.EvGoSyscallBegin: (_OWN, _SYSCALL), S.EvGoSyscallEnd: (_OWN, _RUNNING),
     S.EvGoSyscallEndBlocked: (_OWN, _RUNNABLE), S.EvGoStatus: (_OTHER, 0), S.EvGoStatusStack: (_OTHER, 0),
 }
-_IS_TRANSITION = np.zeros(256, bool)
-_IS_OWN = np.zeros(256, bool)
+_IS_TRANSITION = np.zeros(256, np.uint8)
+_IS_OWN = np.zeros(256, np.uint8)
 _NEW_STATE = np.zeros(256, np.uint8)
 for _t, (_own, _new) in _TRANSITIONS.items():
     _IS_TRANSITION[_t], _IS_OWN[_t], _NEW_STATE[_t] = True, _own, _new
+_HAS_REASON = np.zeros(256, np.uint8)  # the blocking reason is the event's aux
+_HAS_REASON[[S.EvGoStop, S.EvGoBlock]] = True
 
 
 def _reason_matches(kind: str, strings: list[str]) -> np.ndarray:
@@ -68,49 +71,14 @@ def _reason_matches(kind: str, strings: list[str]) -> np.ndarray:
     return np.array([test(s) for s in strings], bool)
 
 
-def episodes(trace, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(goroutine, begin_row, end_row) of every completed episode of the kind's state."""
-    rows = np.flatnonzero(_IS_TRANSITION[trace.type])
-    typ = trace.type[rows]
-    own = _IS_OWN[typ]
-    gor = np.where(own, trace.g[rows], trace.aux[rows]).astype(np.int64)
-    new = _NEW_STATE[typ]
-    status = new == 0
-    if status.any():
-        wire = trace.arg_of(rows[status]) & 0xFFFFFFFF
-        new[status] = _STATUS_TO_STATE[wire % 5]
-    reason = np.where((typ == S.EvGoStop) | (typ == S.EvGoBlock), trace.aux[rows], 0)
-    keep = gor >= 0
-    rows, gor, new, reason = rows[keep], gor[keep], new[keep], reason[keep]
-    order = _stable_order(gor)  # per goroutine, in event order
-    rows, gor, new, reason = rows[order], gor[order], new[order], reason[order]
-
-    inside = new == _KIND_STATE[kind]
-    starts = inside & _reason_matches(kind, trace.strings)[reason]
-    # A run is a maximal stretch of one goroutine's transitions into the state; the first
-    # matching transition of a run begins the episode, the transition after the run ends it.
-    run_begin = inside.copy()
-    run_begin[1:] &= ~inside[:-1] | (gor[1:] != gor[:-1])
-    run = np.cumsum(run_begin)
-    cand = np.flatnonzero(starts)
-    _, first = np.unique(run[cand], return_index=True)
-    begin = cand[first]
-    outside = np.flatnonzero(~inside)
-    nxt = np.searchsorted(outside, begin)
-    ok = nxt < len(outside)
-    begin, end = begin[ok], outside[nxt[ok]]
-    same = gor[end] == gor[begin]
-    begin, end = begin[same], end[same]
-    return gor[begin], rows[begin], rows[end]
-
-
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """np.argsort(keys, kind="stable") for keys in [0, 2**32): two stable radix passes over
-    16-bit halves (numpy radix-sorts 16-bit keys in linear time; int64 keys take a merge sort)."""
-    if len(keys) and int(keys.max()) >= 1 << 32:
-        return np.argsort(keys, kind="stable")
-    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
+def episodes(trace, kind: str) -> dict[str, np.ndarray]:
+    """Every completed episode of the kind's state, grouped by goroutine, in event order within
+    one: per goroutine, an episode begins at the first transition into the state with a matching
+    reason since the goroutine last left it, and ends at its next transition to another state.
+    Columns (int64): goroutine, begin_row, end_row, start, end (ns), stack (at the begin row);
+    one compiled pass over the events (tracetui.model._lanes.state_episodes)."""
+    return state_episodes(trace, _IS_TRANSITION, _IS_OWN, _NEW_STATE, _STATUS_TO_STATE, _HAS_REASON,
+                          _reason_matches(kind, trace.strings).view(np.uint8), _KIND_STATE[kind])
 
 
 def goroutine_intervals(model, name: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,15 +112,21 @@ def region_intervals(model, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return g[keep], start[keep], end[keep]
 
 
+def _overlap(intervals, g: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """For each k: how long goroutine g[k]'s intervals (disjoint) cover [t0[k], t1[k]]."""
+    ig, istart, iend = intervals
+    if len(ig) == 0 or np.bincount(ig).max() == 1:  # one interval per goroutine (the common case): index it
+        n = int(max(ig.max(initial=-1), g.max(initial=-1))) + 1
+        s0, s1 = np.zeros(n, np.int64), np.zeros(n, np.int64)  # [0, 0] for the goroutines without one
+        s0[ig], s1[ig] = istart, iend
+        lo, hi = s0[g], s1[g]
+        return np.clip(t1, lo, hi) - np.clip(t0, lo, hi)
+    return _covered(intervals, g, t1) - _covered(intervals, g, t0)
+
+
 def _covered(intervals, g: np.ndarray, t: np.ndarray) -> np.ndarray:
     """For each (g[k], t[k]): how long goroutine g's intervals (disjoint, sorted) cover up to time t."""
     ig, istart, iend = intervals
-    if len(np.unique(ig)) == len(ig):  # one interval per goroutine (the common case): index it directly
-        n = int(max(ig.max(initial=-1), g.max(initial=-1))) + 1
-        has = np.zeros(n, bool)
-        s0, s1 = np.zeros(n, np.int64), np.zeros(n, np.int64)
-        has[ig], s0[ig], s1[ig] = True, istart, iend
-        return np.where(has[g], np.clip(t - s0[g], 0, s1[g] - s0[g]), 0)
     order = np.lexsort((istart, ig))
     ig, istart, iend = ig[order], istart[order], iend[order]
     length = iend - istart
@@ -204,8 +178,8 @@ def profile_items(model, kind: str, goroutine: str | None = None, region: str | 
         return _cpu_items(model, goroutine, region, intervals, window)
     if kind not in KINDS:
         raise ValueError(f"unknown profile kind {kind!r} (one of {', '.join(PROFILE_KINDS)})")
-    trace = model.trace
-    g, b, e = episodes(trace, kind)
+    ep = episodes(model.trace, kind)
+    g, start, end = ep["goroutine"], ep["start"], ep["end"]
     if intervals is None:
         if region is not None:
             intervals = region_intervals(model, region)
@@ -215,10 +189,10 @@ def profile_items(model, kind: str, goroutine: str | None = None, region: str | 
             intervals = scope_intervals(model, window)
     if window is not None:
         intervals = _clip(intervals, window)
-    overlap = _covered(intervals, g, trace.time[e]) - _covered(intervals, g, trace.time[b])
+    overlap = _overlap(intervals, g, start, end)
     c = overlap > 0
-    return dict(goroutine=g[c], start=trace.time[b[c]], end=trace.time[e[c]],
-                stack=trace.stack[b[c]].astype(np.int64), value=overlap[c], order=e[c])
+    return dict(goroutine=g[c], start=start[c], end=end[c], stack=ep["stack"][c], value=overlap[c],
+                order=ep["end_row"][c])
 
 
 def _cpu_items(model, goroutine, region, intervals, window) -> dict[str, np.ndarray]:
@@ -231,7 +205,7 @@ def _cpu_items(model, goroutine, region, intervals, window) -> dict[str, np.ndar
         if intervals is None:
             intervals = region_intervals(model, region) if region is not None else goroutine_intervals(model, goroutine)
         gg = np.maximum(g, 0)
-        keep &= (g >= 0) & (_covered(intervals, gg, t + 1) - _covered(intervals, gg, t) > 0)
+        keep &= (g >= 0) & (_overlap(intervals, gg, t, t + 1) > 0)
     if window is not None:
         keep &= (t >= window[0]) & (t <= window[1])
     rows, g, t = rows[keep], g[keep], t[keep]

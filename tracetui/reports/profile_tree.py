@@ -38,9 +38,21 @@ class Stacks:
     def rows_of(self, trace, stack) -> np.ndarray:
         """The row of each trace stack index (-1: a stack of functions not in the profile)."""
         index = {funcs: i for i, funcs in enumerate(self.stacks)}
-        uniq, inv = np.unique(np.asarray(stack, np.int64), return_inverse=True)
+        uniq, inv = _unique(np.asarray(stack, np.int64))
         rows = np.array([index.get(_funcs(trace, s), -1) for s in uniq.tolist()], np.int64)
-        return rows[inv.ravel()] if len(uniq) else np.zeros(0, np.int64)
+        return rows[inv] if len(uniq) else np.zeros(0, np.int64)
+
+
+def _unique(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(stack, return_inverse=True) for trace stack indices (small non-negative
+    integers: a table of them, not a sort of millions of items)."""
+    if not len(stack) or stack.min() < 0 or stack.max() >= max(4 * len(stack), 1 << 20):
+        uniq, inv = np.unique(stack, return_inverse=True)
+        return uniq, inv.ravel()
+    present = np.zeros(int(stack.max()) + 1, bool)
+    present[stack] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[stack]
 
 
 def _funcs(trace, stack: int) -> tuple[int, ...]:
@@ -52,10 +64,10 @@ def function_stacks(trace, stack: np.ndarray, values: np.ndarray, sample_types) 
     rows whose function stacks are equal are merged."""
     stack = np.asarray(stack, np.int64)
     values = np.asarray(values, np.int64).reshape(len(stack), len(sample_types))
-    uniq, inv = np.unique(stack, return_inverse=True)
+    uniq, inv = _unique(stack)
     rows: dict[tuple[int, ...], int] = {}
     row_of = np.array([rows.setdefault(_funcs(trace, s), len(rows)) for s in uniq.tolist()],
-                      np.int64)[inv.ravel()] if len(uniq) else np.zeros(0, np.int64)
+                      np.int64)[inv] if len(uniq) else np.zeros(0, np.int64)
     merged = np.zeros((len(rows), len(sample_types)), np.int64)
     np.add.at(merged, row_of, values)
     first = np.full(len(rows), -1, np.int64)
