@@ -309,8 +309,8 @@ def test_flows_logs_and_cpu_samples(path):
                                                        cpu["stack"].tolist()))
     assert collections.Counter((e["tid"], t0 + ns(e["ts"]), path_of(str(e["sf"]))) for e in instants
                                if e["cat"] == "cpu") == want_cpu
-    if path.stem == "cpuprofile":
-        assert sum(want_cpu.values()) > 20
+    if path.stem == "cpuprofile":   # the go1.21 run of the program has 11 samples, the others 40-50
+        assert sum(want_cpu.values()) > 10
     if path.stem == "contention":
         assert len(want) > 10
 
