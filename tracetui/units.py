@@ -51,6 +51,9 @@ def format_duration(ns: int | float, digits: int = 3) -> str:
         v = n / div
         decimals = max(0, digits - 1 - max(0, math.floor(math.log10(max(v, 1)))))
         text = f"{v:.{decimals}f}"
+        if decimals and float(text) >= 10 ** (digits - decimals):   # rounded up a decade (99.95 -> 100.0)
+            decimals -= 1
+            text = f"{v:.{decimals}f}"
         if float(text) < 1000 or i == len(_SHOWN) - 1:
             # zeros at the end only when they are significant: an exact value prints short
             exact = next((k for k in range(decimals) if n * 10 ** k % div == 0), decimals)

@@ -87,8 +87,8 @@ def test_cpu_profile_samples_equal_go_parsed(trace):
         got[tuple(addr for addr, _ in stack)] += count * n
         assert ns == count * 10_000_000
     assert got == want
-    if trace.stem == "cpuprofile":
-        assert sum(want.values()) > 20
+    if trace.stem == "cpuprofile":   # the go1.21 run of the program has 11 samples, the others 40-50
+        assert sum(want.values()) > 10
 
 
 def test_folded_matches_raw_profile(tmp_path):
