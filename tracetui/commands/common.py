@@ -74,22 +74,25 @@ def warn(report) -> None:
         print(f"tracetui: warning: {report.warning()}", file=sys.stderr)
 
 
-def add_trace_argument(p) -> None:
-    """TRACE and --save, which every command takes."""
-    p.add_argument("trace", help=TRACE_HELP)
+def add_trace_argument(p, many: str | None = None) -> None:
+    """TRACE and --save, which every command takes. With `many` (what several traces mean
+    to the command, for the help), TRACE takes several, a directory or a glob: `args.traces`
+    is the list and `args.trace` its first."""
+    from tracetui.commands.multi import TracesAction
+
+    if many is None:
+        p.add_argument("trace", help=TRACE_HELP)
+    else:
+        p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE", help=f"{TRACE_HELP}{many}")
     p.add_argument("--save", metavar="FILE",
                    help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
 
 
 def add_report_options(p) -> None:
     """The trace argument (and --save), --format and --strict every report command takes."""
-    from tracetui.commands.multi import TracesAction
     from tracetui.reports.output import add_format_option
 
-    p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
-                   help=TRACE_HELP + "; several traces, a directory or a glob are reported as one")
-    p.add_argument("--save", metavar="FILE",
-                   help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
+    add_trace_argument(p, "; several traces, a directory or a glob are reported as one")
     add_format_option(p)
     p.add_argument("--strict", action="store_true",
                    help="exit 1 on a broken or truncated trace instead of reporting on what could be read")

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from tracetui.commands.common import TRACE_HELP, UsageError, default_output, load_model, output_file
+from tracetui.commands.common import UsageError, add_trace_argument, default_output, load_model, output_file
 
 
 def duration(text: str) -> int:
@@ -65,12 +65,7 @@ class ExportCommand:
     name = "export"
 
     def prepare_parser(self, p: argparse.ArgumentParser) -> None:
-        from tracetui.commands.multi import TracesAction
-
-        p.add_argument("trace", nargs="+", action=TracesAction, metavar="TRACE",
-                       help=TRACE_HELP + " (several, a directory or a glob: --format parquet)")
-        p.add_argument("--save", metavar="FILE",
-                       help="keep a copy of the input in FILE (a live capture or stdin, as received; a file is copied)")
+        add_trace_argument(p, " (several, a directory or a glob: --format parquet)")
         p.add_argument("--format", choices=(*FORMATS, "parquet"), default="chrome",
                        help="output format: chrome (the Trace Event Format JSON, the default), perfetto "
                             "(Perfetto's protobuf trace) or parquet (a directory of tables, see README)")
