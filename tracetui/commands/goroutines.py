@@ -40,7 +40,7 @@ class GoroutinesCommand:
         p.add_argument("--instances", action="store_true", help="one row per goroutine")
 
     def run(self, args) -> int:
-        from tracetui.reports.goroutines import TIMES, goroutine_groups, goroutine_rows
+        from tracetui.reports.goroutines import TIMES, goroutine_groups, goroutine_rows, reason_columns
         from tracetui.reports.output import Column, Table, emit
 
         if (code := dispatch(self.name, args)) is not None:  # several traces
@@ -62,10 +62,6 @@ class GoroutinesCommand:
             cols.append(Column("count", "count", "int"))
         drop = {"syscall_block": 4, "assist": 3, "sched_wait": 0}
         cols += [Column(f"{t}_ns", TITLES[t], "ns", drop.get(t, 2)) for t in TIMES]
-        reasons = sorted({k for r in rows for k in r if k.startswith("block_") and k != "block_ns"})
-        cols += [Column(k, k.removeprefix("block_").removesuffix("_ns").replace("_", " "), "ns", 5) for k in reasons]
-        for r in rows:
-            for k in reasons:
-                r.setdefault(k, 0)
+        cols += reason_columns(rows)
         emit(Table("goroutines", cols, rows), args.format)
         return 0

@@ -83,7 +83,7 @@ def _tasks(args) -> int:
 def _goroutines(args) -> int:
     from tracetui.commands.goroutines import TITLES
     from tracetui.reports import pooled as P
-    from tracetui.reports.goroutines import TIMES
+    from tracetui.reports.goroutines import TIMES, reason_columns
 
     pat = name_filter(args.name)
     facts = pooled(args)
@@ -103,11 +103,7 @@ def _goroutines(args) -> int:
         cols += [*_trace_column(args.by, rows), Column("count", "count", "int")]
     drop = {"syscall_block": 4, "assist": 3, "sched_wait": 0}
     cols += [Column(f"{t}_ns", TITLES[t], "ns", drop.get(t, 2)) for t in TIMES]
-    reasons = sorted({k for r in rows for k in r if k.startswith("block_") and k != "block_ns"})
-    cols += [Column(k, k.removeprefix("block_").removesuffix("_ns").replace("_", " "), "ns", 5) for k in reasons]
-    for r in rows:
-        for k in reasons:
-            r.setdefault(k, 0)
+    cols += reason_columns(rows)
     emit(Table("goroutines", cols, rows), args.format)
     return 0
 
