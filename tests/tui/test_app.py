@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tests import goref
+from tests.tui.pilot import until_loaded
 from tracetui.app import TraceApp
 from tracetui.format import TraceError, read
 from tracetui.format.salvage import read_salvaged
@@ -29,12 +30,7 @@ def run(path, script, size=(100, 30)):
     async def main():
         app = TraceApp(path)
         async with app.run_test(size=size) as pilot:
-            for _ in range(500):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            assert app.loaded.is_set(), "the trace did not load"
-            await pilot.pause()
+            await until_loaded(app, pilot, seconds=5)
             return await script(app, pilot)
 
     return asyncio.run(main())

@@ -7,6 +7,7 @@ import asyncio
 
 import numpy as np
 
+from tests.tui.pilot import until_loaded
 from tests.tui.test_screens import ANNOTATIONS, DEMO, command_json, model_of
 from tracetui.app import TraceApp
 from tracetui.model.lanes import STATE_NAMES
@@ -19,12 +20,7 @@ def run(path, keys, inspect, size=(80, 24)):
     async def main():
         app = TraceApp(path)
         async with app.run_test(size=size) as pilot:
-            for _ in range(1000):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            assert app.loaded.is_set(), "the trace did not load"
-            await pilot.pause()
+            await until_loaded(app, pilot)
             for k in keys:
                 await pilot.press(k)
                 await pilot.pause()

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from tests import goref
+from tests.tui.pilot import until_loaded
 from tracetui.app import TraceApp
 from tracetui.model.lanes import STATE_NAMES, WAITING
 from tracetui.screens.base import AnalysisScreen
@@ -31,12 +32,7 @@ def run(path, script, size=(100, 30)):
     async def main():
         app = TraceApp(path)
         async with app.run_test(size=size) as pilot:
-            for _ in range(1000):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            assert app.loaded.is_set(), "the trace did not load"
-            await pilot.pause()
+            await until_loaded(app, pilot)
             return await script(app, pilot)
 
     return asyncio.run(main())
