@@ -7,59 +7,25 @@ import gzip
 import io
 import json
 import shlex
-import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_sources import server  # noqa: F401 - the fixture
+from tests.tmux import Tmux, needs_tmux
 from tracetui.cli import main
 
 REPO = Path(__file__).parent.parent.parent
 TRACE = REPO / "traces" / "go1.27" / "contention.trace"
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Pane:
-    """A tmux session at 80x24 running one shell command line."""
-
-    def __init__(self, command: str, size=(80, 24)):
-        self.name = f"tracetui-ssh-{uuid.uuid4().hex[:8]}"
-        env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
-        # the session stays up after the command so its exit status can be read
-        line = f"cd {shlex.quote(str(REPO))} && ({env} {command}); echo EXIT=$?; sleep 60"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-                        line], check=True)
-
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, text: str, timeout: float = 60) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            s = self.screen()
-            if text in s:
-                return s
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
 @pytest.fixture
 def pane():
     panes = []
 
-    def start(command: str) -> Pane:
-        panes.append(Pane(command))
+    def start(command: str) -> Tmux:
+        panes.append(Tmux(command, keep_open=True))
         return panes[-1]
 
     yield start

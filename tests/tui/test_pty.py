@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests import goref
+from tests.tmux import Tmux, needs_tmux
 from tracetui.format import read
 from tracetui.model import build
 from tracetui.widgets.rows import FIXED, Rows
@@ -22,37 +21,7 @@ from tracetui.widgets.timeline import HEADER, cut_label
 REPO = Path(goref.REPO)
 TRACE = REPO / "traces" / "go1.27" / "contention.trace"
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Tmux:
-    def __init__(self, command: str, size=(80, 24)):
-        self.name = f"tracetui-test-{uuid.uuid4().hex[:8]}"
-        env = f"PYTHONPATH={shlex.quote(str(REPO))} TERM=xterm-256color"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-                        f"cd {shlex.quote(str(REPO))} && {env} {command}"], check=True)
-
-    def screen(self) -> str:
-        r = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
-        return r.stdout
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, text: str, timeout: float = 60) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            s = self.screen()
-            if text in s:
-                return s
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+pytestmark = needs_tmux
 
 
 @pytest.fixture
