@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.tui.pilot import until_loaded
 from tracetui import loading
 from tracetui.cli import main
 from tracetui.format import TraceError, reader
@@ -103,11 +104,7 @@ def test_nothing_usable_shows_the_error_screen(tmp_path):
     async def run():
         app = TraceApp(cut)
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(500):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            await pilot.pause()
+            await until_loaded(app, pilot, 5)
             assert isinstance(app.screen, ErrorScreen)
             assert app.screen.message.startswith("nothing usable: ")
             assert app.rows is None

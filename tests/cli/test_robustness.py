@@ -94,14 +94,9 @@ def test_events_on_truncated_trace_prints_events_then_error(truncated, capsys):
 
 def test_nothing_salvageable_is_one_line(tmp_path, capsys):
     """A broken trace with no complete Sync to keep: stats fails like go tool trace."""
-    data = bytearray((MULTIGEN / "go1.27.trace").read_bytes())
-    from tracetui.format import spec as S
-    from tracetui.format.wire import iter_batches
-    first = next(b for b in iter_batches(bytes(data))
-                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
-    data[bytes(data).find(first.data, first.offset)] = 0xFE
+    from tests.format.tracebuild import invalid_first_event
     p = tmp_path / "bad.trace"
-    p.write_bytes(bytes(data))
+    p.write_bytes(invalid_first_event((MULTIGEN / "go1.27.trace").read_bytes()))
     assert main(["stats", str(p)]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "invalid event type" in one_line(err)

@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 
 from tests import goref
+from tests.format.tracebuild import invalid_first_event
 from tests.goref_salvage import go_salvage, prefetch
 from tracetui.format import TraceError, read
-from tracetui.format import spec as S
 from tracetui.format.raw import load_test_case
 from tracetui.format.salvage import SalvageReport, byte_count, read_salvaged
-from tracetui.format.wire import iter_batches
 
 MULTIGEN = sorted((Path(__file__).parent / "data" / "multigen").glob("*.trace"))
 VERSIONS = [p.stem for p in MULTIGEN]  # go1.22, go1.23, go1.25, go1.27
@@ -191,10 +190,7 @@ def test_nothing_salvageable_raises():
         read_salvaged(b"")
     # Go 1.26 format: the first event batch's first event gets an invalid type. The
     # generation reads fine; the batch cursor fails before its Sync is returned.
-    data = bytearray(multigen("go1.27"))
-    first = next(b for b in iter_batches(bytes(data))
-                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
-    data[bytes(data).find(first.data, first.offset)] = 0xFE
+    data = invalid_first_event(multigen("go1.27"))
     with pytest.raises(TraceError, match="invalid event type") as e:
         read_salvaged(bytes(data))
     assert e.value.partial is not None and len(e.value.partial) == 0

@@ -15,6 +15,7 @@ writer produces (overlong uvarints, sizes past the maximum).
   with the EndOfGeneration marker in the 1.26 format
 - `trace(version, *generations) -> bytes`; `simple_trace(version, ...)`: a valid trace
   with goroutines, a task and a log, to start from.
+- `invalid_first_event(data) -> bytes`: a trace broken before its first Sync
 """
 from __future__ import annotations
 
@@ -120,3 +121,16 @@ def simple_trace(version: int, gens: int = 1, *, g: int = 1, p: int = 0, m: int 
         out.append(generation(version, gen, [batch(version, gen, m, t + 20, evs)], time=t, freq=freq,
                               strings=STRINGS))
     return trace(version, *out)
+
+
+def invalid_first_event(data: bytes) -> bytes:
+    """`data` (a Go 1.26+ trace) with the first event of its first event batch given an
+    invalid type (0xFE): the generation reads, but no Sync is returned before the error,
+    so there is nothing to salvage."""
+    from tracetui.format.wire import iter_batches
+
+    out = bytearray(data)
+    first = next(b for b in iter_batches(data)
+                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
+    out[data.find(first.data, first.offset)] = 0xFE
+    return bytes(out)

@@ -25,6 +25,7 @@ import pytest
 
 from tests import goref
 from tests.model.test_odd_cases import assert_summary_equals
+from tests.tui.pilot import until_loaded
 from tracetui.cli import main
 from tracetui.format import TraceError, read
 from tracetui.format import spec as S
@@ -183,11 +184,8 @@ def test_timeline_on_flight_recorder_trace(cut, tmp_path):
     async def drive():
         app = TraceApp(path)
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(1000):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            assert app.loaded.is_set() and not isinstance(app.screen, ErrorScreen)
+            await until_loaded(app, pilot)
+            assert not isinstance(app.screen, ErrorScreen)
             assert app.query_one("#banner").display == cut
             # (an exception in a key's action would end run_test with it)
             await pilot.press("i", "i", "l", "h", "o", "o", "o", "0", "end", "home", "j", "enter", "escape",

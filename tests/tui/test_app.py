@@ -247,16 +247,10 @@ def test_palette_jumps():
 
 
 def test_bad_trace_shows_its_message(tmp_path):
-    from tracetui.format import spec as S
-    from tracetui.format.wire import iter_batches
+    from tests.format.tracebuild import invalid_first_event
 
-    data = bytearray((MULTIGEN / "go1.27.trace").read_bytes())
-    # an invalid event type in the first generation's first event batch: nothing to salvage
-    first = next(b for b in iter_batches(bytes(data))
-                 if not b.end_of_generation and not b.exp and b.data and S.SPECS[b.data[0]].timed)
-    data[bytes(data).find(first.data, first.offset)] = 0xFE
     bad = tmp_path / "bad.trace"
-    bad.write_bytes(bytes(data))
+    bad.write_bytes(invalid_first_event((MULTIGEN / "go1.27.trace").read_bytes()))
     with pytest.raises(TraceError) as err:
         read_salvaged(bad)
 

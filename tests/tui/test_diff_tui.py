@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from tests.tui.pilot import until_loaded
 from tracetui.app import TraceApp
 from tracetui.commands.multi import load_facts
 from tracetui.reports.diff import diff_rows
@@ -46,11 +47,7 @@ def test_the_timeline_opens_at_the_worst_instance():
     async def main():
         app = TraceApp(worst["trace"])
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(500):
-                if app.loaded.is_set():
-                    break
-                await asyncio.sleep(0.01)
-            await pilot.pause()
+            await until_loaded(app, pilot, 5)
             app.post_message(target_message(app.model, worst))
             await pilot.pause()
             tl = app.timeline
