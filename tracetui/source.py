@@ -19,6 +19,7 @@ names the source.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import zlib
@@ -73,13 +74,25 @@ def save_copy(path: str, data) -> None:
     if isinstance(data, str) and (not os.path.isfile(data) or
                                   (os.path.exists(path) and os.path.samefile(data, path))):
         return  # nothing to copy (the reader reports a missing file), or it is the copy already
+    with written_whole(path) as f:
+        if isinstance(data, str):
+            with open(data, "rb") as src:
+                shutil.copyfileobj(src, f)
+        else:
+            f.write(data)
+
+
+@contextlib.contextmanager
+def written_whole(path: str):
+    """A binary file for writing `path`: it is written as PATH.partial and renamed when the
+    block ends without error, so a failure leaves no half-written file (and an OSError
+    names `path`)."""
+    import os
+
     partial = f"{path}.partial"
     try:
-        if isinstance(data, str):
-            shutil.copyfile(data, partial)
-        else:
-            with open(partial, "wb") as f:
-                f.write(data)
+        with open(partial, "wb") as f:
+            yield f
         os.replace(partial, path)
     except OSError as e:
         e.filename = path

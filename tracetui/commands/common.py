@@ -134,14 +134,7 @@ def output_file(path: str):
         yield sys.stdout.buffer
         sys.stdout.flush()
         return
-    partial = f"{path}.partial"
-    try:
-        with open(partial, "wb") as f:
-            yield f
-        os.replace(partial, path)
-    except OSError as e:
-        e.filename = path
-        raise
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+    from tracetui.source import written_whole
+
+    with written_whole(path) as f:
+        yield f
