@@ -421,12 +421,15 @@ class LiveApp:
 
 @pytest.fixture(scope="module", params=[(DEMO, (100, 30), 30), (ANNOTATIONS, (80, 24), 15)],
                 ids=["demo-100x30", "annotations-80x24"])
-def live_app(request):
+def live_app(request, tmp_path_factory):
     path, size, examples = request.param
-    live = LiveApp(path, size)
-    live.examples = examples
-    yield live
-    live.close()
+    path = Path(path).resolve()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.mktemp("cwd"))  # keys that write files (the selection's CSV) write there
+        live = LiveApp(path, size)
+        live.examples = examples
+        yield live
+        live.close()
 
 
 NAV_KEYS = ["left", "right", "h", "l", "H", "L", "i", "o", "plus", "minus", "0", "j", "k", "down", "up", "pagedown",
